@@ -1,0 +1,48 @@
+# entrench: build, run, test.
+# `make run` builds the binary and runs the built-in baseline into out/.
+# `make test` runs every test (reduced statistical counts; FULL=1 for full).
+
+GO       ?= go
+BIN      := bin/entrench
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+PKGS     := ./...
+FUZZTIME ?= 30s
+RUNS     ?=
+
+.PHONY: all build run test test-full bench fuzz lint fmt vet clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/entrench
+
+run: build
+	./$(BIN) run baseline $(if $(RUNS),--runs $(RUNS),)
+
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+# Full statistical counts (slow: tens of minutes on 2 cores).
+test-full:
+	ENTRENCH_FULL=1 $(GO) test -count=1 -timeout 120m $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/ ./agents/
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./scenarios/
+
+lint: vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,314 @@
+package agents
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/entrench/entrench/scenarios"
+)
+
+// Population holds every official of a world in flat slices (structure of
+// arrays), so the monthly update walks memory in order. Officials are
+// stored in slots: each organization owns a contiguous range of slots, and
+// inside it each rank owns a contiguous sub-range, lowest rank first. A
+// promotion moves an official's data to a higher slot. A Population is not
+// safe for concurrent use.
+type Population struct {
+	// Disp is each official's disposition toward cooperation, -1..1.
+	Disp []float64
+	// Habit is each official's habit of cooperating, 0..1.
+	Habit []float64
+	// Prop is each official's propensity to cooperate this month, 0..1.
+	Prop []float64
+	// RetireAt is the tick at which the official retires.
+	RetireAt []int32
+	// Exchanged marks officials who took part in a mil-to-mil exchange.
+	Exchanged []bool
+}
+
+// Resize makes room for n officials, reusing memory where it can.
+func (p *Population) Resize(n int) {
+	if cap(p.Disp) < n {
+		p.Disp = make([]float64, n)
+		p.Habit = make([]float64, n)
+		p.Prop = make([]float64, n)
+		p.RetireAt = make([]int32, n)
+		p.Exchanged = make([]bool, n)
+		return
+	}
+	p.Disp, p.Habit, p.Prop = p.Disp[:n], p.Habit[:n], p.Prop[:n]
+	p.RetireAt, p.Exchanged = p.RetireAt[:n], p.Exchanged[:n]
+}
+
+// move copies the official in slot from into slot to.
+func (p *Population) move(to, from int) {
+	p.Disp[to], p.Habit[to], p.Prop[to] = p.Disp[from], p.Habit[from], p.Prop[from]
+	p.RetireAt[to], p.Exchanged[to] = p.RetireAt[from], p.Exchanged[from]
+}
+
+// Org is the runtime state of one organization (a bureaucratic actor).
+// Fields marked "input" are set by the engine before UpdateOfficials each
+// month; the others are outputs of the rules in this package.
+type Org struct {
+	// Side is the index of the organization's side; Bloc is 0 (east) or
+	// 1 (west).
+	Side, Bloc int
+	// Influence is the domestic influence weight (> 0).
+	Influence float64
+	// Sensitivity is the autonomy sensitivity, 0..1.
+	Sensitivity float64
+	// Military marks eastern or western military organizations.
+	Military bool
+	// RankLo and RankHi delimit each rank's slots in the Population.
+	RankLo, RankHi []int
+	// RankWeight is each rank's weight in the stance; WeightSum is the sum
+	// of weights over all slots.
+	RankWeight []float64
+	WeightSum  float64
+	// DispMean and DispSD are the recruits' disposition distribution.
+	DispMean, DispSD float64
+
+	// Attention is the side's executive attention, 0..1 (input).
+	Attention float64
+	// Threat is the autonomy threat the organization feels, 0..1 (input).
+	Threat float64
+	// Engagement is the mean activity of the channels it takes part in,
+	// 0..1 (input).
+	Engagement float64
+	// Stake is the organization's stake stock, summed over channels, in
+	// stake units (input, kept by the engine).
+	Stake float64
+
+	// Stance is the rank-weighted mean propensity of its officials, 0..1.
+	Stance float64
+	// HabitMean is the rank-weighted mean habit, 0..1.
+	HabitMean float64
+	// Line is the leadership line: the mean propensity of the top rank.
+	Line float64
+	// Resistance is how much of a crisis cut the organization resists,
+	// 0..1, from its stake and habit.
+	Resistance float64
+}
+
+// Slots returns the first slot and one past the last slot of the org.
+func (o *Org) Slots() (lo, hi int) { return o.RankLo[0], o.RankHi[len(o.RankHi)-1] }
+
+// StakeIndex maps a stake stock to 0..1: stake/(stake+half).
+func StakeIndex(stake, half float64) float64 { return stake / (stake + half) }
+
+// Resistance is 1-exp(-(a*stake + b*habit)): zero with no stake and no
+// habit, rising toward 1 as either grows (Pierson's increasing returns).
+func Resistance(stake, habit float64, k *scenarios.Coefficients) float64 {
+	return 1 - math.Exp(-(k.ResistStake*stake + k.ResistHabit*habit))
+}
+
+// Logistic is 1/(1+exp(-z)).
+func Logistic(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// UpdateOfficials runs one month of the officials' rules for one
+// organization and refreshes its Stance, HabitMean, Line and Resistance.
+//
+// Propensity: p = logistic(bias + wd*disp + wh*habit + ws*stakeIndex +
+// wa*attention - wt*tension - wu*threat + noise), noise ~ N(0, noiseSD).
+// Habit (Bush-Mosteller): with participation s = p*engagement,
+// habit += gain*s*(1-habit) - decay*(1-s)*habit.
+// Disposition: drifts back toward the organization's recruiting mean at
+// rate dispositionReversion (crises are forgotten), and moves toward the
+// leadership line at rate socialization when within confidenceBound of it
+// (bounded confidence: no pull from further away).
+func UpdateOfficials(p *Population, o *Org, tension float64, k *scenarios.Coefficients, rng *rand.Rand) {
+	base := k.Bias + k.WStake*StakeIndex(o.Stake, k.StakeHalf) + k.WAttention*o.Attention -
+		k.WTension*tension - k.WAutonomy*o.Threat
+	x := o.Engagement
+	line := 2*o.Line - 1 // leadership line in disposition units
+	wd, wh, sd := k.WDisposition, k.WHabit, k.NoiseSD
+	gain, decay := k.HabitGain, k.HabitDecay
+	soc, bound := k.Socialization, k.ConfidenceBound
+	rev, home := k.DispositionReversion, o.DispMean
+	var psum, hsum, top float64
+	last := len(o.RankLo) - 1
+	for r, w := range o.RankWeight {
+		lo, hi := o.RankLo[r], o.RankHi[r]
+		disp, habit, prop := p.Disp[lo:hi], p.Habit[lo:hi], p.Prop[lo:hi]
+		var rp, rh float64
+		for i := range disp {
+			d, h := disp[i], habit[i]
+			pr := 1 / (1 + math.Exp(-(base + wd*d + wh*h + sd*rng.NormFloat64())))
+			prop[i] = pr
+			s := pr * x
+			h += gain*s*(1-h) - decay*(1-s)*h
+			habit[i] = h
+			d += rev * (home - d)
+			if diff := line - d; diff < bound && diff > -bound {
+				d += soc * diff
+			}
+			disp[i] = d
+			rp += pr
+			rh += h
+		}
+		psum += w * rp
+		hsum += w * rh
+		if r == last && hi > lo {
+			top = rp / float64(hi-lo)
+		}
+	}
+	o.Stance = psum / o.WeightSum
+	o.HabitMean = hsum / o.WeightSum
+	o.Line = top
+	o.Resistance = Resistance(o.Stake, o.HabitMean, k)
+}
+
+// Aggregate recomputes Stance, HabitMean, Line and Resistance from the
+// officials without changing them (used at tick 0 and after turnover).
+func Aggregate(p *Population, o *Org, k *scenarios.Coefficients) {
+	var psum, hsum, top float64
+	last := len(o.RankLo) - 1
+	for r, w := range o.RankWeight {
+		lo, hi := o.RankLo[r], o.RankHi[r]
+		var rp, rh float64
+		for i := lo; i < hi; i++ {
+			rp += p.Prop[i]
+			rh += p.Habit[i]
+		}
+		psum += w * rp
+		hsum += w * rh
+		if r == last && hi > lo {
+			top = rp / float64(hi-lo)
+		}
+	}
+	o.Stance = psum / o.WeightSum
+	o.HabitMean = hsum / o.WeightSum
+	o.Line = top
+	o.Resistance = Resistance(o.Stake, o.HabitMean, k)
+}
+
+// Recruit fills slot i with a new official: disposition drawn from the
+// organization's distribution (clamped to -1..1), no habit, not exchanged,
+// and a retirement tick drawn from a geometric tenure with the given mean
+// in ticks, counted from tick now.
+func Recruit(p *Population, o *Org, i, now int, tenure float64, k *scenarios.Coefficients, rng *rand.Rand) {
+	d := o.DispMean + o.DispSD*rng.NormFloat64()
+	p.Disp[i] = clamp(d, -1, 1)
+	p.Habit[i] = 0
+	p.Exchanged[i] = false
+	p.Prop[i] = Logistic(k.Bias + k.WDisposition*p.Disp[i])
+	p.RetireAt[i] = int32(now + 1 + Tenure(tenure, rng))
+}
+
+// Tenure draws a geometric number of ticks with the given mean (>= 1).
+func Tenure(mean float64, rng *rand.Rand) int {
+	if mean <= 1 {
+		return 0
+	}
+	// Inverse CDF of the geometric distribution on {0, 1, ...} with
+	// success probability 1/mean.
+	u := 1 - rng.Float64() // (0, 1]
+	n := math.Floor(math.Log(u) / math.Log1p(-1/mean))
+	if n > 1e6 {
+		n = 1e6
+	}
+	return int(n)
+}
+
+// Turnover retires every official of o whose retirement tick has come, and
+// fills each vacancy by promotion: a tournament of size k.PromotionTournament
+// among the rank below picks the candidate whose propensity is closest to
+// the leadership line (ties to the first drawn), the winner moves up, and
+// the vacancy cascades down to the lowest rank, where a recruit is hired.
+// It returns the number of retirements. Officials out of line with the
+// leadership (such as exchange participants under a hostile leadership)
+// therefore rise more slowly: sidelining emerges from the rule.
+func Turnover(p *Population, o *Org, now int, tenure float64, k *scenarios.Coefficients, rng *rand.Rand) int {
+	n := 0
+	lo, hi := o.Slots()
+	for i := lo; i < hi; i++ {
+		if int(p.RetireAt[i]) > now {
+			continue
+		}
+		n++
+		fillVacancy(p, o, i, now, tenure, k, rng)
+	}
+	return n
+}
+
+// fillVacancy fills slot i by promotion from the rank below, recursively.
+func fillVacancy(p *Population, o *Org, i, now int, tenure float64, k *scenarios.Coefficients, rng *rand.Rand) {
+	for {
+		r := o.rankOf(i)
+		if r == 0 {
+			Recruit(p, o, i, now, tenure, k, rng)
+			return
+		}
+		clo, chi := o.RankLo[r-1], o.RankHi[r-1]
+		if chi <= clo {
+			Recruit(p, o, i, now, tenure, k, rng)
+			return
+		}
+		best, bestDist := -1, math.Inf(1)
+		for t := 0; t < k.PromotionTournament; t++ {
+			j := clo + rng.IntN(chi-clo)
+			d := math.Abs(p.Prop[j] - o.Line)
+			if d < bestDist {
+				best, bestDist = j, d
+			}
+		}
+		p.move(i, best)
+		// The promoted official keeps serving; if their own retirement
+		// tick has already passed it is handled when the loop reaches a
+		// slot holding them again next month.
+		i = best
+	}
+}
+
+func (o *Org) rankOf(i int) int {
+	for r := range o.RankLo {
+		if i >= o.RankLo[r] && i < o.RankHi[r] {
+			return r
+		}
+	}
+	return 0
+}
+
+// Exchange sends junior officials of o on mil-to-mil exchanges: the expected
+// number this month is rate*activity*juniors (the fraction is drawn), each
+// picked at random among the lowest rank, marked Exchanged and gaining
+// boost of the gap to full habit (joint work becomes a habit that fades
+// only slowly). It returns how many went.
+func Exchange(p *Population, o *Org, rate, activity, boost float64, rng *rand.Rand) int {
+	lo, hi := o.RankLo[0], o.RankHi[0]
+	if hi <= lo {
+		return 0
+	}
+	e := rate * activity * float64(hi-lo)
+	n := int(e)
+	if rng.Float64() < e-float64(n) {
+		n++
+	}
+	for j := 0; j < n; j++ {
+		i := lo + rng.IntN(hi-lo)
+		p.Exchanged[i] = true
+		p.Habit[i] += boost * (1 - p.Habit[i])
+	}
+	return n
+}
+
+// CutDispositions applies a crisis of severity sev to o's officials: each
+// loses sev*cut*(1-resistance) of disposition (floored at -1). Stakeholders
+// lobby to keep work going, so resistance shrinks the cut.
+func CutDispositions(p *Population, o *Org, sev, cut float64) {
+	loss := sev * cut * (1 - o.Resistance)
+	lo, hi := o.Slots()
+	for i := lo; i < hi; i++ {
+		p.Disp[i] = math.Max(-1, p.Disp[i]-loss)
+	}
+}
+
+func clamp(x, lo, hi float64) float64 {
+	if x < lo {
+		return lo
+	}
+	if x > hi {
+		return hi
+	}
+	return x
+}

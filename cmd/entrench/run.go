@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/entrench/entrench/output"
+	"github.com/entrench/entrench/scenarios"
+	"github.com/entrench/entrench/sim"
+)
+
+// runSettings are the typed settings of "entrench run", built from flags,
+// environment and config file by cmd and passed down.
+type runSettings struct {
+	Runs      int      // replicates; 0 keeps the scenario's runs
+	Seed      uint64   // master seed, used when SeedSet
+	SeedSet   bool     // whether Seed overrides the scenario's seed
+	Workers   int      // parallel workers; 0 means all cores
+	Out       string   // output folder; "" means out/<scenario name>
+	Sets      []string // key.path=value overrides
+	Quiet     bool     // no progress bar
+	NoFigures bool     // skip the figures
+}
+
+func (a *app) runSettings(cmd *cobra.Command) (runSettings, error) {
+	v := a.v
+	s := runSettings{
+		Runs:      v.GetInt("runs"),
+		Workers:   v.GetInt("workers"),
+		Out:       v.GetString("out"),
+		Quiet:     v.GetBool("quiet"),
+		NoFigures: v.GetBool("no-figures"),
+		Sets:      v.GetStringSlice("set"),
+	}
+	if f := cmd.Flags().Lookup("set"); f != nil && f.Changed {
+		s.Sets, _ = cmd.Flags().GetStringArray("set")
+	}
+	if v.IsSet("seed") {
+		s.Seed, s.SeedSet = v.GetUint64("seed"), true
+	}
+	if s.Runs < 0 {
+		return s, usageErr(fmt.Errorf("--runs must be at least 1, got %d", s.Runs))
+	}
+	if s.Workers < 0 {
+		return s, usageErr(fmt.Errorf("--workers must be at least 1 (0 means all cores), got %d", s.Workers))
+	}
+	return s, nil
+}
+
+func addRunFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.Int("runs", 0, "number of replicates (default: the scenario's runs)")
+	f.Uint64("seed", 0, "master seed (default: the scenario's seed)")
+	f.Int("workers", 0, "parallel workers (default: all cores)")
+	f.String("out", "", "output folder (default: out/<scenario name>)")
+	f.StringArray("set", nil, "override a scenario value, key.path=value (repeatable), e.g. levers.tapi_stake.value=0.6")
+	f.Bool("quiet", false, "no progress bar")
+	f.Bool("no-figures", false, "skip the figures (CSV and manifest only)")
+}
+
+func (a *app) newRunCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run [FILE|NAME]",
+		Short: "Run a Monte Carlo study of a scenario and write tables and figures",
+		Long: `Run replicates of a scenario in parallel and write, into the output folder:
+  timeseries.csv  per tick and metric: mean, sd and the 5/25/50/75/95% quantiles
+  runs.csv        one row per replicate with its summary metrics
+  events.csv      the crises and scheduled events of each replicate
+  failures.csv    replicates that failed, with their error
+  manifest.json   provenance; "completed": false marks an unfinished folder
+  *.png, *.svg    the cooperation fan chart, entrenchment, channels, sides
+With no argument the built-in baseline runs. The same scenario and seed give
+byte-identical CSV files and figures for any number of workers.`,
+		Example: `  entrench run
+  entrench run baseline --runs 1000 --workers 2 --out out/b1000
+  entrench run my.yaml --set crises.rate_per_year=1.2 --set levers.tapi_stake.value=0.5`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.runSettings(cmd)
+			if err != nil {
+				return err
+			}
+			arg := ""
+			if len(args) == 1 {
+				arg = args[0]
+			}
+			return a.run(cmd.Context(), arg, s)
+		},
+	}
+	addRunFlags(cmd)
+	return cmd
+}
+
+// run loads, validates, runs and writes one study.
+func (a *app) run(ctx context.Context, arg string, s runSettings) error {
+	sc, err := loadScenario(arg, s.Sets)
+	if err != nil {
+		return err
+	}
+	if s.Runs > 0 {
+		sc.Runs = s.Runs
+	}
+	if s.SeedSet {
+		sc.Seed = s.Seed
+	}
+	m, err := compile(sc)
+	if err != nil {
+		return err
+	}
+	out := s.Out
+	if out == "" {
+		out = filepath.Join("out", sc.Name)
+	}
+	res, err := runStudy(ctx, m, studySettings{
+		Out: out, Workers: s.Workers, NoFigures: s.NoFigures,
+		Progress: a.progress(s.Quiet), Args: os.Args,
+	})
+	if res != nil && res.Aggregate != nil && res.Aggregate.N() > 0 {
+		fmt.Fprintf(a.stdout, "%s: %d runs, seed %d, %s\n\n", sc.Name, res.Aggregate.N()+res.Aggregate.Failed, sc.Seed, res.Elapsed.Round(time.Millisecond))
+		_ = output.WriteSummaryTable(a.stdout, res.Aggregate)
+		fmt.Fprintf(a.stdout, "\nOutputs in %s\n", out)
+	}
+	return err
+}
+
+// progress returns a progress callback drawing a bar on stderr when it is a
+// terminal and quiet is false, or nil.
+func (a *app) progress(quiet bool) func(total int) func(done, total int) {
+	if quiet {
+		return nil
+	}
+	f, ok := a.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func(total int) func(done, total int) {
+		bar := progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(a.stderr),
+			progressbar.OptionSetDescription("runs"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("runs"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+		return func(done, _ int) { _ = bar.Set(done) }
+	}
+}
+
+// studySettings configure runStudy.
+type studySettings struct {
+	Out       string
+	Workers   int
+	NoFigures bool
+	// Progress, if not nil, makes a per-run callback for a batch of the
+	// given total.
+	Progress func(total int) func(done, total int)
+	Args     []string
+}
+
+// studyResult is what runStudy produced.
+type studyResult struct {
+	Aggregate *sim.Aggregate
+	Report    sim.Report
+	Elapsed   time.Duration
+}
+
+// runStudy runs m's replicates into folder out: the manifest first (not
+// completed), streamed runs/events/failures, then time series, figures and
+// the completed manifest last. On interruption what finished is written and
+// the manifest says so.
+func runStudy(ctx context.Context, m *sim.Model, st studySettings) (*studyResult, error) {
+	sc := m.Scenario
+	workers := st.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	if err := os.MkdirAll(st.Out, 0o755); err != nil {
+		return nil, err
+	}
+	man := &output.Manifest{
+		Scenario: sc.Name, ScenarioHash: scenarios.Hash(sc), Seed: sc.Seed, Runs: sc.Runs,
+		Workers: workers, Version: versionString(), Args: st.Args, Started: time.Now(),
+	}
+	if err := output.WriteManifest(st.Out, man); err != nil {
+		return nil, err
+	}
+	rw, err := output.NewRunWriter(st.Out, false)
+	if err != nil {
+		return nil, err
+	}
+	agg := m.NewAggregate()
+	opt := sim.Options{Runs: sc.Runs, Workers: workers}
+	if st.Progress != nil {
+		opt.Progress = st.Progress(sc.Runs)
+	}
+	start := time.Now()
+	rep, berr := sim.Batch(ctx, m, opt, rw, agg)
+	res := &studyResult{Aggregate: agg, Report: rep, Elapsed: time.Since(start)}
+	interrupted := errors.Is(berr, sim.ErrInterrupted)
+	if berr != nil && !interrupted {
+		rw.Abort()
+		return res, berr
+	}
+	if err := rw.Close(); err != nil {
+		return res, err
+	}
+	files := rw.Files()
+	if agg.N() > 0 {
+		if err := output.WriteTimeseries(st.Out, agg); err != nil {
+			return res, err
+		}
+		files = append(files, "timeseries.csv")
+		if !st.NoFigures {
+			figs, err := output.WriteFigures(st.Out, agg, sc)
+			if err != nil {
+				return res, err
+			}
+			files = append(files, figs...)
+		}
+	}
+	man.RunsCompleted, man.RunsFailed = agg.N(), agg.Failed
+	man.Finished, man.Files = time.Now(), files
+	man.Interrupted = interrupted
+	man.Completed = !interrupted
+	if err := output.WriteManifest(st.Out, man); err != nil {
+		return res, err
+	}
+	switch {
+	case interrupted:
+		return res, &codeError{exitInterrupted, fmt.Errorf("interrupted: %d of %d runs finished and written to %s; its manifest is marked incomplete", rep.Delivered, sc.Runs, st.Out)}
+	case agg.Failed > 0:
+		return res, &codeError{exitSomeFailed, fmt.Errorf("%d of %d replicates failed; see %s", agg.Failed, sc.Runs, filepath.Join(st.Out, "failures.csv"))}
+	}
+	return res, nil
+}
