@@ -33,6 +33,9 @@ type Options struct {
 	// the sinks, with the number delivered and the total. It is called
 	// from one goroutine.
 	Progress func(done, total int)
+
+	// fault is a test hook: called at the start of every replicate.
+	fault func(rep int)
 }
 
 // Report says how a batch ended.
@@ -92,6 +95,7 @@ func Batch(ctx context.Context, m *Model, opt Options, sinks ...Sink) (Report, e
 		go func() {
 			defer wg.Done()
 			w := NewWorld(m)
+			w.fault = opt.fault
 			for j := range jobs {
 				w.Reset(opt.Point, j.rep, j.res)
 				_ = w.Run()

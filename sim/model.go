@@ -40,6 +40,8 @@ type sideSpec struct {
 	name                           string
 	bloc                           int
 	attention, floor, decay, boost float64
+	channels                       []int   // channels the side takes part in
+	influence                      float64 // summed influence of its organizations
 }
 
 type orgSpec struct {
@@ -53,18 +55,16 @@ type orgSpec struct {
 }
 
 type chanSpec struct {
-	name                     string
-	kind                     string
-	participants             []int
-	activity, capacity       float64
-	yield, persistence       float64
-	freeze, depth            float64
-	sides                    [2][]int // participating side indices by bloc
-	afghan, energy, defense  bool
-	milToMil, leverScaled    bool
-	sidesMask                []bool // by side index: side takes part
-	eastOrgs, westOrgs       int
-	participantSideInfluence float64
+	name                    string
+	kind                    string
+	participants            []int
+	activity, capacity      float64
+	yield, persistence      float64
+	freeze, depth           float64
+	sides                   [2][]int // participating side indices by bloc
+	afghan, energy, defense bool
+	milToMil                bool
+	sidesMask               []bool // by side index: side takes part
 }
 
 type schedEvent struct {
@@ -133,7 +133,7 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 			b = 1
 		}
 		sideIdx[s.Name] = i
-		m.sides = append(m.sides, sideSpec{s.Name, b, s.Attention, s.AttentionFloor, s.AttentionDecay, s.InitiativeBoost})
+		m.sides = append(m.sides, sideSpec{name: s.Name, bloc: b, attention: s.Attention, floor: s.AttentionFloor, decay: s.AttentionDecay, boost: s.InitiativeBoost})
 	}
 	orgIdx := map[string]int{}
 	for i, o := range sc.Organizations {
@@ -145,6 +145,9 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 			dispMean: o.Disposition, dispSD: o.DispositionSD,
 		})
 		m.officials += o.Officials
+	}
+	for _, o := range m.orgs {
+		m.sides[o.side].influence += o.influence
 	}
 	chanIdx := map[string]int{}
 	for ci, c := range sc.Channels {
@@ -176,6 +179,11 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 			if !cs.sidesMask[o.side] {
 				cs.sidesMask[o.side] = true
 				cs.sides[o.bloc] = append(cs.sides[o.bloc], o.side)
+			}
+		}
+		for si, in := range cs.sidesMask {
+			if in {
+				m.sides[si].channels = append(m.sides[si].channels, ci)
 			}
 		}
 		m.channels = append(m.channels, cs)

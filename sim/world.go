@@ -39,6 +39,7 @@ type World struct {
 	chans    []agents.Channel
 	stakes   [][]float64 // stakes[c][i]: stake of channels[c].Participants[i]
 	attn     []float64   // by side
+	sideS    []float64   // by side: scratch sums for record
 	tension  float64
 	afghan   float64
 	lever    leverState
@@ -46,7 +47,16 @@ type World struct {
 	sevDist  distuv.Beta
 	envSrc   *rand.PCG
 	actSrc   *rand.PCG
+	popSrc   *rand.PCG
 	env, act *rand.Rand
+	pop0     *rand.Rand
+
+	// noRecord skips per-tick metric recording (benchmarks measure what
+	// collection costs with it).
+	noRecord bool
+	// fault, if set, is called at the start of every replicate (tests
+	// inject failures through it).
+	fault func(rep int)
 
 	// per-tick scratch
 	pendingCrisis []crisis
@@ -64,8 +74,10 @@ func NewWorld(m *Model) *World {
 	w := &World{m: m, k: &m.Scenario.Model}
 	w.envSrc = rand.NewPCG(0, 0)
 	w.actSrc = rand.NewPCG(0, 0)
+	w.popSrc = rand.NewPCG(0, 0)
 	w.env = rand.New(w.envSrc)
 	w.act = rand.New(w.actSrc)
+	w.pop0 = rand.New(w.popSrc)
 	w.sevDist.Src = w.envSrc
 	w.pop.Resize(m.officials)
 	w.orgs = make([]agents.Org, len(m.orgs))
@@ -94,6 +106,7 @@ func NewWorld(m *Model) *World {
 		w.stakes[c] = make([]float64, len(cs.participants))
 	}
 	w.attn = make([]float64, len(m.sides))
+	w.sideS = make([]float64, len(m.sides))
 	w.pendingCrisis = make([]crisis, 0, 8)
 	return w
 }
@@ -161,8 +174,8 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	res.Events = res.Events[:0]
 	w.envSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposeEnvironment))
 	w.actSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposeActors))
-	popSrc := rand.NewPCG(StreamSeed(sc.Seed, point, rep, PurposePopulation))
-	pop := rand.New(popSrc)
+	w.popSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposePopulation))
+	pop := w.pop0
 
 	w.tick = 0
 	w.tension = 0
@@ -235,6 +248,9 @@ func (w *World) Run() (err error) {
 			w.res.Err = err
 		}
 	}()
+	if w.fault != nil {
+		w.fault(w.res.Replicate)
+	}
 	for t := 1; t <= w.m.Scenario.Horizon; t++ {
 		w.Step()
 	}
@@ -424,6 +440,10 @@ func (w *World) Step() {
 	}
 
 	// 8. Metrics.
+	if w.noRecord {
+		w.res.Series[t] = w.res.Series[t-1]
+		return
+	}
 	w.record(t)
 	coop := w.res.Series[t]
 	for i := len(w.res.Events) - 1; i >= 0 && w.res.Events[i].Tick == t; i-- {
@@ -477,24 +497,24 @@ func (w *World) channelAttention(c int) float64 {
 
 // record writes every per-tick metric for tick t.
 func (w *World) record(t int) {
-	m, k := w.m, w.k
+	m := w.m
 	T := m.ticks()
 	s := w.res.Series
-	put := func(idx int, v float64) { s[idx*T+t] = v }
 
 	var coop float64
 	for c := range w.chans {
-		coop += w.chans[c].Activity
-		put(m.mChan+c, w.chans[c].Activity)
+		a := w.chans[c].Activity
+		coop += a
+		s[(m.mChan+c)*T+t] = a
 	}
 	if len(w.chans) > 0 {
 		coop /= float64(len(w.chans))
 	}
-	put(0, coop)
+	s[t] = coop
 
 	// Entrenchment: share of influence held by organizations whose stance
 	// after a reference crisis would stay at or above the threshold.
-	ref, thr := w.m.Scenario.Metrics.ReferenceSeverity, w.m.Scenario.Metrics.CooperationThreshold
+	ref, thr := m.Scenario.Metrics.ReferenceSeverity, m.Scenario.Metrics.CooperationThreshold
 	var ent, inf, ruS, ruW float64
 	for i := range w.orgs {
 		o := &w.orgs[i]
@@ -506,42 +526,34 @@ func (w *World) record(t int) {
 			ruS += o.Influence * o.Stance
 			ruW += o.Influence
 		}
+		w.sideS[o.Side] += o.Influence * o.Stance
 	}
-	put(1, ent/inf)
-	put(2, w.tension)
-	put(3, w.afghan)
+	s[T+t] = ent / inf
+	s[2*T+t] = w.tension
+	s[3*T+t] = w.afghan
 	if ruW > 0 {
-		put(4, ruS/ruW)
+		s[4*T+t] = ruS / ruW
 	} else {
-		put(4, 0)
+		s[4*T+t] = 0
 	}
 	for si := range m.sides {
-		var a float64
-		n := 0
-		for c := range w.chans {
-			if m.channels[c].sidesMask[si] {
-				a += w.chans[c].Activity
-				n++
-			}
+		sd := &m.sides[si]
+		a := 0.0
+		for _, c := range sd.channels {
+			a += w.chans[c].Activity
 		}
-		if n > 0 {
-			a /= float64(n)
+		if len(sd.channels) > 0 {
+			a /= float64(len(sd.channels))
 		}
-		put(m.mSide+si, a)
-		var ws, ww float64
-		for i := range w.orgs {
-			if w.orgs[i].Side == si {
-				ws += w.orgs[i].Influence * w.orgs[i].Stance
-				ww += w.orgs[i].Influence
-			}
+		s[(m.mSide+si)*T+t] = a
+		ws := 0.0
+		if sd.influence > 0 {
+			ws = w.sideS[si] / sd.influence
 		}
-		if ww > 0 {
-			ws /= ww
-		}
-		put(m.mWill+si, ws)
-		put(m.mAttn+si, clamp01(w.attn[si]))
+		w.sideS[si] = 0
+		s[(m.mWill+si)*T+t] = ws
+		s[(m.mAttn+si)*T+t] = clamp01(w.attn[si])
 	}
-	_ = k
 }
 
 // exchangeShares records the share of eastern (Russian) officials who took

@@ -1,0 +1,178 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/entrench/entrench/scenarios"
+)
+
+// Benchmarks of the engine. "make bench" runs them; the figures they
+// report (official-updates/s, ns/official, allocs/op where op is one tick,
+// the engine-over-floor ratio, the collection overhead and the parallel
+// efficiency) are what the README and the closing notes quote.
+
+func benchModel(b *testing.B) *Model {
+	b.Helper()
+	sc, err := scenarios.LoadBuiltin("baseline", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := Compile(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// tickLoop steps a world n times, restarting a replicate whenever the
+// horizon is reached; it returns the time spent in Step only.
+func tickLoop(m *Model, w *World, res *RunResult, n int) time.Duration {
+	var spent time.Duration
+	rep := 0
+	w.Reset(0, rep, res)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		if w.tick == m.Scenario.Horizon {
+			spent += time.Since(start)
+			rep++
+			w.Reset(0, rep, res)
+			start = time.Now()
+		}
+		w.Step()
+	}
+	return spent + time.Since(start)
+}
+
+func newRes(m *Model) *RunResult {
+	return &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks()), Events: make([]EventRecord, 0, 64)}
+}
+
+// BenchmarkTick measures one tick of the baseline (980 officials, 17
+// organizations, 7 channels) with metric collection. allocs/op must be 0.
+func BenchmarkTick(b *testing.B) {
+	m := benchModel(b)
+	w, res := NewWorld(m), newRes(m)
+	w.Reset(0, 0, res)
+	b.ReportAllocs()
+	b.ResetTimer()
+	d := tickLoop(m, w, res, b.N)
+	b.ReportMetric(float64(m.officials)*float64(b.N)/d.Seconds(), "official-updates/s")
+	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(m.officials), "ns/official")
+}
+
+// floor is the same arithmetic and draws as one month of UpdateOfficials
+// for n officials, in a flat loop with nothing around it: the speed limit
+// the engine is measured against.
+type floor struct {
+	disp, habit, prop []float64
+	rng               *rand.Rand
+}
+
+func newFloor(n int) *floor {
+	f := &floor{disp: make([]float64, n), habit: make([]float64, n), prop: make([]float64, n), rng: rand.New(rand.NewPCG(1, 2))}
+	for i := range f.disp {
+		f.disp[i] = f.rng.Float64()*2 - 1
+	}
+	return f
+}
+
+func (f *floor) step(k *scenarios.Coefficients) float64 {
+	base, x, line, home := 0.1, 0.3, 0.2, 0.0
+	var ps, hs float64
+	for i := range f.disp {
+		d, h := f.disp[i], f.habit[i]
+		p := 1 / (1 + math.Exp(-(base + k.WDisposition*d + k.WHabit*h + k.NoiseSD*f.rng.NormFloat64())))
+		f.prop[i] = p
+		s := p * x
+		h += k.HabitGain*s*(1-h) - k.HabitDecay*(1-s)*h
+		f.habit[i] = h
+		d += k.DispositionReversion * (home - d)
+		if diff := line - d; diff < k.ConfidenceBound && diff > -k.ConfidenceBound {
+			d += k.Socialization * diff
+		}
+		f.disp[i] = d
+		ps += p
+		hs += h
+	}
+	return ps + hs
+}
+
+// BenchmarkFloor runs the flat loop over as many officials as the
+// baseline has; op is one month for all of them.
+func BenchmarkFloor(b *testing.B) {
+	m := benchModel(b)
+	f := newFloor(m.officials)
+	k := &m.Scenario.Model
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	sink := 0.0
+	for i := 0; i < b.N; i++ {
+		sink += f.step(k)
+	}
+	d := time.Since(start)
+	b.ReportMetric(float64(m.officials)*float64(b.N)/d.Seconds(), "official-updates/s")
+	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(m.officials), "ns/official")
+	if sink == 0 {
+		b.Log(sink)
+	}
+}
+
+// BenchmarkEngineOverFloor reports the engine's tick time over the floor's
+// for the same officials: the target is at most 1.5.
+func BenchmarkEngineOverFloor(b *testing.B) {
+	m := benchModel(b)
+	w, res := NewWorld(m), newRes(m)
+	f := newFloor(m.officials)
+	k := &m.Scenario.Model
+	b.ResetTimer()
+	de := tickLoop(m, w, res, b.N)
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		f.step(k)
+	}
+	df := time.Since(start)
+	b.ReportMetric(de.Seconds()/df.Seconds(), "engine/floor")
+}
+
+// BenchmarkCollectionOverhead reports the time of a tick with every
+// per-tick metric recorded over a tick without recording, minus one: the
+// target is at most 0.05.
+func BenchmarkCollectionOverhead(b *testing.B) {
+	m := benchModel(b)
+	w, res := NewWorld(m), newRes(m)
+	b.ResetTimer()
+	with := tickLoop(m, w, res, b.N)
+	w.noRecord = true
+	without := tickLoop(m, w, res, b.N)
+	w.noRecord = false
+	b.ReportMetric(with.Seconds()/without.Seconds()-1, "overhead")
+}
+
+// BenchmarkParallelEfficiency runs 200 baseline replicates with one worker
+// and with two, and reports time(1)/(2*time(2)): the target is at least
+// 0.85 on two cores.
+func BenchmarkParallelEfficiency(b *testing.B) {
+	m := benchModel(b)
+	const runs = 200
+	b.ResetTimer()
+	var t1, t2 time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := Batch(context.Background(), m, Options{Runs: runs, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+		t1 += time.Since(start)
+		start = time.Now()
+		if _, err := Batch(context.Background(), m, Options{Runs: runs, Workers: 2}); err != nil {
+			b.Fatal(err)
+		}
+		t2 += time.Since(start)
+	}
+	b.ReportMetric(t1.Seconds()/(2*t2.Seconds()), "efficiency")
+	b.ReportMetric(float64(runs*b.N)/t2.Seconds(), "runs/s(2 workers)")
+}
