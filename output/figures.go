@@ -131,12 +131,14 @@ func newPlot(a *sim.Aggregate, title, ylabel string) *plot.Plot {
 	p.X.Label.Text = "Year"
 	p.X.Tick.Marker = YearTicks{}
 	p.Y.Label.Text = ylabel
-	var yt []plot.Tick
-	for i := 0; i <= 5; i++ {
-		v := float64(i) / 5
-		yt = append(yt, plot.Tick{Value: v, Label: fmt.Sprintf("%.1f", v)})
+	if unitRange(a) {
+		var yt []plot.Tick
+		for i := 0; i <= 5; i++ {
+			v := float64(i) / 5
+			yt = append(yt, plot.Tick{Value: v, Label: fmt.Sprintf("%.1f", v)})
+		}
+		p.Y.Tick.Marker = plot.ConstantTicks(yt)
 	}
-	p.Y.Tick.Marker = plot.ConstantTicks(yt)
 
 	g := plotter.NewGrid()
 	g.Vertical.Color = nil
@@ -145,14 +147,29 @@ func newPlot(a *sim.Aggregate, title, ylabel string) *plot.Plot {
 	return p
 }
 
-// setRanges fixes the axes: the simulated period and [0, 1].
+// unitRange reports whether a's values lie in [0, 1] (per-tick metrics)
+// rather than another range (paired differences).
+func unitRange(a *sim.Aggregate) bool { return a.Lo == 0 && a.Hi == 1 }
+
+// setRanges fixes the axes: the simulated period, and [0, 1] for per-tick
+// metrics; for other ranges (differences) the data's range, always
+// including zero.
 func setRanges(p *plot.Plot, a *sim.Aggregate) {
 	p.X.Min = a.Dates[0].DecimalYear()
 	p.X.Max = a.Dates[len(a.Dates)-1].DecimalYear()
 	if p.X.Max <= p.X.Min {
 		p.X.Max = p.X.Min + 1.0/12
 	}
-	p.Y.Min, p.Y.Max = 0, 1
+	if unitRange(a) {
+		p.Y.Min, p.Y.Max = 0, 1
+		return
+	}
+	p.Y.Min, p.Y.Max = math.Min(p.Y.Min, 0), math.Max(p.Y.Max, 0)
+	pad := 0.05 * (p.Y.Max - p.Y.Min)
+	if pad == 0 {
+		pad = 0.05
+	}
+	p.Y.Min, p.Y.Max = p.Y.Min-pad, p.Y.Max+pad
 }
 
 // checkAggregate rejects aggregates that cannot be drawn.
@@ -171,8 +188,9 @@ func checkAggregate(a *sim.Aggregate) error {
 // middle 50% (quartiles, darker), the median (bold), the sample runs kept
 // by the aggregate (thin grey; the first one darker, with red triangles at
 // its random crises), and a dashed vertical line per marker, labelled
-// above the plot. The y axis runs from 0 to 1. It returns ErrNoRuns if a
-// has no successful run.
+// above the plot. The y axis runs from 0 to 1, or, for an aggregate of
+// paired differences (a.Lo < 0), over the data with a line at zero. It
+// returns ErrNoRuns if a has no successful run.
 func FanChart(a *sim.Aggregate, metric, title, ylabel string, events []Marker) (*plot.Plot, error) {
 	if err := checkAggregate(a); err != nil {
 		return nil, err
@@ -217,6 +235,14 @@ func FanChart(a *sim.Aggregate, metric, title, ylabel string, events []Marker) (
 	}
 	ml := newMarkerLayer(events, xs[0], xs[n-1])
 	p.Add(markerLines{ml})
+	if !unitRange(a) {
+		zero, err := plotter.NewLine(plotter.XYs{{X: xs[0], Y: 0}, {X: xs[n-1], Y: 0}})
+		if err != nil {
+			return nil, err
+		}
+		zero.Color, zero.Width = color.Black, vg.Points(0.8)
+		p.Add(zero)
+	}
 
 	// Sample paths: later ones first so that run 1 is drawn on top.
 	var sample0, sampleN *plotter.Line

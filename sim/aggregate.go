@@ -7,10 +7,11 @@ import (
 	"github.com/entrench/entrench/scenarios"
 )
 
-// HistogramBins is the number of equal-width bins on [0, 1] that the
+// HistogramBins is the number of equal-width bins over the metric's range
+// ([0, 1] for per-tick metrics, [-1, 1] for paired differences) that the
 // streaming quantile sketch keeps per metric and tick. Quantiles are read
 // by linear interpolation inside a bin, so their error is at most 1/1024 of
-// the metric's range, whatever the number of runs.
+// the range, whatever the number of runs.
 const HistogramBins = 1024
 
 // SamplePaths is how many replicates' full series an Aggregate keeps for
@@ -52,6 +53,10 @@ type Aggregate struct {
 	// Failed counts replicates that returned an error.
 	Failed int
 
+	// Lo and Hi bound the values the histograms cover; values outside
+	// are counted in the end bins.
+	Lo, Hi float64
+
 	n        int
 	mean, m2 []float64
 	hist     []uint32
@@ -60,10 +65,18 @@ type Aggregate struct {
 	sm2      [NumSummary]float64
 }
 
-// NewAggregate returns an empty Aggregate for runs of the given shape.
+// NewAggregate returns an empty Aggregate for runs of the given shape,
+// whose values lie in [0, 1].
 func NewAggregate(metrics []Metric, dates []scenarios.Month) *Aggregate {
+	return NewAggregateRange(metrics, dates, 0, 1)
+}
+
+// NewAggregateRange returns an empty Aggregate whose histograms cover
+// [lo, hi] (hi > lo).
+func NewAggregateRange(metrics []Metric, dates []scenarios.Month, lo, hi float64) *Aggregate {
 	k := len(metrics) * len(dates)
 	return &Aggregate{
+		Lo: lo, Hi: hi,
 		Metrics: metrics,
 		Ticks:   len(dates),
 		Dates:   dates,
@@ -91,7 +104,7 @@ func (a *Aggregate) Consume(r *RunResult) error {
 		d := x - a.mean[i]
 		a.mean[i] += d / fn
 		a.m2[i] += d * (x - a.mean[i])
-		a.hist[i*HistogramBins+bin(x)]++
+		a.hist[i*HistogramBins+bin((x-a.Lo)/(a.Hi-a.Lo))]++
 	}
 	for i, x := range r.Summary {
 		if math.IsNaN(x) {
@@ -135,10 +148,10 @@ func (a *Aggregate) Stats(m, t int) TickStats {
 		sd = math.Sqrt(a.m2[i] / float64(a.n-1))
 	}
 	h := a.hist[i*HistogramBins : (i+1)*HistogramBins]
+	q := func(p float64) float64 { return a.Lo + (a.Hi-a.Lo)*quantile(h, a.n, p) }
 	return TickStats{
 		Mean: a.mean[i], SD: sd,
-		Q05: quantile(h, a.n, 0.05), Q25: quantile(h, a.n, 0.25), Q50: quantile(h, a.n, 0.5),
-		Q75: quantile(h, a.n, 0.75), Q95: quantile(h, a.n, 0.95),
+		Q05: q(0.05), Q25: q(0.25), Q50: q(0.5), Q75: q(0.75), Q95: q(0.95),
 	}
 }
 

@@ -64,6 +64,21 @@ var ErrInterrupted = errors.New("sim: batch interrupted")
 // replicate that fails (a NaN, a panic in a rule) is delivered with Err set
 // and does not stop the batch.
 func Batch(ctx context.Context, m *Model, opt Options, sinks ...Sink) (Report, error) {
+	return batch(ctx, []*Model{m}, opt, func(rs []*RunResult) error {
+		for _, s := range sinks {
+			if err := s.Consume(rs[0]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// batch runs replicates of every model in ms (replicate r of each model,
+// one after the other, in the same worker) and delivers the results of
+// each replicate together, in replicate order. A replicate counts as
+// failed when any of its runs failed.
+func batch(ctx context.Context, ms []*Model, opt Options, deliver func([]*RunResult) error) (Report, error) {
 	var rep Report
 	if opt.Runs < 1 {
 		return rep, fmt.Errorf("sim: runs must be at least 1, got %d", opt.Runs)
@@ -76,54 +91,62 @@ func Batch(ctx context.Context, m *Model, opt Options, sinks ...Sink) (Report, e
 		workers = opt.Runs
 	}
 	window := 4 * workers
-	size := len(m.Metrics) * m.ticks()
-	pool := make(chan *RunResult, window)
+	pool := make(chan []*RunResult, window)
 	for i := 0; i < window; i++ {
-		pool <- &RunResult{Series: make([]float64, size), Events: make([]EventRecord, 0, 32)}
+		rs := make([]*RunResult, len(ms))
+		for j, m := range ms {
+			rs[j] = &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks()), Events: make([]EventRecord, 0, 32)}
+		}
+		pool <- rs
 	}
 
 	type job struct {
 		rep int
-		res *RunResult
+		rs  []*RunResult
 	}
 	jobs := make(chan job)
-	done := make(chan *RunResult, window)
-	stop := make(chan struct{}) // closed when a sink fails
+	done := make(chan job, window)
+	stop := make(chan struct{}) // closed when delivery fails
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := NewWorld(m)
-			w.fault = opt.fault
-			for j := range jobs {
-				w.Reset(opt.Point, j.rep, j.res)
-				_ = w.Run()
-				done <- j.res
+			ws := make([]*World, len(ms))
+			for j, m := range ms {
+				ws[j] = NewWorld(m)
+				ws[j].fault = opt.fault
+			}
+			for jb := range jobs {
+				for j, w := range ws {
+					w.Reset(opt.Point, jb.rep, jb.rs[j])
+					_ = w.Run()
+				}
+				done <- jb
 			}
 		}()
 	}
 	// Dispatcher: hands out replicates in order, at most window ahead of
-	// delivery (each needs a buffer from the pool).
+	// delivery (each needs buffers from the pool).
 	go func() {
 		defer close(jobs)
 		for r := opt.First; r < opt.First+opt.Runs; r++ {
-			var res *RunResult
+			var rs []*RunResult
 			select {
 			case <-ctx.Done():
 				return
 			case <-stop:
 				return
-			case res = <-pool:
+			case rs = <-pool:
 			}
 			select {
 			case <-ctx.Done():
-				pool <- res
+				pool <- rs
 				return
 			case <-stop:
-				pool <- res
+				pool <- rs
 				return
-			case jobs <- job{r, res}:
+			case jobs <- job{r, rs}:
 			}
 		}
 	}()
@@ -133,37 +156,36 @@ func Batch(ctx context.Context, m *Model, opt Options, sinks ...Sink) (Report, e
 	}()
 
 	// Collector: reorders results and delivers them.
-	pending := make(map[int]*RunResult, window)
+	pending := make(map[int][]*RunResult, window)
 	next := opt.First
 	var sinkErr error
-	for res := range done {
-		pending[res.Replicate] = res
+	for jb := range done {
+		pending[jb.rep] = jb.rs
 		for {
-			r, ok := pending[next]
+			rs, ok := pending[next]
 			if !ok {
 				break
 			}
 			delete(pending, next)
 			next++
 			if sinkErr == nil {
-				for _, s := range sinks {
-					if err := s.Consume(r); err != nil {
-						sinkErr = err
-						close(stop)
-						break
-					}
-				}
-				if sinkErr == nil {
+				if err := deliver(rs); err != nil {
+					sinkErr = err
+					close(stop)
+				} else {
 					rep.Delivered++
-					if r.Err != nil {
-						rep.Failed++
+					for _, r := range rs {
+						if r.Err != nil {
+							rep.Failed++
+							break
+						}
 					}
 					if opt.Progress != nil {
 						opt.Progress(rep.Delivered, opt.Runs)
 					}
 				}
 			}
-			pool <- r
+			pool <- rs
 		}
 	}
 	if sinkErr != nil {

@@ -1,0 +1,172 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+)
+
+// PairedStat is the paired comparison of one summary metric between
+// scenario A and scenario B over the replicates where it is defined in
+// both.
+type PairedStat struct {
+	// N is the number of replicates where the metric is defined in both.
+	N int
+	// MeanA and MeanB are the means over those replicates.
+	MeanA, MeanB float64
+	// Diff is the mean paired difference B-A; CILo and CIHi bound its 95%
+	// confidence interval (normal approximation).
+	Diff, CILo, CIHi float64
+	// SEPaired is the standard error of Diff from the paired differences;
+	// SEUnpaired is what it would be for independent samples,
+	// sqrt(varA/N + varB/N).
+	SEPaired, SEUnpaired float64
+	// Narrowing is SEUnpaired/SEPaired: how many times narrower common
+	// random numbers made the interval. NaN when SEPaired is 0.
+	Narrowing float64
+}
+
+// welford is a running mean and sum of squared deviations.
+type welford struct {
+	n       int
+	mean, s float64
+}
+
+func (w *welford) add(x float64) {
+	w.n++
+	d := x - w.mean
+	w.mean += d / float64(w.n)
+	w.s += d * (x - w.mean)
+}
+
+func (w *welford) variance() float64 {
+	if w.n < 2 {
+		return math.NaN()
+	}
+	return w.s / float64(w.n-1)
+}
+
+// Comparison accumulates a paired comparison of two models run on the same
+// replicate numbers, and so on the same random streams (common random
+// numbers): the crisis sequence of replicate r is the same in A and B as
+// long as the two share a crisis process. Not safe for concurrent use.
+type Comparison struct {
+	// A and B aggregate each scenario's runs.
+	A, B *Aggregate
+	// Diff aggregates the per-tick paired difference B-A of every metric
+	// the two models share (by name); its values lie in [-1, 1].
+	Diff *Aggregate
+
+	pairs  [NumSummary]struct{ d, a, b welford }
+	ia, ib []int // metric indices in A and B of Diff's metrics
+	buf    []float64
+}
+
+// NewComparison prepares a comparison of a and b, which must have the same
+// calendar (start, tick length and horizon).
+func NewComparison(a, b *Model) (*Comparison, error) {
+	if len(a.Dates) != len(b.Dates) || a.Dates[0] != b.Dates[0] || a.Scenario.TickMonths != b.Scenario.TickMonths {
+		return nil, fmt.Errorf("sim: cannot compare %s (%s, %d ticks) with %s (%s, %d ticks): start, tick length and horizon must match",
+			a.Scenario.Name, a.Dates[0], len(a.Dates), b.Scenario.Name, b.Dates[0], len(b.Dates))
+	}
+	c := &Comparison{A: a.NewAggregate(), B: b.NewAggregate()}
+	var shared []Metric
+	for i, m := range a.Metrics {
+		for j, n := range b.Metrics {
+			if m.Name == n.Name {
+				shared = append(shared, m)
+				c.ia, c.ib = append(c.ia, i), append(c.ib, j)
+				break
+			}
+		}
+	}
+	c.Diff = NewAggregateRange(shared, a.Dates, -1, 1)
+	c.buf = make([]float64, len(shared)*len(a.Dates))
+	return c, nil
+}
+
+// Add adds one replicate's pair of results (same replicate number).
+func (c *Comparison) Add(ra, rb *RunResult) error {
+	if err := c.A.Consume(ra); err != nil {
+		return err
+	}
+	if err := c.B.Consume(rb); err != nil {
+		return err
+	}
+	if ra.Err != nil || rb.Err != nil {
+		c.Diff.Failed++
+		return nil
+	}
+	T := c.A.Ticks
+	for k := range c.ia {
+		sa := ra.Series[c.ia[k]*T : (c.ia[k]+1)*T]
+		sb := rb.Series[c.ib[k]*T : (c.ib[k]+1)*T]
+		d := c.buf[k*T : (k+1)*T]
+		for t := range d {
+			d[t] = sb[t] - sa[t]
+		}
+	}
+	if err := c.Diff.Consume(&RunResult{Replicate: ra.Replicate, Series: c.buf}); err != nil {
+		return err
+	}
+	for i := range c.pairs {
+		xa, xb := ra.Summary[i], rb.Summary[i]
+		if math.IsNaN(xa) || math.IsNaN(xb) {
+			continue
+		}
+		p := &c.pairs[i]
+		p.d.add(xb - xa)
+		p.a.add(xa)
+		p.b.add(xb)
+	}
+	return nil
+}
+
+// Paired returns the paired statistics of summary metric i.
+func (c *Comparison) Paired(i int) PairedStat {
+	p := &c.pairs[i]
+	nan := math.NaN()
+	s := PairedStat{N: p.d.n, MeanA: nan, MeanB: nan, Diff: nan, CILo: nan, CIHi: nan, SEPaired: nan, SEUnpaired: nan, Narrowing: nan}
+	if p.d.n == 0 {
+		return s
+	}
+	s.MeanA, s.MeanB, s.Diff = p.a.mean, p.b.mean, p.d.mean
+	if p.d.n < 2 {
+		return s
+	}
+	n := float64(p.d.n)
+	s.SEPaired = math.Sqrt(p.d.variance() / n)
+	s.SEUnpaired = math.Sqrt(p.a.variance()/n + p.b.variance()/n)
+	half := 1.959963984540054 * s.SEPaired
+	s.CILo, s.CIHi = s.Diff-half, s.Diff+half
+	if s.SEPaired > 0 {
+		s.Narrowing = s.SEUnpaired / s.SEPaired
+	}
+	return s
+}
+
+// Compare runs opt.Runs replicates of a and b in parallel, replicate r of
+// both on the same random streams (the seed, design point and replicate
+// number of each; give both models the same seed for common random
+// numbers), and feeds each pair, in replicate order, to the comparison and
+// to sinksA and sinksB. Interruption and failures behave as in Batch.
+func Compare(ctx context.Context, a, b *Model, opt Options, sinksA, sinksB []Sink) (*Comparison, Report, error) {
+	c, err := NewComparison(a, b)
+	if err != nil {
+		return nil, Report{}, err
+	}
+	rep, err := batch(ctx, []*Model{a, b}, opt, func(rs []*RunResult) error {
+		for _, s := range sinksA {
+			if err := s.Consume(rs[0]); err != nil {
+				return err
+			}
+		}
+		for _, s := range sinksB {
+			if err := s.Consume(rs[1]); err != nil {
+				return err
+			}
+		}
+		return c.Add(rs[0], rs[1])
+	})
+	return c, rep, err
+}
