@@ -284,10 +284,11 @@ const (
 	EventInitiative = "initiative" // C: a cooperation step
 	EventRecovery   = "recovery"   // R: a recovery, re-engagement
 	EventLever      = "lever"      // a lever switched at a date
+	EventAttention  = "attention"  // a new administration resets attention
 )
 
 // EventKinds lists the allowed event kinds.
-var EventKinds = []string{EventCrisis, EventInitiative, EventRecovery, EventLever}
+var EventKinds = []string{EventCrisis, EventInitiative, EventRecovery, EventLever, EventAttention}
 
 // Event is a dated scheduled event.
 type Event struct {
@@ -301,11 +302,12 @@ type Event struct {
 	// Channels are the channel names the event touches, or ["all"].
 	// Default ["all"]. Ignored by lever events.
 	Channels []string `yaml:"channels"`
-	// Severity is the crisis severity (crisis), or the strength of the
-	// step (initiative, recovery), 0 to 1. Default 0.5.
+	// Severity is the crisis severity (crisis), the strength of the step
+	// (initiative, recovery), or the level the sides' attention is reset
+	// to (attention: a new administration), 0 to 1. Default 0.5.
 	Severity float64 `yaml:"severity"`
 	// Sides are the sides whose attention an initiative or recovery
-	// raises, or ["all"]. Default ["all"].
+	// raises, or an attention event resets, or ["all"]. Default ["all"].
 	Sides []string `yaml:"sides"`
 	// Set holds lever settings for a lever event, keyed by lever path
 	// (see LeverPaths). Required for lever events.

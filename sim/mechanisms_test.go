@@ -191,3 +191,19 @@ func TestSidelinedExchangeOfficersEmerge(t *testing.T) {
 		t.Errorf("promotion by alignment should sideline exchange participants: %.3f vs %.3f", ra, rb)
 	}
 }
+
+func TestAttentionEventResetsAttention(t *testing.T) {
+	sc := loadBaseline(t)
+	sc.Initiatives.RatePerYear = 0
+	sc.Events = append(sc.Events, scenarios.Event{Date: sc.DateOf(24), Name: "new administration",
+		Kind: scenarios.EventAttention, Severity: 0.9, Channels: []string{"all"}, Sides: []string{"washington"}})
+	runs, m := runAll(t, sc, 2, 1)
+	att := series(t, m, runs[0], "attention.washington")
+	mos := series(t, m, runs[0], "attention.moscow")
+	if !(att[23] < 0.5 && att[24] > 0.85) {
+		t.Errorf("attention before/after reset: %.3f / %.3f", att[23], att[24])
+	}
+	if mos[24] > mos[23] {
+		t.Errorf("moscow's attention should not be reset: %.3f -> %.3f", mos[23], mos[24])
+	}
+}

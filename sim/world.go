@@ -315,6 +315,16 @@ func (w *World) Step() {
 			if e.Kind == scenarios.EventRecovery {
 				w.tension *= 1 - e.Severity
 			}
+		case scenarios.EventAttention:
+			if se.sides == nil {
+				for i := range w.attn {
+					w.attn[i] = e.Severity
+				}
+			} else {
+				for _, i := range se.sides {
+					w.attn[i] = e.Severity
+				}
+			}
 		}
 	}
 	// Random arrivals: the environment stream draws the same numbers every
