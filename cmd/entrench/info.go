@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/entrench/entrench/scenarios"
+	"github.com/entrench/entrench/sweep"
 )
 
 func (a *app) newValidateCmd() *cobra.Command {
@@ -64,6 +65,10 @@ func (a *app) newScenariosCmd() *cobra.Command {
 			for _, b := range scenarios.Builtins() {
 				fmt.Fprintf(tw, "%s\t%s\n", b.Name, b.Description)
 			}
+			fmt.Fprintln(tw, "\nExperiments:")
+			for _, b := range sweep.Builtins() {
+				fmt.Fprintf(tw, "%s\t%s\n", b.Name, b.Description)
+			}
 			return tw.Flush()
 		},
 	}
@@ -77,6 +82,9 @@ func (a *app) newShowCmd() *cobra.Command {
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src, err := scenarios.BuiltinSource(args[0])
+			if err != nil && sweep.IsBuiltin(args[0]) {
+				src, err = sweep.BuiltinSource(args[0])
+			}
 			if err != nil {
 				return usageErr(err)
 			}
@@ -88,9 +96,10 @@ func (a *app) newShowCmd() *cobra.Command {
 
 func (a *app) newVersionCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the version",
+		Example: "  entrench version",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintf(a.stdout, "entrench %s (%s, %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil

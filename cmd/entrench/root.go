@@ -127,7 +127,7 @@ and flags.`,
 		},
 	}
 	root.PersistentFlags().String("config", "", "config file (YAML) with default settings, e.g. runs: 500 (default: ./entrench.yaml if present)")
-	root.AddCommand(a.newRunCmd(), a.newCompareCmd(), a.newValidateCmd(), a.newScenariosCmd(), a.newShowCmd(), a.newVersionCmd())
+	root.AddCommand(a.newRunCmd(), a.newCompareCmd(), a.newValidateCmd(), a.newScenariosCmd(), a.newShowCmd(), a.newVersionCmd(), a.newClaimsCmd(), a.newServeCmd(), a.newSweepCmd(), a.newMergeCmd())
 	return root
 }
 
