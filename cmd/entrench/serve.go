@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/spf13/cobra"
+
+	"github.com/entrench/entrench/lab"
+)
+
+// serveConfig builds the lab's typed configuration from the layered
+// settings (flags, ENTRENCH_* environment, config file).
+func (a *app) serveConfig() (lab.Config, error) {
+	v := a.v
+	cfg := lab.Config{
+		Addr:          v.GetString("addr"),
+		MaxRuns:       v.GetInt("max-runs"),
+		DefaultRuns:   v.GetInt("runs"),
+		MaxHorizon:    v.GetInt("max-horizon"),
+		RunTimeout:    v.GetDuration("run-timeout"),
+		MaxBody:       v.GetInt64("max-body"),
+		MaxConcurrent: v.GetInt("max-concurrent"),
+		Workers:       v.GetInt("workers"),
+		Log:           a.stderr,
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usageErr(err)
+	}
+	return cfg, nil
+}
+
+func (a *app) newServeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the policy lab: a local web page to turn the levers and compare",
+		Long: `Serve the policy lab, a web page where students choose a scenario (or
+upload one), move its levers and crisis climate with sliders, and see how
+cooperation and entrenchment change against the unchanged scenario, run pair
+by pair on the same crisis draws (common random numbers), with paired 95%
+intervals and fan charts. The settings download as a scenario file that
+"entrench run" accepts and that reproduces the page's numbers.
+
+The page is built into the binary and fetches nothing from elsewhere. It
+listens on 127.0.0.1 only unless --addr names another interface; every input
+is checked on the server, runs are capped and time-limited, and a new run
+from a page cancels its previous one. Stop it with Ctrl-C.`,
+		Example: `  entrench serve                       # then open http://127.0.0.1:8080/
+  entrench serve --addr 127.0.0.1:9000 --runs 500
+  entrench serve --addr 0.0.0.0:8080   # a classroom network: anyone who can reach it can use it`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.serveConfig()
+			if err != nil {
+				return err
+			}
+			return a.serve(cmd.Context(), cfg)
+		},
+	}
+	f := cmd.Flags()
+	f.String("addr", lab.DefaultAddr, "host:port to listen on; anything but a loopback address exposes the lab to the network")
+	f.Int("runs", lab.DefaultDefaultRuns, "pairs of runs a page starts with")
+	f.Int("max-runs", lab.DefaultMaxRuns, "most pairs of runs one request may ask for")
+	f.Int("max-horizon", lab.DefaultMaxHorizon, "longest scenario horizon accepted, in ticks")
+	f.Duration("run-timeout", lab.DefaultRunTimeout, "wall-time limit of one run, waiting included")
+	f.Int64("max-body", lab.DefaultMaxBody, "largest request body (uploaded scenario) in bytes")
+	f.Int("max-concurrent", lab.DefaultMaxConcurrent, "runs computed at once over all pages; more wait")
+	f.Int("workers", 0, "parallel workers per run (default: all cores)")
+	return cmd
+}
+
+// serve listens and serves the lab until ctx is cancelled.
+func (a *app) serve(ctx context.Context, cfg lab.Config) error {
+	srv, err := lab.New(cfg)
+	if err != nil {
+		return usageErr(err)
+	}
+	if !lab.IsLoopback(cfg.Addr) {
+		fmt.Fprintf(a.stderr, "entrench serve: WARNING: %s is not a loopback address; anyone who can reach this machine can use the lab and its CPU.\n", cfg.Addr)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return usageErr(fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err))
+	}
+	fmt.Fprintf(a.stdout, "entrench policy lab: open http://%s/ (Ctrl-C to stop)\n", browseAddr(ln.Addr()))
+	err = srv.Serve(ctx, ln)
+	fmt.Fprintln(a.stdout, "entrench policy lab: stopped")
+	return err
+}
+
+// browseAddr turns a listener address into one a browser can open: an
+// unspecified host (0.0.0.0, ::) becomes 127.0.0.1.
+func browseAddr(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a bytes.Buffer safe to read while the command writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// startServe runs "entrench serve" with args until the returned stop is
+// called, and returns the URL it prints.
+func startServe(t *testing.T, args ...string) (url string, stderr *lockedBuffer, stop func() int) {
+	t.Helper()
+	var out lockedBuffer
+	stderr = &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	code := make(chan int, 1)
+	go func() { code <- execute(ctx, append([]string{"serve"}, args...), &out, stderr) }()
+	re := regexp.MustCompile(`open (http://\S+/)`)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+			break
+		}
+		select {
+		case c := <-code:
+			cancel()
+			t.Fatalf("serve exited %d: %s", c, stderr)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("serve printed no URL: %q", out.String())
+	}
+	return url, stderr, func() int {
+		cancel()
+		select {
+		case c := <-code:
+			if !strings.Contains(out.String(), "stopped") {
+				t.Errorf("serve did not say it stopped: %q", out.String())
+			}
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop after its context was cancelled")
+			return -1
+		}
+	}
+}
+
+func TestServeStartsAndStops(t *testing.T) {
+	url, stderr, stop := startServe(t, "--addr", "127.0.0.1:0", "--runs", "40", "--max-runs", "50")
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `name="runs" min="1" max="50" step="1" value="40"`) {
+		t.Errorf("GET %s: %d; the page does not show the flags' default 40 and cap 50", url, resp.StatusCode)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d, want 0: %s", code, stderr)
+	}
+	if strings.Contains(stderr.String(), "WARNING") {
+		t.Errorf("warning on a loopback address: %s", stderr)
+	}
+}
+
+func TestServeWarnsOffLoopback(t *testing.T) {
+	url, stderr, stop := startServe(t, "--addr", "0.0.0.0:0")
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Errorf("printed URL %s, want one a browser here can open", url)
+	}
+	stop()
+	if !strings.Contains(stderr.String(), "WARNING: 0.0.0.0:0 is not a loopback address") {
+		t.Errorf("no warning on stderr: %q", stderr)
+	}
+}
+
+func TestServeBadSettings(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--addr", "nonsense"}, "not host:port"},
+		{[]string{"--runs", "3000"}, "default replicates must be from 1 to the cap 2000"},
+		{[]string{"--max-runs", "-5"}, "replicate cap"},
+		{[]string{"--max-concurrent", "-1"}, "concurrent runs"},
+		{[]string{"--max-body", "10"}, "body limit"},
+		{[]string{"--workers", "-2"}, "workers"},
+		{[]string{"extra-arg"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := run(t, append([]string{"serve"}, tt.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tt.want) {
+			t.Errorf("serve %v: exit %d %q; want %d with %q", tt.args, code, stderr, exitUsage, tt.want)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"time"
+)
+
+// Defaults of Config's zero fields.
+const (
+	DefaultAddr          = "127.0.0.1:8080"
+	DefaultMaxRuns       = 2000
+	DefaultDefaultRuns   = 300
+	DefaultMaxHorizon    = 600
+	DefaultRunTimeout    = 2 * time.Minute
+	DefaultMaxBody       = 1 << 20
+	DefaultMaxConcurrent = 2
+)
+
+// ErrConfig is wrapped by the errors of Config.Validate.
+var ErrConfig = errors.New("lab: bad configuration")
+
+// Config configures a Server. A zero field takes the default named in its
+// comment; a negative number is rejected by Validate. Cmd builds it from
+// flags; the package itself reads no flags or environment.
+type Config struct {
+	// Addr is the host:port to listen on. Default DefaultAddr (loopback
+	// only). An empty host (":8080") listens on every interface.
+	Addr string
+	// MaxRuns caps the replicates of one run, 1 to 1,000,000. Default
+	// DefaultMaxRuns (2000).
+	MaxRuns int
+	// DefaultRuns is the replicates a page starts with, 1 to MaxRuns.
+	// Default DefaultDefaultRuns (300), or MaxRuns when that is smaller.
+	DefaultRuns int
+	// MaxHorizon caps a scenario's horizon in ticks, 1 to 2400: longer
+	// scenarios are refused. Default DefaultMaxHorizon (600, 50 years of
+	// months).
+	MaxHorizon int
+	// RunTimeout bounds the wall time of one run, queueing included.
+	// Default DefaultRunTimeout (2 minutes).
+	RunTimeout time.Duration
+	// MaxBody caps a request body in bytes (an uploaded scenario or a
+	// form), 1 KiB to 64 MiB. Default DefaultMaxBody (1 MiB).
+	MaxBody int64
+	// MaxConcurrent is how many runs may compute at once over all pages;
+	// further runs wait for a slot, and at most 4*MaxConcurrent wait.
+	// Default DefaultMaxConcurrent (2).
+	MaxConcurrent int
+	// Workers is the number of goroutines of one run. Default 0: all
+	// cores.
+	Workers int
+	// Log receives one line per server-side failure (a recovered panic,
+	// a failed run). Default nil: discarded.
+	Log io.Writer
+}
+
+// withDefaults returns c with its zero fields set to their defaults.
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.MaxRuns == 0 {
+		c.MaxRuns = DefaultMaxRuns
+	}
+	if c.DefaultRuns == 0 {
+		c.DefaultRuns = min(DefaultDefaultRuns, c.MaxRuns)
+	}
+	if c.MaxHorizon == 0 {
+		c.MaxHorizon = DefaultMaxHorizon
+	}
+	if c.RunTimeout == 0 {
+		c.RunTimeout = DefaultRunTimeout
+	}
+	if c.MaxBody == 0 {
+		c.MaxBody = DefaultMaxBody
+	}
+	if c.MaxConcurrent == 0 {
+		c.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	return c
+}
+
+// Validate checks c after filling its defaults and reports every problem.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("address %q is not host:port: %v", c.Addr, err)
+	}
+	if c.MaxRuns < 1 || c.MaxRuns > 1_000_000 {
+		bad("the replicate cap must be from 1 to 1000000, got %d", c.MaxRuns)
+	}
+	if c.DefaultRuns < 1 || c.DefaultRuns > c.MaxRuns {
+		bad("the default replicates must be from 1 to the cap %d, got %d", c.MaxRuns, c.DefaultRuns)
+	}
+	if c.MaxHorizon < 1 || c.MaxHorizon > 2400 {
+		bad("the horizon cap must be from 1 to 2400 ticks, got %d", c.MaxHorizon)
+	}
+	if c.RunTimeout < 0 {
+		bad("the run timeout must be positive, got %s", c.RunTimeout)
+	}
+	if c.MaxBody < 1<<10 || c.MaxBody > 64<<20 {
+		bad("the body limit must be from 1024 bytes to 64 MiB, got %d", c.MaxBody)
+	}
+	if c.MaxConcurrent < 1 || c.MaxConcurrent > 1024 {
+		bad("concurrent runs must be from 1 to 1024, got %d", c.MaxConcurrent)
+	}
+	if c.Workers < 0 {
+		bad("workers must be at least 1 (0 means all cores), got %d", c.Workers)
+	}
+	return errors.Join(errs...)
+}
+
+// IsLoopback reports whether the host of addr (host:port) is a loopback
+// address or "localhost", so that only this machine can connect. An empty
+// host means every interface and is not loopback.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}

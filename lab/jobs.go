@@ -1,0 +1,239 @@
+package lab
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/entrench/entrench/scenarios"
+	"github.com/entrench/entrench/sim"
+)
+
+// Job states.
+const (
+	stateQueued    = "queued"
+	stateRunning   = "running"
+	stateDone      = "done"
+	stateFailed    = "failed"
+	stateCancelled = "cancelled"
+)
+
+// maxJobs is how many jobs the server remembers; the oldest finished ones
+// are forgotten first.
+const maxJobs = 64
+
+// Causes of a job's cancellation.
+var (
+	errSuperseded = errors.New("lab: a newer run from the same page replaced this one")
+	errCancelled  = errors.New("lab: cancelled from the page")
+	errStopping   = errors.New("lab: the server is stopping")
+	errTimeout    = errors.New("lab: run timed out")
+	errBusy       = errors.New("lab: too many runs waiting")
+)
+
+// job is one paired run. Its fields after mu are guarded by mu; done is
+// updated by the batch's progress callback and read by status requests.
+type job struct {
+	id, page string
+	set      settings
+	a, b     *scenarios.Scenario
+	changed  int
+	started  time.Time
+	cancel   context.CancelCauseFunc
+	done     atomic.Int64
+
+	mu       sync.Mutex
+	state    string
+	msg      string
+	finished time.Time
+	res      *result
+}
+
+// status is the JSON the page polls.
+type status struct {
+	Job       string `json:"job"`
+	State     string `json:"state"`
+	Done      int64  `json:"done"`
+	Total     int    `json:"total"`
+	ElapsedMS int64  `json:"elapsed_ms"`
+	Message   string `json:"message,omitempty"`
+}
+
+func (j *job) status() status {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	end := j.finished
+	if end.IsZero() {
+		end = time.Now()
+	}
+	return status{Job: j.id, State: j.state, Done: j.done.Load(), Total: j.set.Runs,
+		ElapsedMS: end.Sub(j.started).Milliseconds(), Message: j.msg}
+}
+
+func (j *job) finish(state, msg string, res *result) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.state, j.msg, j.res, j.finished = state, msg, res, time.Now()
+}
+
+func (j *job) result() (*result, string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.res, j.state
+}
+
+func (j *job) over() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.state != stateQueued && j.state != stateRunning
+}
+
+// newID returns 32 random hex digits.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// validID reports whether id looks like newID's output.
+func validID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for _, c := range id {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// start registers and starts a run for page, cancelling the page's
+// previous run. It fails with errBusy when too many runs are waiting.
+func (s *Server) start(page string, set settings, a, b *scenarios.Scenario, changed int) (*job, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, errStopping
+	}
+	if old := s.jobs[s.pages[page]]; old != nil {
+		old.cancel(errSuperseded)
+	}
+	if s.waiting.Load() >= int64(4*s.cfg.MaxConcurrent) {
+		return nil, errBusy
+	}
+	ctx, cancel := context.WithCancelCause(s.ctx)
+	ctx, stop := context.WithTimeoutCause(ctx, s.cfg.RunTimeout, errTimeout)
+	j := &job{id: newID(), page: page, set: set, a: a, b: b, changed: changed, started: time.Now(), state: stateQueued,
+		cancel: func(cause error) { cancel(cause); stop() }}
+	s.evict()
+	s.jobs[j.id] = j
+	s.order = append(s.order, j.id)
+	s.pages[page] = j.id
+	s.waiting.Add(1)
+	s.wg.Add(1)
+	go s.run(ctx, j)
+	return j, nil
+}
+
+// evict forgets the oldest finished jobs beyond maxJobs-1. Called with
+// s.mu held.
+func (s *Server) evict() {
+	for i := 0; len(s.jobs) >= maxJobs && i < len(s.order); {
+		id := s.order[i]
+		j := s.jobs[id]
+		if j != nil && !j.over() {
+			i++
+			continue
+		}
+		delete(s.jobs, id)
+		if s.pages[j.page] == id {
+			delete(s.pages, j.page)
+		}
+		s.order = append(s.order[:i], s.order[i+1:]...)
+	}
+}
+
+// job returns the job with the given id, or nil.
+func (s *Server) job(id string) *job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.jobs[id]
+}
+
+// run waits for a slot, runs the comparison and stores its result.
+func (s *Server) run(ctx context.Context, j *job) {
+	defer s.wg.Done()
+	defer j.cancel(nil)
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(s.cfg.Log, "lab: panic in run %s: %v\n%s", j.id, v, debug.Stack())
+			j.finish(stateFailed, "The run failed with an internal error; the server keeps running. Try other settings.", nil)
+		}
+	}()
+	select {
+	case s.sem <- struct{}{}:
+		s.waiting.Add(-1)
+	case <-ctx.Done():
+		s.waiting.Add(-1)
+		s.interrupted(ctx, j)
+		return
+	}
+	defer func() { <-s.sem }()
+	j.mu.Lock()
+	j.state = stateRunning
+	j.mu.Unlock()
+
+	ma, err := sim.Compile(j.a)
+	if err != nil {
+		j.finish(stateFailed, err.Error(), nil)
+		return
+	}
+	mb, err := sim.Compile(j.b)
+	if err != nil {
+		j.finish(stateFailed, err.Error(), nil)
+		return
+	}
+	opt := sim.Options{Runs: j.set.Runs, Workers: s.cfg.Workers, Progress: func(done, _ int) { j.done.Store(int64(done)) }}
+	c, rep, err := sim.Compare(ctx, ma, mb, opt, nil, nil)
+	switch {
+	case errors.Is(err, sim.ErrInterrupted):
+		s.interrupted(ctx, j)
+		return
+	case err != nil:
+		fmt.Fprintf(s.cfg.Log, "lab: run %s failed: %v\n", j.id, err)
+		j.finish(stateFailed, "The run failed: "+err.Error(), nil)
+		return
+	case c.Diff.N() == 0:
+		j.finish(stateFailed, fmt.Sprintf("Every one of the %d pairs failed; no result to show.", rep.Delivered), nil)
+		return
+	}
+	res, err := newResult(c, rep, j.a, j.b, j.changed)
+	if err != nil {
+		fmt.Fprintf(s.cfg.Log, "lab: figures of run %s: %v\n", j.id, err)
+		j.finish(stateFailed, "The figures could not be drawn: "+err.Error(), nil)
+		return
+	}
+	res.Elapsed = time.Since(j.started)
+	j.finish(stateDone, "", res)
+}
+
+// interrupted records why a job stopped before finishing.
+func (s *Server) interrupted(ctx context.Context, j *job) {
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errTimeout):
+		j.finish(stateFailed, fmt.Sprintf("The run was stopped after %s, the lab's time limit. Try fewer replicates.", s.cfg.RunTimeout), nil)
+	case errors.Is(cause, errSuperseded):
+		j.finish(stateCancelled, "Replaced by a newer run.", nil)
+	case errors.Is(cause, errStopping):
+		j.finish(stateCancelled, "The server is stopping.", nil)
+	default:
+		j.finish(stateCancelled, "Cancelled.", nil)
+	}
+}

@@ -1,0 +1,221 @@
+package lab
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/entrench/entrench/scenarios"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server is the policy lab's web server. Create it with New, serve it with
+// Serve (or mount Handler), and stop it by cancelling Serve's context or
+// with Close. Its methods are safe for concurrent use.
+type Server struct {
+	cfg     Config
+	tmpl    *template.Template
+	handler http.Handler
+
+	ctx  context.Context // parent of every run; cancelled by Close
+	stop context.CancelCauseFunc
+	sem  chan struct{} // one token per computing run
+	wg   sync.WaitGroup
+
+	waiting atomic.Int64 // runs waiting for a token
+
+	mu      sync.Mutex
+	closed  bool
+	jobs    map[string]*job
+	order   []string          // job ids, oldest first
+	pages   map[string]string // page token -> its latest job id
+	uploads []*upload         // oldest first, at most maxUploads
+}
+
+// New checks cfg, fills its defaults and returns a Server.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	tmpl, err := template.New("").Funcs(template.FuncMap{"value": formatValue}).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("lab: templates: %w", err)
+	}
+	ctx, stop := context.WithCancelCause(context.Background())
+	s := &Server{
+		cfg: cfg, tmpl: tmpl, ctx: ctx, stop: stop,
+		sem:  make(chan struct{}, cfg.MaxConcurrent),
+		jobs: make(map[string]*job), pages: make(map[string]string),
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handleIndex)
+	mux.HandleFunc("POST /run", s.handleRun)
+	mux.HandleFunc("GET /status", s.handleStatus)
+	mux.HandleFunc("GET /result", s.handleResult)
+	mux.HandleFunc("POST /cancel", s.handleCancel)
+	mux.HandleFunc("GET /figure/{job}/{name}", s.handleFigure)
+	mux.HandleFunc("GET /download", s.handleDownload)
+	mux.HandleFunc("GET /scenario.yaml", s.handleJobYAML)
+	mux.HandleFunc("POST /upload", s.handleUpload)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.handler = s.guard(mux)
+	return s, nil
+}
+
+// Config returns the server's configuration with defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// Handler returns the lab's HTTP handler, with panic recovery, body
+// limits and security headers applied.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve serves the lab on ln until ctx is cancelled, then stops accepting
+// connections, cancels every run and waits up to five seconds for open
+// requests. It returns nil after such a shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          log.New(s.cfg.Log, "lab: ", 0),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.Close()
+		return err
+	case <-ctx.Done():
+	}
+	s.Close()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
+		err = e
+	}
+	return err
+}
+
+// Close cancels every run and waits for them to stop (each stops within
+// milliseconds of being cancelled). The handler then refuses new runs.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.stop(errStopping)
+	s.wg.Wait()
+}
+
+// guard wraps h with what every request gets: a recovered panic becomes a
+// plain 500 message (the stack goes to the log, never to the page), the
+// body is capped at MaxBody, a loopback server answers only to loopback
+// host names (against DNS rebinding), a POST must come from the lab's own
+// pages, and responses carry a strict content security policy.
+func (s *Server) guard(h http.Handler) http.Handler {
+	loopback := IsLoopback(s.cfg.Addr)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				fmt.Fprintf(s.cfg.Log, "lab: panic serving %s %s: %v\n%s", r.Method, r.URL.Path, v, debug.Stack())
+				plainError(w, "Internal error: the lab could not handle this request. The server keeps running; go back and try again.", http.StatusInternalServerError)
+			}
+		}()
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("X-Frame-Options", "DENY")
+		if loopback && !loopbackHost(r.Host) {
+			plainError(w, "This lab only answers to localhost, 127.0.0.1 or [::1].", http.StatusForbidden)
+			return
+		}
+		if r.Method == http.MethodPost {
+			if o := r.Header.Get("Origin"); o != "" && o != "null" && o != "http://"+r.Host && o != "https://"+r.Host {
+				plainError(w, "Cross-site request refused.", http.StatusForbidden)
+				return
+			}
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHost reports whether a Host header names this machine.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return IsLoopback(net.JoinHostPort(host, "0"))
+}
+
+// plainError writes a short text error.
+func plainError(w http.ResponseWriter, msg string, code int) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Del("Content-Disposition")
+	w.WriteHeader(code)
+	fmt.Fprintln(w, msg)
+}
+
+// writeJSON writes v as JSON with the status code.
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// wantsJSON reports whether the page's script made the request.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// builtinNames lists the built-in scenarios' names.
+func builtinNames() []string {
+	var names []string
+	for _, b := range scenarios.Builtins() {
+		names = append(names, b.Name)
+	}
+	return names
+}
+
+// builtinChoice returns the scenario a fresh page shows: baseline if it
+// exists, else the first built-in.
+func builtinChoice() string {
+	bs := scenarios.Builtins()
+	for _, b := range bs {
+		if b.Name == "baseline" {
+			return b.Name
+		}
+	}
+	if len(bs) > 0 {
+		return bs[0].Name
+	}
+	return ""
+}

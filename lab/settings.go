@@ -1,0 +1,214 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/entrench/entrench/scenarios"
+)
+
+// uploadPrefix marks an uploaded scenario in the scenario field.
+const uploadPrefix = "upload:"
+
+// setPrefix names the checkbox that turns a Keep lever on.
+const setPrefix = "set:"
+
+// settings are what a page asks for. Values holds every lever of the
+// table by path, -1 for a Keep lever left to the side's own setting.
+type settings struct {
+	Scenario string
+	Values   map[string]float64
+	Runs     int
+	Seed     uint64
+}
+
+// source is a scenario file the lab can load: a built-in or an upload.
+type source struct {
+	choice string // the scenario field's value
+	file   string // the file name errors are positioned in
+	data   []byte
+}
+
+// errNoScenario is returned for a scenario choice the server does not
+// know.
+var errNoScenario = errors.New("lab: unknown scenario")
+
+// source finds the scenario file of a choice.
+func (s *Server) source(choice string) (source, error) {
+	if id, ok := strings.CutPrefix(choice, uploadPrefix); ok {
+		u := s.upload(id)
+		if u == nil {
+			return source{}, fmt.Errorf("%w: the uploaded scenario is gone (the server keeps the last %d uploads); upload it again", errNoScenario, maxUploads)
+		}
+		return source{choice: choice, file: u.file, data: u.data}, nil
+	}
+	data, err := scenarios.BuiltinSource(choice)
+	if err != nil {
+		return source{}, fmt.Errorf("%w: %v", errNoScenario, err)
+	}
+	return source{choice: choice, file: "builtin:" + choice + ".yaml", data: data}, nil
+}
+
+// load loads the unmodified scenario of a choice and checks the
+// horizon cap.
+func (s *Server) load(choice string) (*scenarios.Scenario, source, []string) {
+	src, err := s.source(choice)
+	if err != nil {
+		return nil, src, []string{err.Error()}
+	}
+	sc, err := scenarios.Load(src.file, src.data, nil)
+	if err != nil {
+		return nil, src, problems(err)
+	}
+	if p := s.checkHorizon(sc); p != "" {
+		return nil, src, []string{p}
+	}
+	return sc, src, nil
+}
+
+func (s *Server) checkHorizon(sc *scenarios.Scenario) string {
+	if sc.Horizon > s.cfg.MaxHorizon {
+		return fmt.Sprintf("horizon: %d ticks is longer than this lab allows (%d); shorten the scenario or run it with `entrench run`", sc.Horizon, s.cfg.MaxHorizon)
+	}
+	return ""
+}
+
+// defaults returns the settings a page starts with: the scenario's own.
+func (s *Server) defaults(choice string, sc *scenarios.Scenario) settings {
+	set := settings{Scenario: choice, Values: make(map[string]float64, len(levers)), Runs: s.cfg.DefaultRuns, Seed: sc.Seed}
+	for _, l := range levers {
+		set.Values[l.Path] = l.Value(sc)
+	}
+	return set
+}
+
+// parseSettings reads and checks the settings of a form. A lever field
+// that is absent keeps the scenario's value; a Keep lever whose slider is
+// sent without its set: checkbox keeps the side's own setting (-1). It
+// returns the unmodified scenario, its source, and the problems found.
+func (s *Server) parseSettings(form url.Values) (settings, *scenarios.Scenario, source, []string) {
+	choice := strings.TrimSpace(form.Get("scenario"))
+	if choice == "" {
+		return settings{}, nil, source{}, []string{"scenario: choose a scenario"}
+	}
+	sc, src, probs := s.load(choice)
+	if sc == nil {
+		return settings{}, nil, src, probs
+	}
+	set := s.defaults(choice, sc)
+	for _, l := range levers {
+		raw, sent := form[l.Path]
+		_, on := form[setPrefix+l.Path]
+		if !sent {
+			continue
+		}
+		if l.Keep && !on {
+			set.Values[l.Path] = -1
+			continue
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(raw[0]), 64)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("%s: %q is not a number", l.Label, raw[0]))
+			continue
+		}
+		if err := l.Check(x); err != nil {
+			probs = append(probs, err.Error())
+			continue
+		}
+		set.Values[l.Path] = x
+	}
+	if v := strings.TrimSpace(form.Get("runs")); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			probs = append(probs, fmt.Sprintf("replicates: %q is not a whole number", v))
+		case n < 1 || n > s.cfg.MaxRuns:
+			probs = append(probs, fmt.Sprintf("replicates: %d is out of range: must be from 1 to %d", n, s.cfg.MaxRuns))
+		default:
+			set.Runs = n
+		}
+	}
+	if v := strings.TrimSpace(form.Get("seed")); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("seed: %q is not a whole number from 0 to %d", v, uint64(math.MaxUint64)))
+		} else {
+			set.Seed = n
+		}
+	}
+	return set, sc, src, probs
+}
+
+// overrides returns the override of every lever whose value differs from
+// the scenario's, in table order.
+func (set settings) overrides(sc *scenarios.Scenario) []scenarios.Override {
+	var ovs []scenarios.Override
+	for _, l := range levers {
+		if x, ok := set.Values[l.Path]; ok && x != l.Value(sc) {
+			ovs = append(ovs, scenarios.Override{Path: l.Path, Value: formatValue(x)})
+		}
+	}
+	return ovs
+}
+
+// build returns the pair the lab compares: A, the scenario as chosen, and
+// B, the scenario with the lever overrides applied through the loader (so
+// B passes the same validation as a file with those values), both with the
+// settings' replicates and seed. B is named after A with "-lab".
+func (s *Server) build(set settings, a *scenarios.Scenario, src source) (*scenarios.Scenario, *scenarios.Scenario, []string) {
+	ovs := set.overrides(a)
+	b, err := scenarios.Load(src.file, src.data, ovs)
+	if err != nil {
+		return nil, nil, problems(err)
+	}
+	a.Runs, a.Seed = set.Runs, set.Seed
+	b.Runs, b.Seed = set.Runs, set.Seed
+	b.Name = a.Name + "-lab"
+	changes := make([]string, len(ovs))
+	for i, o := range ovs {
+		l, _ := leverByPath(o.Path)
+		changes[i] = fmt.Sprintf("%s %s (was %s)", l.leverKey(), o.Value, formatValue(l.Value(a)))
+	}
+	if len(changes) == 0 {
+		b.Description = fmt.Sprintf("%s unchanged.", a.Name)
+	} else {
+		b.Description = fmt.Sprintf("%s with %s.", a.Name, strings.Join(changes, ", "))
+	}
+	if err := b.Validate(); err != nil {
+		return nil, nil, problems(err)
+	}
+	if p := s.checkHorizon(b); p != "" {
+		return nil, nil, []string{p}
+	}
+	return a, b, nil
+}
+
+// problems turns a loader error into one message per problem. Problems in
+// an override name the lever rather than "--set".
+func problems(err error) []string {
+	var es scenarios.Errors
+	if !errors.As(err, &es) {
+		return []string{err.Error()}
+	}
+	out := make([]string, 0, len(es))
+	for _, e := range es {
+		if e.File == scenarios.SetFile {
+			label := e.Path
+			if l, ok := leverByPath(e.Path); ok {
+				label = l.Label + " (" + e.Path + ")"
+			}
+			out = append(out, label+": "+e.Msg)
+			continue
+		}
+		out = append(out, e.Error())
+	}
+	return slices.Compact(out)
+}
+
+// formatValue writes x as the shortest decimal that reads back exactly.
+func formatValue(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
