@@ -88,6 +88,28 @@ type Org struct {
 	// Resistance is how much of a crisis cut the organization resists,
 	// 0..1, from its stake and habit.
 	Resistance float64
+	// Base is the part of the propensity logit shared by all its officials
+	// (bias, stake, attention, tension, threat), as of the last update.
+	Base float64
+}
+
+// SetBase computes the shared part of the propensity logit from the
+// organization's inputs and the crisis tension.
+func SetBase(o *Org, tension float64, k *scenarios.Coefficients) {
+	o.Base = k.Bias + k.WStake*StakeIndex(o.Stake, k.StakeHalf) + k.WAttention*o.Attention -
+		k.WTension*tension - k.WAutonomy*o.Threat
+}
+
+// Evaluate sets every official's propensity from the current logit
+// without noise and without changing habit or disposition, then
+// aggregates: the initial state at tick 0.
+func Evaluate(p *Population, o *Org, tension float64, k *scenarios.Coefficients) {
+	SetBase(o, tension, k)
+	lo, hi := o.Slots()
+	for i := lo; i < hi; i++ {
+		p.Prop[i] = Logistic(o.Base + k.WDisposition*p.Disp[i] + k.WHabit*p.Habit[i])
+	}
+	Aggregate(p, o, k)
 }
 
 // Slots returns the first slot and one past the last slot of the org.
@@ -117,8 +139,8 @@ func Logistic(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 // leadership line at rate socialization when within confidenceBound of it
 // (bounded confidence: no pull from further away).
 func UpdateOfficials(p *Population, o *Org, tension float64, k *scenarios.Coefficients, rng *rand.Rand) {
-	base := k.Bias + k.WStake*StakeIndex(o.Stake, k.StakeHalf) + k.WAttention*o.Attention -
-		k.WTension*tension - k.WAutonomy*o.Threat
+	SetBase(o, tension, k)
+	base := o.Base
 	x := o.Engagement
 	line := 2*o.Line - 1 // leadership line in disposition units
 	wd, wh, sd := k.WDisposition, k.WHabit, k.NoiseSD
@@ -184,6 +206,7 @@ func Aggregate(p *Population, o *Org, k *scenarios.Coefficients) {
 
 // Recruit fills slot i with a new official: disposition drawn from the
 // organization's distribution (clamped to -1..1), no habit, not exchanged,
+// a propensity from the organization's current shared logit (o.Base),
 // and a retirement tick drawn from a geometric tenure with the given mean
 // in ticks, counted from tick now.
 func Recruit(p *Population, o *Org, i, now int, tenure float64, k *scenarios.Coefficients, rng *rand.Rand) {
@@ -191,7 +214,7 @@ func Recruit(p *Population, o *Org, i, now int, tenure float64, k *scenarios.Coe
 	p.Disp[i] = clamp(d, -1, 1)
 	p.Habit[i] = 0
 	p.Exchanged[i] = false
-	p.Prop[i] = Logistic(k.Bias + k.WDisposition*p.Disp[i])
+	p.Prop[i] = Logistic(o.Base + k.WDisposition*p.Disp[i])
 	p.RetireAt[i] = int32(now + 1 + Tenure(tenure, rng))
 }
 

@@ -33,7 +33,7 @@ const csvBuffer = 1 << 16
 // writer was made with point true):
 //
 //	runs.csv:     replicate, then sim.SummaryNames in order
-//	              (final_cooperation, ..., exchanged_senior_share);
+//	              (final_cooperation, ..., exchanged_promoted_share);
 //	              an undefined (NaN) summary is an empty field.
 //	events.csv:   replicate,tick,date,kind,name,scheduled,severity,
 //	              cooperation_before,cooperation_after

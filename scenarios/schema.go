@@ -328,7 +328,7 @@ var LeverPaths = []string{
 // Coefficients are the behavioural coefficients of the model. Their
 // equations are in docs/ODD.md, section 7 (submodels).
 type Coefficients struct {
-	// Bias is the constant of the officials' propensity logit. Default -0.4.
+	// Bias is the constant of the officials' propensity logit. Default 0.3.
 	Bias float64 `yaml:"bias"`
 	// WDisposition is the logit weight of disposition (-1..1), >= 0.
 	// Default 1.5.

@@ -477,7 +477,7 @@ func (c *Coefficients) check(v *validator) {
 	v.within(p+"socialization", c.Socialization, 0, 1)
 	v.within(p+"confidence_bound", c.ConfidenceBound, 0, 2)
 	v.within(p+"exchange_rate", c.ExchangeRate, 0, 1)
-	v.within(p+"exchange_boost", c.ExchangeBoost, 0, 2)
+	v.within(p+"exchange_boost", c.ExchangeBoost, 0, 1)
 	v.within(p+"build_rate", c.BuildRate, 0, 1)
 	v.within(p+"fall_rate", c.FallRate, 0, 1)
 	if c.FallRate < c.BuildRate {

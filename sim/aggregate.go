@@ -57,9 +57,10 @@ type Aggregate struct {
 	// are counted in the end bins.
 	Lo, Hi float64
 
-	n        int
-	mean, m2 []float64
-	hist     []uint32
+	n          int
+	mean, m2   []float64
+	minv, maxv []float64
+	hist       []uint32
 	sn       [NumSummary]int
 	smean    [NumSummary]float64
 	sm2      [NumSummary]float64
@@ -82,6 +83,8 @@ func NewAggregateRange(metrics []Metric, dates []scenarios.Month, lo, hi float64
 		Dates:   dates,
 		mean:    make([]float64, k),
 		m2:      make([]float64, k),
+		minv:    make([]float64, k),
+		maxv:    make([]float64, k),
 		hist:    make([]uint32, k*HistogramBins),
 	}
 }
@@ -105,6 +108,12 @@ func (a *Aggregate) Consume(r *RunResult) error {
 		a.mean[i] += d / fn
 		a.m2[i] += d * (x - a.mean[i])
 		a.hist[i*HistogramBins+bin((x-a.Lo)/(a.Hi-a.Lo))]++
+		if a.n == 1 || x < a.minv[i] {
+			a.minv[i] = x
+		}
+		if a.n == 1 || x > a.maxv[i] {
+			a.maxv[i] = x
+		}
 	}
 	for i, x := range r.Summary {
 		if math.IsNaN(x) {
@@ -148,7 +157,11 @@ func (a *Aggregate) Stats(m, t int) TickStats {
 		sd = math.Sqrt(a.m2[i] / float64(a.n-1))
 	}
 	h := a.hist[i*HistogramBins : (i+1)*HistogramBins]
-	q := func(p float64) float64 { return a.Lo + (a.Hi-a.Lo)*quantile(h, a.n, p) }
+	// Quantiles are clamped to the observed range, so a metric that is
+	// constant across runs reports that constant exactly.
+	q := func(p float64) float64 {
+		return math.Max(a.minv[i], math.Min(a.maxv[i], a.Lo+(a.Hi-a.Lo)*quantile(h, a.n, p)))
+	}
 	return TickStats{
 		Mean: a.mean[i], SD: sd,
 		Q05: q(0.05), Q25: q(0.25), Q50: q(0.5), Q75: q(0.75), Q95: q(0.95),

@@ -268,3 +268,20 @@ func TestCompareNarrowsIntervals(t *testing.T) {
 		t.Errorf("paired crisis counts differ: %+v", d)
 	}
 }
+
+func TestAggregateConstantMetricExact(t *testing.T) {
+	a := sim.NewAggregate([]sim.Metric{{Name: "x"}, {Name: "y"}}, []scenarios.Month{scenarios.Month(2010 * 12)})
+	for i := 0; i < 10; i++ {
+		if err := a.Consume(&sim.RunResult{Series: []float64{0, 0.3}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for m, want := range []float64{0, 0.3} {
+		s := a.Stats(m, 0)
+		for _, q := range []float64{s.Q05, s.Q25, s.Q50, s.Q75, s.Q95} {
+			if q != want {
+				t.Errorf("metric %d: quantile %v, want exactly %v", m, q, want)
+			}
+		}
+	}
+}

@@ -174,5 +174,5 @@ func BenchmarkParallelEfficiency(b *testing.B) {
 		t2 += time.Since(start)
 	}
 	b.ReportMetric(t1.Seconds()/(2*t2.Seconds()), "efficiency")
-	b.ReportMetric(float64(runs*b.N)/t2.Seconds(), "runs/s(2 workers)")
+	b.ReportMetric(float64(runs*b.N)/t2.Seconds(), "runs/s-2workers")
 }

@@ -11,7 +11,8 @@ type Metric struct {
 	Name string
 	// Label is a human label for figures and tables.
 	Label string
-	// Group is "overall", "channel", "side", "attention" or "environment".
+	// Group is "overall", "channel", "side", "willingness", "attention" or
+	// "environment".
 	Group string
 }
 

@@ -33,6 +33,10 @@ const (
 type World struct {
 	m *Model
 	k *scenarios.Coefficients
+	// kt holds the coefficients the officials' rules apply once per tick:
+	// monthly rates compounded over tick_months, noise scaled by
+	// sqrt(tick_months). Equal to *k for monthly ticks.
+	kt scenarios.Coefficients
 
 	pop      agents.Population
 	orgs     []agents.Org
@@ -72,6 +76,7 @@ type crisis struct {
 // NewWorld allocates a World for the model.
 func NewWorld(m *Model) *World {
 	w := &World{m: m, k: &m.Scenario.Model}
+	w.kt = perTick(*w.k, m.Scenario.TickMonths)
 	w.envSrc = rand.NewPCG(0, 0)
 	w.actSrc = rand.NewPCG(0, 0)
 	w.popSrc = rand.NewPCG(0, 0)
@@ -109,6 +114,21 @@ func NewWorld(m *Model) *World {
 	w.sideS = make([]float64, len(m.sides))
 	w.pendingCrisis = make([]crisis, 0, 8)
 	return w
+}
+
+// perTick converts the officials' monthly rates to rates per tick of tm
+// months: a rate r becomes 1-(1-r)^tm and the noise standard deviation is
+// scaled by sqrt(tm) (independent monthly shocks add up).
+func perTick(k scenarios.Coefficients, tm int) scenarios.Coefficients {
+	if tm == 1 {
+		return k
+	}
+	f := float64(tm)
+	rate := func(r float64) float64 { return 1 - math.Pow(1-r, f) }
+	k.HabitGain, k.HabitDecay = rate(k.HabitGain), rate(k.HabitDecay)
+	k.Socialization, k.DispositionReversion = rate(k.Socialization), rate(k.DispositionReversion)
+	k.NoiseSD *= math.Sqrt(f)
+	return k
 }
 
 // rankCounts splits n officials over ranks by share (largest remainder),
@@ -185,23 +205,24 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 		w.attn[i] = s.attention
 	}
 	tenure := w.k.TenureMonths / float64(sc.TickMonths)
-	for i := range w.orgs {
-		o := &w.orgs[i]
-		o.Stake, o.Threat, o.Engagement = 0, 0, 0
-		o.Attention = w.attn[o.Side]
-		lo, hi := o.Slots()
-		for j := lo; j < hi; j++ {
-			agents.Recruit(&w.pop, o, j, 0, tenure, w.k, pop)
-			// Initial officials are part-way through their careers.
-			w.pop.RetireAt[j] = int32(1 + agents.Tenure(tenure, pop))
-		}
-		agents.Aggregate(&w.pop, o, w.k)
-	}
 	for c := range w.chans {
 		w.chans[c].Activity = m.channels[c].activity
 		clear(w.stakes[c])
 	}
 	w.applyLevers()
+	for i := range w.orgs {
+		o := &w.orgs[i]
+		o.Stake = 0
+		w.orgInputs(i)
+		agents.SetBase(o, w.tension, &w.kt)
+		lo, hi := o.Slots()
+		for j := lo; j < hi; j++ {
+			agents.Recruit(&w.pop, o, j, 0, tenure, &w.kt, pop)
+			// Initial officials are part-way through their careers.
+			w.pop.RetireAt[j] = int32(1 + agents.Tenure(tenure, pop))
+		}
+		agents.Evaluate(&w.pop, o, w.tension, &w.kt)
+	}
 	w.record(0)
 }
 
@@ -327,9 +348,10 @@ func (w *World) Step() {
 			}
 		}
 	}
-	// Random arrivals: the environment stream draws the same numbers every
-	// tick whatever the levers, so crisis sequences are common across
-	// scenarios that share a crisis process.
+	// Random arrivals: the environment stream draws two uniforms every tick
+	// and a severity (a variable number of draws) for each arrival, none
+	// of which depends on the levers, so crisis sequences are common
+	// across scenarios that share a crisis and initiative process.
 	uCrisis, uInit := w.env.Float64(), w.env.Float64()
 	if uInit < crisisProb(w.lever.initRate, sc.TickMonths) {
 		w.boostAttention(nil, 1)
@@ -348,28 +370,8 @@ func (w *World) Step() {
 
 	// 2-3. Officials update; organizations aggregate.
 	for i := range w.orgs {
-		o := &w.orgs[i]
-		os := &m.orgs[i]
-		o.Attention = w.attn[o.Side]
-		var eng, threat float64
-		n := 0
-		for _, c := range os.channels {
-			ch := &w.chans[c]
-			threat += ch.Depth * ch.Activity
-			if m.channels[c].milToMil && o.Bloc == 0 {
-				threat += ch.Depth * ch.Demand
-			}
-			if ch.Capacity > 0 {
-				eng += ch.Activity
-				n++
-			}
-		}
-		if n > 0 {
-			eng /= float64(n)
-		}
-		o.Engagement = eng
-		o.Threat = o.Sensitivity * math.Min(1, threat)
-		agents.UpdateOfficials(&w.pop, o, w.tension, k, w.act)
+		w.orgInputs(i)
+		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, &w.kt, w.act)
 	}
 
 	// 4. Channels move toward what the least willing bloc supports.
@@ -441,10 +443,10 @@ func (w *World) Step() {
 		o := &w.orgs[i]
 		for _, c := range m.orgs[i].channels {
 			if m.channels[c].milToMil && w.chans[c].Activity > 0 {
-				agents.Exchange(&w.pop, o, k.ExchangeRate*tm, w.chans[c].Activity, k.ExchangeBoost, w.act)
+				agents.Exchange(&w.pop, o, 1-math.Pow(1-k.ExchangeRate, tm), w.chans[c].Activity, k.ExchangeBoost, w.act)
 			}
 		}
-		if agents.Turnover(&w.pop, o, t, tenure, k, w.act) > 0 {
+		if agents.Turnover(&w.pop, o, t, tenure, &w.kt, w.act) > 0 {
 			agents.Aggregate(&w.pop, o, k)
 		}
 	}
@@ -459,6 +461,35 @@ func (w *World) Step() {
 	for i := len(w.res.Events) - 1; i >= 0 && w.res.Events[i].Tick == t; i-- {
 		w.res.Events[i].CooperationAfter = coop
 	}
+}
+
+// orgInputs sets organization i's inputs from the world: its side's
+// attention, its engagement (mean activity of its enabled channels) and the
+// autonomy threat (sensitivity times the depth-weighted activity of its
+// channels, plus, for eastern participants in mil-to-mil channels, the
+// West's pressure; capped at 1).
+func (w *World) orgInputs(i int) {
+	m := w.m
+	o := &w.orgs[i]
+	o.Attention = w.attn[o.Side]
+	var eng, threat float64
+	n := 0
+	for _, c := range m.orgs[i].channels {
+		ch := &w.chans[c]
+		threat += ch.Depth * ch.Activity
+		if m.channels[c].milToMil && o.Bloc == 0 {
+			threat += ch.Depth * ch.Demand
+		}
+		if ch.Capacity > 0 {
+			eng += ch.Activity
+			n++
+		}
+	}
+	if n > 0 {
+		eng /= float64(n)
+	}
+	o.Engagement = eng
+	o.Threat = o.Sensitivity * math.Min(1, threat)
 }
 
 // touches reports whether organization i takes part in any of channels.

@@ -53,8 +53,13 @@ manifest.json.`,
 				return err
 			}
 			s := compareSettings{runSettings: rs}
-			s.SetsA, _ = cmd.Flags().GetStringArray("set-a")
-			s.SetsB, _ = cmd.Flags().GetStringArray("set-b")
+			s.SetsA, s.SetsB = a.v.GetStringSlice("set-a"), a.v.GetStringSlice("set-b")
+			if f := cmd.Flags().Lookup("set-a"); f.Changed {
+				s.SetsA, _ = cmd.Flags().GetStringArray("set-a")
+			}
+			if f := cmd.Flags().Lookup("set-b"); f.Changed {
+				s.SetsB, _ = cmd.Flags().GetStringArray("set-b")
+			}
 			if len(args) == 1 && len(s.SetsB) == 0 && len(s.SetsA) == 0 {
 				return usageErr(errors.New("compare needs two scenarios, or one with --set-a/--set-b overrides"))
 			}

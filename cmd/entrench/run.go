@@ -61,7 +61,7 @@ func addRunFlags(cmd *cobra.Command) {
 	f.Int("runs", 0, "number of replicates (default: the scenario's runs)")
 	f.Uint64("seed", 0, "master seed (default: the scenario's seed)")
 	f.Int("workers", 0, "parallel workers (default: all cores)")
-	f.String("out", "", "output folder (default: out/<scenario name>)")
+	f.String("out", "", "output folder (default: out/<scenario name>; for compare out/compare-<A>-vs-<B>)")
 	f.StringArray("set", nil, "override a scenario value, key.path=value (repeatable), e.g. levers.tapi_stake.value=0.6")
 	f.Bool("quiet", false, "no progress bar")
 	f.Bool("no-figures", false, "skip the figures (CSV and manifest only)")
