@@ -61,9 +61,9 @@ type Aggregate struct {
 	mean, m2   []float64
 	minv, maxv []float64
 	hist       []uint32
-	sn       [NumSummary]int
-	smean    [NumSummary]float64
-	sm2      [NumSummary]float64
+	sn         [NumSummary]int
+	smean      [NumSummary]float64
+	sm2        [NumSummary]float64
 }
 
 // NewAggregate returns an empty Aggregate for runs of the given shape,
