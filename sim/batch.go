@@ -131,6 +131,11 @@ func batch(ctx context.Context, ms []*Model, opt Options, deliver func([]*RunRes
 	go func() {
 		defer close(jobs)
 		for r := opt.First; r < opt.First+opt.Runs; r++ {
+			// Check first: select picks at random among ready cases, and
+			// a cancelled batch must not start another replicate.
+			if ctx.Err() != nil {
+				return
+			}
 			var rs []*RunResult
 			select {
 			case <-ctx.Done():
