@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/entrench/entrench/scenarios"
+	"github.com/entrench/entrench/sweep"
+)
+
+// sweepSettings are the typed settings of "entrench sweep" and "entrench
+// merge", built from flags, environment and config file.
+type sweepSettings struct {
+	Out        string // output folder; "" means out/<experiment name>
+	Replicates int    // replicates per point; 0 keeps the experiment's
+	Workers    int    // points computed at once; 0 means all cores
+	Shard      int    // shard number K of --shard K/N
+	Shards     int    // number of shards N; 0 means unsharded
+	Resume     string // folder to resume
+	Quiet      bool   // no progress
+	NoFigures  bool   // no figures
+}
+
+// parseShard reads "K/N" with 0 <= K < N.
+func parseShard(s string) (k, n int, err error) {
+	ks, ns, ok := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(strings.TrimSpace(ks))
+	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 0 || k >= n {
+		return 0, 0, fmt.Errorf("--shard %q: want K/N with 0 <= K < N, e.g. 0/4 (on Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)", s)
+	}
+	return k, n, nil
+}
+
+func (a *app) sweepSettings(cmd *cobra.Command) (sweepSettings, error) {
+	v := a.v
+	s := sweepSettings{
+		Out:        v.GetString("out"),
+		Replicates: v.GetInt("replicates"),
+		Workers:    v.GetInt("workers"),
+		Resume:     v.GetString("resume"),
+		Quiet:      v.GetBool("quiet"),
+		NoFigures:  v.GetBool("no-figures"),
+	}
+	if sh := v.GetString("shard"); sh != "" {
+		k, n, err := parseShard(sh)
+		if err != nil {
+			return s, usageErr(err)
+		}
+		s.Shard, s.Shards = k, n
+	}
+	if s.Replicates < 0 {
+		return s, usageErr(fmt.Errorf("--replicates must be at least 1, got %d", s.Replicates))
+	}
+	if s.Workers < 0 {
+		return s, usageErr(fmt.Errorf("--workers must be at least 1 (0 means all cores), got %d", s.Workers))
+	}
+	return s, nil
+}
+
+func (a *app) newSweepCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sweep EXPERIMENT | --resume DIR",
+		Short: "Run a batch experiment over many design points: grid, Latin hypercube, Sobol or Morris",
+		Long: `Run an experiment file (or a built-in experiment by name, see "entrench
+scenarios"): many design points of a scenario, each with its replicates,
+and write into the output folder:
+  points.csv     one row per design point: factor values, replicates, and
+                 per metric mean, sd, confidence interval (lo, hi) and n
+  indices.csv    sobol: S1 and ST with bootstrap intervals; morris: mu,
+                 mu*, its interval, sigma
+  failures.csv   design points that failed, with the error
+  *.png, *.svg   heat maps (two-factor grids), Sobol bars, Morris plot,
+                 fan charts of the best and worst points
+  points.journal every finished point, appended as it completes
+  sweep.json     the manifest; experiment.yaml, scenario.yaml: the inputs
+Every point uses the same random numbers for replicate r (common random
+numbers), so differences between points are not sampling noise.
+
+A killed sweep (Ctrl-C, kill -9, a lost node) keeps every finished point:
+"entrench sweep --resume DIR" finishes it, and the outputs are
+byte-identical to an uninterrupted run. On a cluster, "--shard K/N" runs
+the points i with i mod N = K, and "entrench merge" combines the shard
+folders; see docs/cluster.md for Slurm job arrays.`,
+		Example: `  entrench sweep grid-demo --replicates 5
+  entrench sweep my-experiment.yaml --out out/study --workers 2
+  entrench sweep --resume out/study
+  entrench sweep sobol-levers --shard 3/8 --out shards/3   # then: entrench merge shards/* --out out/sobol`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.sweepSettings(cmd)
+			if err != nil {
+				return err
+			}
+			switch {
+			case s.Resume != "" && len(args) > 0:
+				return usageErr(errors.New("give an experiment or --resume DIR, not both"))
+			case s.Resume == "" && len(args) == 0:
+				return usageErr(errors.New("give an experiment file or built-in name (see entrench scenarios), or --resume DIR"))
+			case s.Resume != "" && (cmd.Flags().Changed("replicates") || cmd.Flags().Changed("shard") || cmd.Flags().Changed("out")):
+				return usageErr(errors.New("--resume takes its replicates, shard and folder from DIR: drop --replicates, --shard and --out"))
+			}
+			return a.sweep(cmd.Context(), args, s)
+		},
+	}
+	f := cmd.Flags()
+	f.String("out", "", "output folder (default: out/<experiment name>, or out/<name>-shard-K-of-N)")
+	f.Int("replicates", 0, "replicates per design point (default: the experiment's)")
+	f.Int("workers", 0, "design points computed at once (default: all cores)")
+	f.String("shard", "", "run only shard K of N of the design points, K/N (0-based); merge the folders with entrench merge")
+	f.String("resume", "", "finish the interrupted sweep in this folder")
+	f.Bool("quiet", false, "no progress bar")
+	f.Bool("no-figures", false, "skip the figures")
+	return cmd
+}
+
+// loadExperiment loads an experiment file, or a built-in by name.
+func loadExperiment(arg string) (*sweep.Experiment, error) {
+	var e *sweep.Experiment
+	var err error
+	switch {
+	case isFile(arg):
+		e, err = sweep.LoadFile(arg)
+	case strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".yml") || strings.ContainsRune(arg, os.PathSeparator):
+		return nil, usageErr(fmt.Errorf("experiment file %s does not exist", arg))
+	default:
+		e, err = sweep.LoadBuiltin(arg)
+	}
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return e, nil
+}
+
+func (a *app) sweep(ctx context.Context, args []string, s sweepSettings) error {
+	opt := sweep.Options{
+		Workers: s.Workers, Shard: s.Shard, Shards: s.Shards,
+		Version: versionString(), Args: os.Args, NoFigures: s.NoFigures,
+	}
+	var rep *sweep.Report
+	var err error
+	if s.Resume != "" {
+		opt.Progress = a.pointProgress(s.Quiet, "resume")
+		rep, err = sweep.Resume(ctx, s.Resume, opt)
+	} else {
+		e, lerr := loadExperiment(args[0])
+		if lerr != nil {
+			return lerr
+		}
+		if s.Replicates > 0 {
+			if e, lerr = e.WithReplicates(s.Replicates); lerr != nil {
+				return usageErr(lerr)
+			}
+		}
+		out := s.Out
+		if out == "" {
+			out = filepath.Join("out", e.Name)
+			if s.Shards > 0 {
+				out += fmt.Sprintf("-shard-%d-of-%d", s.Shard, s.Shards)
+			}
+		}
+		opt.Progress = a.pointProgress(s.Quiet, e.Name)
+		rep, err = sweep.Run(ctx, e, out, opt)
+	}
+	a.sweepReport(rep)
+	return sweepErr(err)
+}
+
+func (a *app) sweepReport(rep *sweep.Report) {
+	if rep == nil {
+		return
+	}
+	fmt.Fprintf(a.stdout, "%s: %d of %d points done (%d this session, %d failed) in %s\n",
+		rep.Dir, rep.Done, rep.Points, rep.Ran, rep.Failed, rep.Elapsed.Round(time.Millisecond))
+	if rep.Ran > 0 && rep.Workers > 0 && rep.Elapsed > 0 {
+		fmt.Fprintf(a.stdout, "Workers busy %.0f%% of the time (%d workers)\n", 100*rep.Busy.Seconds()/(float64(rep.Workers)*rep.Elapsed.Seconds()), rep.Workers)
+	}
+	if rep.Outputs {
+		fmt.Fprintf(a.stdout, "Outputs in %s: %s\n", rep.Dir, strings.Join(rep.Files, ", "))
+	} else if rep.Done == rep.Points {
+		fmt.Fprintf(a.stdout, "Shard complete; combine the shards with: entrench merge DIR... --out OUT\n")
+	}
+}
+
+// sweepErr maps the sweep package's errors to exit codes.
+func sweepErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sweep.ErrInterrupted):
+		return &codeError{exitInterrupted, err}
+	case errors.Is(err, sweep.ErrSomeFailed):
+		return &codeError{exitSomeFailed, err}
+	case errors.Is(err, sweep.ErrUnfinished), errors.Is(err, sweep.ErrMismatch), errors.Is(err, sweep.ErrIncomplete),
+		errors.As(err, new(scenarios.Errors)):
+		return usageErr(err)
+	}
+	return err
+}
+
+func (a *app) newMergeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "merge SHARD_DIR...",
+		Short: "Combine the shard folders of a sharded sweep into its outputs",
+		Long: `Combine the folders written by "entrench sweep --shard K/N" (one per shard,
+all N of them) into one folder whose outputs are byte-identical to those
+of the unsharded sweep. Refuses shards of different experiments, seeds,
+replicate counts or program versions, and an incomplete set.`,
+		Example: `  entrench merge shards/* --out out/sobol-levers`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.sweepSettings(cmd)
+			if err != nil {
+				return err
+			}
+			out := s.Out
+			if out == "" {
+				m, err := sweep.ReadManifest(args[0])
+				if err != nil {
+					return usageErr(fmt.Errorf("%s is not a sweep folder: %w", args[0], err))
+				}
+				out = filepath.Join("out", m.Experiment)
+			}
+			rep, err := sweep.Merge(cmd.Context(), args, out, sweep.Options{
+				Workers: s.Workers, Version: versionString(), Args: os.Args, NoFigures: s.NoFigures,
+			})
+			a.sweepReport(rep)
+			return sweepErr(err)
+		},
+	}
+	f := cmd.Flags()
+	f.String("out", "", "output folder (default: out/<experiment name>)")
+	f.Int("workers", 0, "workers for the fan-chart reruns (default: all cores)")
+	f.Bool("no-figures", false, "skip the figures")
+	return cmd
+}
+
+// pointProgress returns a progress callback for design points: a bar on a
+// terminal (points done, points per minute, time left), otherwise a line
+// every 30 seconds (for batch logs), or nil when quiet.
+func (a *app) pointProgress(quiet bool, name string) func(done, total int) {
+	if quiet {
+		return nil
+	}
+	start := time.Now()
+	first := -1
+	rate := func(done int) float64 {
+		if n, el := done-first, time.Since(start); n > 0 && el > 0 {
+			return float64(n) / el.Minutes()
+		}
+		return 0
+	}
+	eta := func(done, total int, perMin float64) string {
+		if perMin <= 0 {
+			return "?"
+		}
+		return (time.Duration(float64(total-done) / perMin * float64(time.Minute))).Round(time.Second).String()
+	}
+	f, ok := a.stderr.(*os.File)
+	if ok && term.IsTerminal(int(f.Fd())) {
+		var bar *progressbar.ProgressBar
+		return func(done, total int) {
+			if bar == nil {
+				first = done
+				bar = progressbar.NewOptions(total,
+					progressbar.OptionSetWriter(a.stderr),
+					progressbar.OptionShowCount(),
+					progressbar.OptionThrottle(200*time.Millisecond),
+					progressbar.OptionClearOnFinish(),
+					progressbar.OptionSetDescription(name+" points"),
+				)
+			}
+			pm := rate(done)
+			bar.Describe(fmt.Sprintf("%s points, %.1f/min, %s left", name, pm, eta(done, total, pm)))
+			_ = bar.Set(done)
+		}
+	}
+	last := time.Now()
+	return func(done, total int) {
+		if first < 0 {
+			first = done
+			return
+		}
+		if time.Since(last) < 30*time.Second && done < total {
+			return
+		}
+		last = time.Now()
+		pm := rate(done)
+		fmt.Fprintf(a.stderr, "%s: %d/%d points, %.1f/min, %s left\n", name, done, total, pm, eta(done, total, pm))
+	}
+}

@@ -1,0 +1,136 @@
+package sweep
+
+import (
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/sampleuv"
+
+	"github.com/entrench/entrench/sim"
+)
+
+// Purposes of the design's random streams, mixed into the PCG stream
+// number with the index they serve (factor, sample row, trajectory).
+const (
+	streamLHS       = 1 << 40
+	streamSobol     = 2 << 40
+	streamMorris    = 3 << 40
+	streamBootstrap = 4 << 40
+)
+
+// newSource returns the PCG of one purpose and index (stream = purpose +
+// index) under the experiment's seed, its two words derived with the
+// simulator's SplitMix64 mixing so that neighbouring indices give
+// unrelated streams. Points can thus be computed in any order and in any
+// process.
+func newSource(seed uint64, stream uint64) *rand.PCG {
+	return rand.NewPCG(sim.StreamSeed(seed, int(stream&(1<<40-1)), 0, stream>>40))
+}
+
+// newRand returns a generator on newSource(seed, stream).
+func newRand(seed uint64, stream uint64) *rand.Rand {
+	return rand.New(newSource(seed, stream))
+}
+
+// plan computes the factor values of any design point on demand; only a
+// Latin hypercube is held in memory (points x factors values), since its
+// columns are permutations.
+type plan struct {
+	e   *Experiment
+	k   int
+	n   int
+	lhs [][]float64 // lhs[j][i]: factor j at point i
+}
+
+func newPlan(e *Experiment) *plan {
+	p := &plan{e: e, k: len(e.Factors), n: e.numPoints()}
+	if e.Design.Kind == LHS {
+		p.lhs = make([][]float64, p.k)
+		for j := range e.Factors {
+			p.lhs[j] = make([]float64, p.n)
+			// One stratified column per factor, each with its own
+			// random permutation: together a Latin hypercube.
+			sampleuv.LatinHypercube{Q: &e.Factors[j], Src: newSource(e.Seed, streamLHS+uint64(j))}.Sample(p.lhs[j])
+		}
+	}
+	return p
+}
+
+// point fills x (len k) with the factor values of design point i.
+func (p *plan) point(i int, x []float64) {
+	fs := p.e.Factors
+	switch p.e.Design.Kind {
+	case Grid:
+		// Mixed radix, the first factor varying slowest.
+		for j := p.k - 1; j >= 0; j-- {
+			l := fs[j].gridLevels()
+			x[j] = fs[j].gridValue(i % l)
+			i /= l
+		}
+	case LHS:
+		for j := range fs {
+			x[j] = p.lhs[j][i]
+		}
+	case Sobol:
+		row, c := i/(p.k+2), i%(p.k+2)
+		a, b := p.sobolRow(row)
+		switch c {
+		case 0:
+			copy(x, a)
+		case 1:
+			copy(x, b)
+		default:
+			copy(x, a)
+			x[c-2] = b[c-2]
+		}
+		for j := range fs {
+			x[j] = fs[j].Quantile(x[j])
+		}
+	case Morris:
+		t, s := i/(p.k+1), i%(p.k+1)
+		u, order, step := p.trajectory(t)
+		for _, j := range order[:s] {
+			u[j] += step[j]
+		}
+		for j := range fs {
+			x[j] = fs[j].Quantile(u[j])
+		}
+	}
+}
+
+// sobolRow returns row j of the Saltelli matrices A and B, in [0, 1).
+// Point j*(k+2) is A_j, the next B_j, and then A_j with column m taken
+// from B_j, for m = 0..k-1.
+func (p *plan) sobolRow(j int) (a, b []float64) {
+	r := newRand(p.e.Seed, streamSobol+uint64(j))
+	ab := make([]float64, 2*p.k)
+	for i := range ab {
+		ab[i] = r.Float64()
+	}
+	return ab[:p.k], ab[p.k:]
+}
+
+// trajectory returns Morris trajectory t: the starting levels u in [0, 1]
+// (on the grid of p levels), the order in which factors move, and each
+// factor's step, +delta or -delta, with delta = p/(2(p-1)). Starting
+// levels are equally likely; a factor steps up when it can stay in [0,
+// 1], otherwise down, so every level is visited symmetrically.
+func (p *plan) trajectory(t int) (u []float64, order []int, step []float64) {
+	levels := p.e.Design.Levels
+	delta := morrisDelta(levels)
+	r := newRand(p.e.Seed, streamMorris+uint64(t))
+	u = make([]float64, p.k)
+	step = make([]float64, p.k)
+	for j := range u {
+		u[j] = float64(r.IntN(levels)) / float64(levels-1)
+		if u[j]+delta <= 1+1e-12 {
+			step[j] = delta
+		} else {
+			step[j] = -delta
+		}
+	}
+	order = r.Perm(p.k)
+	return u, order, step
+}
+
+// morrisDelta is the Morris step for p levels, p/(2(p-1)).
+func morrisDelta(levels int) float64 { return float64(levels) / (2 * float64(levels-1)) }

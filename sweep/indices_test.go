@@ -1,0 +1,338 @@
+package sweep
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"testing"
+)
+
+func full() bool { return os.Getenv("ENTRENCH_FULL") == "1" }
+
+// unitExperiment builds, in Go, an experiment over k factors uniform on
+// [lo, hi], for testing designs on plain functions without the simulator.
+func unitExperiment(kind string, k int, lo, hi float64, seed uint64) *Experiment {
+	e := defaultExperiment()
+	e.Name, e.Seed = "test", seed
+	e.Metrics = []string{"y"}
+	e.Design.Kind = kind
+	for i := range k {
+		f := Factor{Path: fmt.Sprintf("x%d", i), Name: fmt.Sprintf("x%d", i)}
+		f.SetDefaults()
+		f.Min, f.Max = lo, hi
+		e.Factors = append(e.Factors, f)
+	}
+	return &e
+}
+
+func ishigami(x []float64) float64 {
+	const a, b = 7, 0.1
+	return math.Sin(x[0]) + a*math.Pow(math.Sin(x[1]), 2) + b*math.Pow(x[2], 4)*math.Sin(x[0])
+}
+
+// Analytic Sobol indices of the Ishigami function with a=7, b=0.1.
+var (
+	ishigamiS1 = []float64{0.3139, 0.4424, 0}
+	ishigamiST = []float64{0.5576, 0.4424, 0.2437}
+)
+
+// sobolOn runs a Saltelli design of e through f and returns the indices.
+func sobolOn(e *Experiment, f func([]float64) float64) []SobolIndex {
+	p := newPlan(e)
+	k, n := len(e.Factors), e.Design.N
+	yA, yB := make([]float64, n), make([]float64, n)
+	yAB := make([][]float64, k)
+	for i := range yAB {
+		yAB[i] = make([]float64, n)
+	}
+	x := make([]float64, k)
+	for i := range p.n {
+		p.point(i, x)
+		y := f(x)
+		j, c := i/(k+2), i%(k+2)
+		switch c {
+		case 0:
+			yA[j] = y
+		case 1:
+			yB[j] = y
+		default:
+			yAB[c-2][j] = y
+		}
+	}
+	return SobolAnalyze(yA, yB, yAB, e.Design.Bootstrap, e.Design.Confidence, e.Seed)
+}
+
+// TestSobolIshigami checks the Sobol code on a function with known
+// indices: every analytic index must lie within its 95% bootstrap
+// interval, and the estimates within 0.06 of it, at N=8192.
+func TestSobolIshigami(t *testing.T) {
+	e := unitExperiment(Sobol, 3, -math.Pi, math.Pi, 7)
+	e.Design.N, e.Design.Bootstrap = 8192, 300
+	idx := sobolOn(e, ishigami)
+	for i, s := range idx {
+		t.Logf("x%d: S1 %.4f [%.4f, %.4f] (true %.4f)  ST %.4f [%.4f, %.4f] (true %.4f)", i+1,
+			s.S1, s.S1Lo, s.S1Hi, ishigamiS1[i], s.ST, s.STLo, s.STHi, ishigamiST[i])
+		if !(s.S1Lo <= ishigamiS1[i] && ishigamiS1[i] <= s.S1Hi) {
+			t.Errorf("x%d: analytic S1 %.4f outside the interval [%.4f, %.4f]", i+1, ishigamiS1[i], s.S1Lo, s.S1Hi)
+		}
+		if !(s.STLo <= ishigamiST[i] && ishigamiST[i] <= s.STHi) {
+			t.Errorf("x%d: analytic ST %.4f outside the interval [%.4f, %.4f]", i+1, ishigamiST[i], s.STLo, s.STHi)
+		}
+		if math.Abs(s.S1-ishigamiS1[i]) > 0.06 || math.Abs(s.ST-ishigamiST[i]) > 0.06 {
+			t.Errorf("x%d: estimates S1 %.4f ST %.4f too far from %.4f, %.4f", i+1, s.S1, s.ST, ishigamiS1[i], ishigamiST[i])
+		}
+		if s.N != e.Design.N {
+			t.Errorf("x%d: %d rows used, want %d", i+1, s.N, e.Design.N)
+		}
+	}
+}
+
+// TestSobolIshigamiCoverage checks, over many seeds, that the 95%
+// intervals cover the analytic indices about 95% of the time (at least
+// 85% of 6 indices x seeds), so the intervals are honest and not merely
+// wide. Slow: ENTRENCH_FULL=1 runs 40 seeds, otherwise 8.
+func TestSobolIshigamiCoverage(t *testing.T) {
+	seeds := 8
+	if full() {
+		seeds = 40
+	}
+	covered, total := 0, 0
+	for seed := range seeds {
+		e := unitExperiment(Sobol, 3, -math.Pi, math.Pi, uint64(100+seed))
+		e.Design.N, e.Design.Bootstrap = 2048, 200
+		for i, s := range sobolOn(e, ishigami) {
+			total += 2
+			if s.S1Lo <= ishigamiS1[i] && ishigamiS1[i] <= s.S1Hi {
+				covered++
+			}
+			if s.STLo <= ishigamiST[i] && ishigamiST[i] <= s.STHi {
+				covered++
+			}
+		}
+	}
+	rate := float64(covered) / float64(total)
+	t.Logf("coverage %d/%d = %.3f", covered, total, rate)
+	if rate < 0.85 {
+		t.Errorf("95%% intervals cover the analytic indices only %.3f of the time", rate)
+	}
+}
+
+func TestSobolUndefinedRows(t *testing.T) {
+	// Rows with a NaN output are left out; with fewer than two rows the
+	// indices are NaN.
+	nan := math.NaN()
+	idx := SobolAnalyze([]float64{1, nan}, []float64{2, 3}, [][]float64{{1, 2}}, 10, 0.95, 1)
+	if idx[0].N != 1 || !math.IsNaN(idx[0].S1) || !math.IsNaN(idx[0].STLo) {
+		t.Errorf("one usable row: got %+v, want N 1 and NaN indices", idx[0])
+	}
+	// A constant output has no variance to decompose.
+	idx = SobolAnalyze([]float64{1, 1, 1}, []float64{1, 1, 1}, [][]float64{{1, 1, 1}}, 10, 0.95, 1)
+	if !math.IsNaN(idx[0].S1) || !math.IsNaN(idx[0].ST) {
+		t.Errorf("constant output: got %+v, want NaN", idx[0])
+	}
+}
+
+// morrisOn runs a Morris design of e through f and returns the statistics.
+func morrisOn(e *Experiment, f func([]float64) float64) []MorrisIndex {
+	p := newPlan(e)
+	res := &results{means: [][]float64{make([]float64, p.n)}}
+	x := make([]float64, len(e.Factors))
+	for i := range p.n {
+		p.point(i, x)
+		res.means[0][i] = f(x)
+	}
+	return analyzeMorris(e, p, res)[0]
+}
+
+func TestMorrisKnownEffects(t *testing.T) {
+	tests := []struct {
+		name      string
+		f         func([]float64) float64
+		mu, sigma []float64 // NaN: only check > 0
+	}{
+		{"linear", func(x []float64) float64 { return 3*x[0] - 2*x[1] + 0*x[2] },
+			[]float64{3, -2, 0}, []float64{0, 0, 0}},
+		{"interaction", func(x []float64) float64 { return x[0] * x[1] },
+			[]float64{math.NaN(), math.NaN(), 0}, []float64{math.NaN(), math.NaN(), 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := unitExperiment(Morris, 3, 0, 1, 3)
+			e.Design.Trajectories, e.Design.Levels, e.Design.Bootstrap = 30, 4, 100
+			idx := morrisOn(e, tc.f)
+			for i, m := range idx {
+				if m.N != 30 {
+					t.Errorf("x%d: %d effects, want 30", i, m.N)
+				}
+				if !math.IsNaN(tc.mu[i]) {
+					if math.Abs(m.Mu-tc.mu[i]) > 1e-9 || math.Abs(m.MuStar-math.Abs(tc.mu[i])) > 1e-9 {
+						t.Errorf("x%d: mu %g mu* %g, want %g and %g", i, m.Mu, m.MuStar, tc.mu[i], math.Abs(tc.mu[i]))
+					}
+				} else if !(m.MuStar > 0) {
+					t.Errorf("x%d: mu* %g, want > 0", i, m.MuStar)
+				}
+				if !math.IsNaN(tc.sigma[i]) {
+					if math.Abs(m.Sigma-tc.sigma[i]) > 1e-9 {
+						t.Errorf("x%d: sigma %g, want %g", i, m.Sigma, tc.sigma[i])
+					}
+				} else if !(m.Sigma > 0) {
+					t.Errorf("x%d: sigma %g, want > 0 (interaction)", i, m.Sigma)
+				}
+				if !(m.MuStarLo <= m.MuStar && m.MuStar <= m.MuStarHi) {
+					t.Errorf("x%d: mu* %g outside its interval [%g, %g]", i, m.MuStar, m.MuStarLo, m.MuStarHi)
+				}
+			}
+		})
+	}
+}
+
+func TestDesignGrid(t *testing.T) {
+	e := unitExperiment(Grid, 2, 0, 1, 1)
+	e.Factors[0].Levels = 3
+	e.Factors[1].Values = []float64{10, 20}
+	e.Factors[1].Min, e.Factors[1].Max = math.NaN(), math.NaN()
+	p := newPlan(e)
+	if p.n != 6 {
+		t.Fatalf("%d points, want 6", p.n)
+	}
+	want := [][]float64{{0, 10}, {0, 20}, {0.5, 10}, {0.5, 20}, {1, 10}, {1, 20}}
+	x := make([]float64, 2)
+	for i, w := range want {
+		p.point(i, x)
+		if !slices.Equal(x, w) {
+			t.Errorf("point %d = %v, want %v (first factor slowest)", i, x, w)
+		}
+	}
+}
+
+func TestDesignLHS(t *testing.T) {
+	e := unitExperiment(LHS, 3, 2, 4, 9)
+	e.Design.Points = 50
+	p := newPlan(e)
+	x := make([]float64, 3)
+	strata := make([][]bool, 3)
+	for j := range strata {
+		strata[j] = make([]bool, 50)
+	}
+	for i := range 50 {
+		p.point(i, x)
+		for j, v := range x {
+			s := int((v - 2) / 2 * 50)
+			if s < 0 || s >= 50 || strata[j][s] {
+				t.Fatalf("factor %d: value %g in stratum %d, out of range or used twice", j, v, s)
+			}
+			strata[j][s] = true
+		}
+	}
+	// The same seed gives the same design; another seed another.
+	q := newPlan(e)
+	e2 := *e
+	e2.Seed = 10
+	r := newPlan(&e2)
+	if !slices.Equal(p.lhs[0], q.lhs[0]) || slices.Equal(p.lhs[0], r.lhs[0]) {
+		t.Error("the Latin hypercube must depend on the seed, and only on it")
+	}
+}
+
+func TestDesignSobolStructure(t *testing.T) {
+	e := unitExperiment(Sobol, 3, 0, 1, 5)
+	e.Design.N = 4
+	p := newPlan(e)
+	if p.n != 4*5 {
+		t.Fatalf("%d points, want 20", p.n)
+	}
+	a, b, ab := make([]float64, 3), make([]float64, 3), make([]float64, 3)
+	for j := range 4 {
+		p.point(j*5, a)
+		p.point(j*5+1, b)
+		for c := range 3 {
+			p.point(j*5+2+c, ab)
+			for m := range 3 {
+				want := a[m]
+				if m == c {
+					want = b[m]
+				}
+				if ab[m] != want {
+					t.Errorf("row %d AB_%d = %v, want A %v with column %d from B %v", j, c, ab, a, c, b)
+				}
+			}
+		}
+	}
+}
+
+func TestDesignMorrisSteps(t *testing.T) {
+	e := unitExperiment(Morris, 4, 0, 1, 11)
+	e.Design.Trajectories, e.Design.Levels = 25, 6
+	p := newPlan(e)
+	delta := morrisDelta(6)
+	prev, x := make([]float64, 4), make([]float64, 4)
+	for t0 := range 25 {
+		moved := map[int]bool{}
+		for s := range 5 {
+			p.point(t0*5+s, x)
+			for _, v := range x {
+				if v < 0 || v > 1 || math.Abs(v*5-math.Round(v*5)) > 1e-9 {
+					t.Fatalf("trajectory %d: value %g is not one of the 6 levels", t0, v)
+				}
+			}
+			if s > 0 {
+				changed := 0
+				for j := range x {
+					if x[j] != prev[j] {
+						changed++
+						moved[j] = true
+						if math.Abs(math.Abs(x[j]-prev[j])-delta) > 1e-9 {
+							t.Errorf("trajectory %d step %d: factor %d moved %g, want %g", t0, s, j, x[j]-prev[j], delta)
+						}
+					}
+				}
+				if changed != 1 {
+					t.Errorf("trajectory %d step %d: %d factors moved, want 1", t0, s, changed)
+				}
+			}
+			copy(prev, x)
+		}
+		if len(moved) != 4 {
+			t.Errorf("trajectory %d moved %d factors, want all 4", t0, len(moved))
+		}
+	}
+}
+
+func TestQuantiles(t *testing.T) {
+	tests := []struct {
+		name string
+		f    Factor
+		p    []float64
+		want []float64
+	}{
+		{"uniform", Factor{Min: 1, Max: 3}, []float64{0, 0.5, 1}, []float64{1, 2, 3}},
+		{"loguniform", Factor{Min: 1, Max: 100, Distribution: LogUniform}, []float64{0, 0.5, 1}, []float64{1, 10, 100}},
+		{"triangular", Factor{Min: 0, Max: 2, Mode: 1, Distribution: Triangular}, []float64{0, 0.5, 1}, []float64{0, 1, 2}},
+		{"normal truncated", Factor{Min: -1, Max: 1, Mean: 0, SD: 1, Distribution: Normal}, []float64{0, 0.5, 1}, []float64{-1, 0, 1}},
+		{"values", Factor{Values: []float64{5, 6, 7}}, []float64{0, 0.34, 0.999, 1}, []float64{5, 6, 7, 7}},
+		{"round", Factor{Min: 0, Max: 4, Round: 1}, []float64{0.1, 0.3, 0.62}, []float64{0, 1, 2}},
+	}
+	for _, tc := range tests {
+		for i, p := range tc.p {
+			if got := tc.f.Quantile(p); math.Abs(got-tc.want[i]) > 1e-9 {
+				t.Errorf("%s: Quantile(%g) = %g, want %g", tc.name, p, got, tc.want[i])
+			}
+		}
+	}
+}
+
+// ExampleSobolAnalyze estimates the indices of y = x1 + 2 x2 from a
+// hand-made sample.
+func ExampleSobolAnalyze() {
+	e := unitExperiment(Sobol, 2, 0, 1, 1)
+	e.Design.N, e.Design.Bootstrap = 20000, 0
+	idx := sobolOn(e, func(x []float64) float64 { return x[0] + 2*x[1] })
+	// Analytic: S1 = ST = 1/5 and 4/5.
+	for i, s := range idx {
+		fmt.Printf("x%d: S1 %.1f ST %.1f\n", i+1, s.S1, s.ST)
+	}
+	// Output:
+	// x1: S1 0.2 ST 0.2
+	// x2: S1 0.8 ST 0.8
+}

@@ -1,0 +1,315 @@
+package sweep
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/entrench/entrench/output"
+	"github.com/entrench/entrench/sim"
+)
+
+// Output file names.
+const (
+	PointsFile   = "points.csv"
+	FailuresFile = "failures.csv"
+	IndicesFile  = "indices.csv"
+)
+
+// csvFloat formats a statistic for a CSV file: output.FloatDigits
+// significant digits, NaN as the empty string.
+func csvFloat(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	if x == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(x, 'g', output.FloatDigits, 64)
+}
+
+// interval returns the Student-t confidence interval of a mean.
+func interval(s metricStat, confidence float64) (lo, hi float64) {
+	if s.n < 2 || math.IsNaN(s.sd) {
+		return nan(), nan()
+	}
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(s.n - 1)}.Quantile((1 + confidence) / 2)
+	h := t * s.sd / math.Sqrt(float64(s.n))
+	return s.mean - h, s.mean + h
+}
+
+// csvFile is a CSV file written atomically.
+type csvFile struct {
+	f *output.AtomicFile
+	b *bufio.Writer
+	w *csv.Writer
+}
+
+func createCSV(dir, name string, header []string) (*csvFile, error) {
+	f, err := output.CreateAtomic(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	b := bufio.NewWriterSize(f, 1<<16)
+	c := &csvFile{f: f, b: b, w: csv.NewWriter(b)}
+	return c, c.w.Write(header)
+}
+
+func (c *csvFile) write(rec []string) error { return c.w.Write(rec) }
+
+func (c *csvFile) commit() error {
+	c.w.Flush()
+	if err := c.w.Error(); err != nil {
+		c.f.Abort()
+		return err
+	}
+	if err := c.b.Flush(); err != nil {
+		c.f.Abort()
+		return err
+	}
+	return c.f.Commit()
+}
+
+// results holds the per-point means of the analysed metrics, the input of
+// the indices and figures: means[m][i] is metric m's mean at point i (NaN
+// when undefined or the point failed).
+type results struct {
+	means [][]float64
+}
+
+// writeOutputs reads the sorted journal of folder dir, which holds every
+// design point, and writes points.csv, failures.csv, indices.csv (sobol
+// and morris) and the figures. It returns the names of the files written.
+func writeOutputs(ctx context.Context, e *Experiment, dir string, opt Options) ([]string, error) {
+	total := e.numPoints()
+	k := len(e.Factors)
+	p := newPlan(e)
+	res := &results{means: make([][]float64, len(e.Metrics))}
+	for m := range res.means {
+		res.means[m] = make([]float64, total)
+		for i := range res.means[m] {
+			res.means[m][i] = nan()
+		}
+	}
+	head := []string{"point"}
+	for _, f := range e.Factors {
+		head = append(head, f.Name)
+	}
+	fhead := append(append([]string(nil), head...), "replicate", "error")
+	head = append(head, "replicates")
+	for _, m := range e.Metrics {
+		head = append(head, m+"_mean", m+"_sd", m+"_lo", m+"_hi", m+"_n")
+	}
+	pts, err := createCSV(dir, PointsFile, head)
+	if err != nil {
+		return nil, err
+	}
+	defer pts.f.Abort()
+	fails, err := createCSV(dir, FailuresFile, fhead)
+	if err != nil {
+		return nil, err
+	}
+	defer fails.f.Abort()
+	x := make([]float64, k)
+	count := 0
+	var werr error
+	row := make([]string, 0, len(head))
+	_, err = scanJournal(filepath.Join(dir, JournalFile), len(e.Metrics), total, func(r record, _ journalEntry) {
+		if werr != nil {
+			return
+		}
+		count++
+		p.point(r.point, x)
+		row = append(row[:0], strconv.Itoa(r.point))
+		for _, v := range x {
+			row = append(row, formatValue(v))
+		}
+		if !r.ok() {
+			for _, f := range r.fails {
+				rep := ""
+				if f.rep >= 0 {
+					rep = strconv.Itoa(f.rep)
+				}
+				if werr = fails.write(append(row, rep, oneLine(f.msg))); werr != nil {
+					return
+				}
+			}
+			return
+		}
+		row = append(row, strconv.Itoa(r.reps))
+		for m, s := range r.stats {
+			lo, hi := interval(s, e.Design.Confidence)
+			row = append(row, csvFloat(s.mean), csvFloat(s.sd), csvFloat(lo), csvFloat(hi), strconv.Itoa(s.n))
+			res.means[m][r.point] = s.mean
+		}
+		werr = pts.write(row)
+	})
+	if err == nil {
+		err = werr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if count != total {
+		return nil, fmt.Errorf("%w: the journal in %s holds %d of %d points", ErrIncomplete, dir, count, total)
+	}
+	if err := pts.commit(); err != nil {
+		return nil, err
+	}
+	if err := fails.commit(); err != nil {
+		return nil, err
+	}
+	files := []string{PointsFile, FailuresFile}
+
+	var sob [][]SobolIndex
+	var mor [][]MorrisIndex
+	switch e.Design.Kind {
+	case Sobol:
+		sob = analyzeSobol(e, res)
+		if err := writeSobolCSV(dir, e, sob); err != nil {
+			return files, err
+		}
+		files = append(files, IndicesFile)
+	case Morris:
+		mor = analyzeMorris(e, p, res)
+		if err := writeMorrisCSV(dir, e, mor); err != nil {
+			return files, err
+		}
+		files = append(files, IndicesFile)
+	}
+	if opt.NoFigures {
+		return files, nil
+	}
+	figs, err := writeFigures(ctx, e, p, dir, res, sob, mor, opt.Workers)
+	return append(files, figs...), err
+}
+
+// analyzeSobol computes the Sobol indices of every metric.
+func analyzeSobol(e *Experiment, res *results) [][]SobolIndex {
+	k := len(e.Factors)
+	n := e.Design.N
+	out := make([][]SobolIndex, len(e.Metrics))
+	for m, y := range res.means {
+		yA, yB := make([]float64, n), make([]float64, n)
+		yAB := make([][]float64, k)
+		for i := range yAB {
+			yAB[i] = make([]float64, n)
+		}
+		for j := range n {
+			base := j * (k + 2)
+			yA[j], yB[j] = y[base], y[base+1]
+			for i := range k {
+				yAB[i][j] = y[base+2+i]
+			}
+		}
+		out[m] = SobolAnalyze(yA, yB, yAB, e.Design.Bootstrap, e.Design.Confidence, e.Seed+uint64(m))
+	}
+	return out
+}
+
+// analyzeMorris computes the Morris statistics of every metric.
+func analyzeMorris(e *Experiment, p *plan, res *results) [][]MorrisIndex {
+	k := len(e.Factors)
+	r := e.Design.Trajectories
+	out := make([][]MorrisIndex, len(e.Metrics))
+	for m, y := range res.means {
+		effects := make([][]float64, k)
+		for i := range effects {
+			effects[i] = make([]float64, r)
+		}
+		for t := range r {
+			_, order, step := p.trajectory(t)
+			base := t * (k + 1)
+			for s, j := range order {
+				effects[j][t] = (y[base+s+1] - y[base+s]) / step[j]
+			}
+		}
+		out[m] = MorrisAnalyze(effects, e.Design.Bootstrap, e.Design.Confidence, e.Seed+uint64(m))
+	}
+	return out
+}
+
+func writeSobolCSV(dir string, e *Experiment, sob [][]SobolIndex) error {
+	c, err := createCSV(dir, IndicesFile, []string{"metric", "factor", "S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi", "rows"})
+	if err != nil {
+		return err
+	}
+	defer c.f.Abort()
+	for m, idx := range sob {
+		for i, s := range idx {
+			if err := c.write([]string{e.Metrics[m], e.Factors[i].Name, csvFloat(s.S1), csvFloat(s.S1Lo), csvFloat(s.S1Hi),
+				csvFloat(s.ST), csvFloat(s.STLo), csvFloat(s.STHi), strconv.Itoa(s.N)}); err != nil {
+				return err
+			}
+		}
+	}
+	return c.commit()
+}
+
+func writeMorrisCSV(dir string, e *Experiment, mor [][]MorrisIndex) error {
+	c, err := createCSV(dir, IndicesFile, []string{"metric", "factor", "mu", "mu_star", "mu_star_lo", "mu_star_hi", "sigma", "effects"})
+	if err != nil {
+		return err
+	}
+	defer c.f.Abort()
+	for m, idx := range mor {
+		for i, s := range idx {
+			if err := c.write([]string{e.Metrics[m], e.Factors[i].Name, csvFloat(s.Mu), csvFloat(s.MuStar), csvFloat(s.MuStarLo),
+				csvFloat(s.MuStarHi), csvFloat(s.Sigma), strconv.Itoa(s.N)}); err != nil {
+				return err
+			}
+		}
+	}
+	return c.commit()
+}
+
+// bestWorst returns the points with the highest and lowest defined mean
+// of y, the lowest point number winning ties; -1, -1 when none is defined.
+func bestWorst(y []float64) (best, worst int) {
+	best, worst = -1, -1
+	for i, v := range y {
+		if math.IsNaN(v) {
+			continue
+		}
+		if best < 0 || v > y[best] {
+			best = i
+		}
+		if worst < 0 || v < y[worst] {
+			worst = i
+		}
+	}
+	return best, worst
+}
+
+// rerun runs design point i again, with an aggregate for its fan chart.
+// Common random numbers make it reproduce the journal's results.
+func rerun(ctx context.Context, e *Experiment, p *plan, i, workers int) (*sim.Aggregate, *sim.Model, error) {
+	x := make([]float64, len(e.Factors))
+	p.point(i, x)
+	sc, err := e.ScenarioAt(x)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := sim.Compile(sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	agg := m.NewAggregate()
+	if _, err := sim.Batch(ctx, m, sim.Options{Runs: e.Replicates, Workers: workers}, agg); err != nil {
+		return nil, nil, err
+	}
+	return agg, m, nil
+}
+
+// exists reports whether a file exists (for tests and merges).
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
