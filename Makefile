@@ -10,7 +10,7 @@ PKGS     := ./...
 FUZZTIME ?= 30s
 RUNS     ?=
 
-.PHONY: all build run test test-full bench fuzz lint fmt vet clean
+.PHONY: all build run test test-full test-slurm bench fuzz lint fmt vet clean
 
 all: build
 
@@ -27,6 +27,11 @@ test:
 # Full statistical counts (slow: tens of minutes on 2 cores).
 test-full:
 	ENTRENCH_FULL=1 $(GO) test -count=1 -timeout 120m $(PKGS)
+
+# The Slurm integration test alone, starting a local single-node Slurm.
+test-slurm:
+	bash .ci/slurm-up.sh
+	$(GO) test -count=1 -run TestSlurmShardMerge -v ./cmd/entrench
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/ ./agents/
