@@ -1,0 +1,147 @@
+package claims
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/entrench/entrench/sim"
+)
+
+// z975 is the 97.5% quantile of the standard normal distribution: 95%
+// intervals are mean ± z975 standard errors, as in sim.Comparison.
+const z975 = 1.959963984540054
+
+// Measure is a per-replicate quantity computed from one run.
+type Measure struct {
+	// Name is the machine name used in claims.csv, e.g.
+	// "relative_drawdown_reference".
+	Name string
+	// Label is the human label used in claims.md.
+	Label string
+	// Unit is a short unit for the table, e.g. "share" or "months";
+	// empty when the label already names it.
+	Unit string
+	// Value computes the measure for run r of model m; NaN marks a run
+	// where it is undefined (such runs are left out).
+	Value func(m *sim.Model, r *sim.RunResult) float64
+}
+
+// replicateSink computes the measures of every replicate it receives and
+// keeps them by replicate number, so that values of two scenarios run on
+// the same replicate numbers can be paired. It implements sim.Sink and,
+// like every sink, is called from one goroutine.
+type replicateSink struct {
+	m        *sim.Model
+	measures []Measure
+	first    int
+	vals     [][]float64 // vals[k][rep-first]
+}
+
+func newReplicateSink(m *sim.Model, measures []Measure, first, runs int) *replicateSink {
+	s := &replicateSink{m: m, measures: measures, first: first, vals: make([][]float64, len(measures))}
+	for k := range s.vals {
+		s.vals[k] = make([]float64, runs)
+		for i := range s.vals[k] {
+			s.vals[k][i] = math.NaN()
+		}
+	}
+	return s
+}
+
+// Consume records the measures of one run; failed runs stay NaN.
+func (s *replicateSink) Consume(r *sim.RunResult) error {
+	i := r.Replicate - s.first
+	if i < 0 || i >= len(s.vals[0]) {
+		return fmt.Errorf("claims: replicate %d outside %d..%d", r.Replicate, s.first, s.first+len(s.vals[0])-1)
+	}
+	if r.Err != nil {
+		return nil
+	}
+	for k, ms := range s.measures {
+		s.vals[k][i] = ms.Value(s.m, r)
+	}
+	return nil
+}
+
+// Estimate is a mean (one scenario) or a mean paired difference (two
+// scenarios) with its 95% confidence interval.
+type Estimate struct {
+	// N is the number of replicates used (where the measure is defined, in
+	// both scenarios for a paired estimate).
+	N int
+	// MeanA and MeanB are the means of the measure in scenarios A and B
+	// over those replicates; MeanB is NaN for a single scenario.
+	MeanA, MeanB float64
+	// Value is MeanA for a single scenario and the mean paired difference
+	// B-A for two.
+	Value float64
+	// SE is the standard error of Value; CILo and CIHi bound its 95%
+	// normal confidence interval, Value ± 1.96 SE.
+	SE, CILo, CIHi float64
+}
+
+// single returns the mean of xs (NaNs left out) with its interval.
+func single(xs []float64) Estimate {
+	var w welford
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			w.add(x)
+		}
+	}
+	nan := math.NaN()
+	e := Estimate{N: w.n, MeanA: nan, MeanB: nan, Value: nan, SE: nan, CILo: nan, CIHi: nan}
+	if w.n == 0 {
+		return e
+	}
+	e.MeanA, e.Value = w.mean, w.mean
+	if w.n > 1 {
+		e.SE = math.Sqrt(w.variance() / float64(w.n))
+		e.CILo, e.CIHi = e.Value-z975*e.SE, e.Value+z975*e.SE
+	}
+	return e
+}
+
+// paired returns the mean paired difference b-a over replicates where both
+// are defined, with its interval.
+func paired(a, b []float64) Estimate {
+	var wa, wb, wd welford
+	for i := range a {
+		if math.IsNaN(a[i]) || math.IsNaN(b[i]) {
+			continue
+		}
+		wa.add(a[i])
+		wb.add(b[i])
+		wd.add(b[i] - a[i])
+	}
+	nan := math.NaN()
+	e := Estimate{N: wd.n, MeanA: nan, MeanB: nan, Value: nan, SE: nan, CILo: nan, CIHi: nan}
+	if wd.n == 0 {
+		return e
+	}
+	e.MeanA, e.MeanB, e.Value = wa.mean, wb.mean, wd.mean
+	if wd.n > 1 {
+		e.SE = math.Sqrt(wd.variance() / float64(wd.n))
+		e.CILo, e.CIHi = e.Value-z975*e.SE, e.Value+z975*e.SE
+	}
+	return e
+}
+
+// welford is a running mean and sum of squared deviations.
+type welford struct {
+	n       int
+	mean, s float64
+}
+
+func (w *welford) add(x float64) {
+	w.n++
+	d := x - w.mean
+	w.mean += d / float64(w.n)
+	w.s += d * (x - w.mean)
+}
+
+func (w *welford) variance() float64 {
+	if w.n < 2 {
+		return math.NaN()
+	}
+	return w.s / float64(w.n-1)
+}
