@@ -50,14 +50,15 @@ func Support(c *Channel, orgs []Org) (east, west float64) {
 }
 
 // Step moves the channel one month toward its target: the capacity times
-// the support of the least willing bloc (cooperation needs both). Activity
-// builds slowly, at build*attention of the gap, and falls fast, at fall of
-// the gap (Slovic's trust asymmetry). attention is the lower of the two
-// blocs' executive attention, 0..1.
-func Step(c *Channel, orgs []Org, attention, build, fall float64) {
+// the support of the least willing bloc (cooperation needs both), times
+// 1-hold*(1-attention), so that cooperation sags when executives look
+// away. Activity builds slowly, at build*attention of the gap, and falls
+// fast, at fall of the gap (Slovic's trust asymmetry). attention is the
+// lowest executive attention among the channel's sides, 0..1.
+func Step(c *Channel, orgs []Org, attention, hold, build, fall float64) {
 	e, w := Support(c, orgs)
 	w = math.Min(1, w+c.Demand)
-	c.Target = c.Capacity * math.Min(e, w)
+	c.Target = c.Capacity * math.Min(e, w) * (1 - hold*(1-attention))
 	gap := c.Target - c.Activity
 	if gap > 0 {
 		c.Activity += build * attention * gap

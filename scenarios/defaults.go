@@ -32,6 +32,7 @@ func DefaultCoefficients() Coefficients {
 		ExchangeBoost:        0.5,
 		BuildRate:            0.25,
 		FallRate:             0.5,
+		AttentionHold:        0.3,
 		StakeHalf:            1,
 		ResistStake:          0.8,
 		ResistHabit:          0.5,

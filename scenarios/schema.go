@@ -377,6 +377,11 @@ type Coefficients struct {
 	// BuildRate is the fraction of the gap to a higher target that channel
 	// activity closes per month at full attention, 0 to 1. Default 0.25.
 	BuildRate float64 `yaml:"build_rate"`
+	// AttentionHold is how much of a channel's target depends on executive
+	// attention, 0 to 1: the target is scaled by 1-hold*(1-attention), so
+	// with waning attention cooperation sags even without a crisis.
+	// Default 0.3.
+	AttentionHold float64 `yaml:"attention_hold"`
 	// FallRate is the fraction of the gap to a lower target closed per
 	// month, 0 to 1; at least BuildRate ("fall fast"). Default 0.5.
 	FallRate float64 `yaml:"fall_rate"`

@@ -479,6 +479,7 @@ func (c *Coefficients) check(v *validator) {
 	v.within(p+"exchange_rate", c.ExchangeRate, 0, 1)
 	v.within(p+"exchange_boost", c.ExchangeBoost, 0, 1)
 	v.within(p+"build_rate", c.BuildRate, 0, 1)
+	v.within(p+"attention_hold", c.AttentionHold, 0, 1)
 	v.within(p+"fall_rate", c.FallRate, 0, 1)
 	if c.FallRate < c.BuildRate {
 		v.add(p+"fall_rate", ErrRange, "%s is below build_rate %s: cooperation must fall at least as fast as it builds", num(c.FallRate), num(c.BuildRate))

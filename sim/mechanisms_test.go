@@ -176,19 +176,22 @@ func TestSidelinedExchangeOfficersEmerge(t *testing.T) {
 	// Under a hostile leadership with promotion by alignment, exchange
 	// participants are rarer among seniors than among all officials; with
 	// promotion blind to alignment (tournament of one) they are not.
-	n := reps(20)
+	n := reps(160)
 	aligned := loadBaseline(t, "levers.mil2mil_pressure.value=0.6")
 	blind := loadBaseline(t, "levers.mil2mil_pressure.value=0.6", "model.promotion_tournament=1")
 	a, _ := runAll(t, aligned, n, 2)
 	b, _ := runAll(t, blind, n, 2)
-	var ra, rb float64
+	ra, rb := make([]float64, n), make([]float64, n)
 	for i := range a {
-		ra += a[i].Summary[sim.SumExchangedPromotedShare] / a[i].Summary[sim.SumExchangedShare] / float64(n)
-		rb += b[i].Summary[sim.SumExchangedPromotedShare] / b[i].Summary[sim.SumExchangedShare] / float64(n)
+		ra[i] = a[i].Summary[sim.SumExchangedPromotedShare] / a[i].Summary[sim.SumExchangedShare]
+		rb[i] = b[i].Summary[sim.SumExchangedPromotedShare] / b[i].Summary[sim.SumExchangedShare]
 	}
-	t.Logf("exchanged share among seniors relative to all: alignment promotion %.3f, blind promotion %.3f", ra, rb)
-	if !(ra < rb-0.1) {
-		t.Errorf("promotion by alignment should sideline exchange participants: %.3f vs %.3f", ra, rb)
+	d, se := pairedDiff(rb, ra)
+	t.Logf("exchanged share among promoted relative to all: alignment promotion %.3f, blind promotion %.3f (diff %.3f, se %.3f)", meanOf(ra), meanOf(rb), d, se)
+	// The effect is small next to the noise of who gets promoted in 15
+	// years, so this test asks for three standard errors, not four.
+	if !(d < -3*se) {
+		t.Errorf("promotion by alignment should sideline exchange participants: diff %.3f, se %.3f", d, se)
 	}
 }
 

@@ -376,7 +376,7 @@ func (w *World) Step() {
 
 	// 4. Channels move toward what the least willing bloc supports.
 	for c := range w.chans {
-		agents.Step(&w.chans[c], w.orgs, w.channelAttention(c), 1-math.Pow(1-k.BuildRate, tm), 1-math.Pow(1-k.FallRate, tm))
+		agents.Step(&w.chans[c], w.orgs, w.channelAttention(c), k.AttentionHold, 1-math.Pow(1-k.BuildRate, tm), 1-math.Pow(1-k.FallRate, tm))
 	}
 
 	// 5. Stakes accrue and depreciate; Afghan stability follows the Afghan
@@ -518,22 +518,17 @@ func (w *World) boostAttention(sides []int, strength float64) {
 	}
 }
 
-// channelAttention is the lower of the two blocs' mean executive attention
-// among the sides taking part in channel c.
+// channelAttention is the lowest executive attention among the sides
+// taking part in channel c: joint work needs every capital's executive to
+// keep it on the agenda, so the least attentive one sets the pace.
 func (w *World) channelAttention(c int) float64 {
 	a := 1.0
 	for b := 0; b < 2; b++ {
-		sides := w.m.channels[c].sides[b]
-		if len(sides) == 0 {
-			continue
+		for _, i := range w.m.channels[c].sides[b] {
+			a = math.Min(a, w.attn[i])
 		}
-		s := 0.0
-		for _, i := range sides {
-			s += w.attn[i]
-		}
-		a = math.Min(a, s/float64(len(sides)))
 	}
-	return a
+	return clamp01(a)
 }
 
 // record writes every per-tick metric for tick t.
