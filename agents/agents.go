@@ -174,6 +174,12 @@ func UpdateOfficials(p *Population, o *Org, tension float64, k *scenarios.Coeffi
 			top = rp / float64(hi-lo)
 		}
 	}
+	finish(o, psum, hsum, top, k)
+}
+
+// finish sets the organization's aggregates from the rank-weighted sums of
+// propensity and habit and the top rank's mean propensity.
+func finish(o *Org, psum, hsum, top float64, k *scenarios.Coefficients) {
 	o.Stance = psum / o.WeightSum
 	o.HabitMean = hsum / o.WeightSum
 	o.Line = top
@@ -198,10 +204,7 @@ func Aggregate(p *Population, o *Org, k *scenarios.Coefficients) {
 			top = rp / float64(hi-lo)
 		}
 	}
-	o.Stance = psum / o.WeightSum
-	o.HabitMean = hsum / o.WeightSum
-	o.Line = top
-	o.Resistance = Resistance(o.Stake, o.HabitMean, k)
+	finish(o, psum, hsum, top, k)
 }
 
 // Recruit fills slot i with a new official: disposition drawn from the

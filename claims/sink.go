@@ -82,20 +82,20 @@ type Estimate struct {
 
 // single returns the mean of xs (NaNs left out) with its interval.
 func single(xs []float64) Estimate {
-	var w welford
+	var w sim.Welford
 	for _, x := range xs {
 		if !math.IsNaN(x) {
-			w.add(x)
+			w.Add(x)
 		}
 	}
 	nan := math.NaN()
-	e := Estimate{N: w.n, MeanA: nan, MeanB: nan, Value: nan, SE: nan, CILo: nan, CIHi: nan}
-	if w.n == 0 {
+	e := Estimate{N: w.N, MeanA: nan, MeanB: nan, Value: nan, SE: nan, CILo: nan, CIHi: nan}
+	if w.N == 0 {
 		return e
 	}
-	e.MeanA, e.Value = w.mean, w.mean
-	if w.n > 1 {
-		e.SE = math.Sqrt(w.variance() / float64(w.n))
+	e.MeanA, e.Value = w.Mean, w.Mean
+	if w.N > 1 {
+		e.SE = math.Sqrt(w.Variance() / float64(w.N))
 		e.CILo, e.CIHi = e.Value-z975*e.SE, e.Value+z975*e.SE
 	}
 	return e
@@ -104,44 +104,24 @@ func single(xs []float64) Estimate {
 // paired returns the mean paired difference b-a over replicates where both
 // are defined, with its interval.
 func paired(a, b []float64) Estimate {
-	var wa, wb, wd welford
+	var wa, wb, wd sim.Welford
 	for i := range a {
 		if math.IsNaN(a[i]) || math.IsNaN(b[i]) {
 			continue
 		}
-		wa.add(a[i])
-		wb.add(b[i])
-		wd.add(b[i] - a[i])
+		wa.Add(a[i])
+		wb.Add(b[i])
+		wd.Add(b[i] - a[i])
 	}
 	nan := math.NaN()
-	e := Estimate{N: wd.n, MeanA: nan, MeanB: nan, Value: nan, SE: nan, CILo: nan, CIHi: nan}
-	if wd.n == 0 {
+	e := Estimate{N: wd.N, MeanA: nan, MeanB: nan, Value: nan, SE: nan, CILo: nan, CIHi: nan}
+	if wd.N == 0 {
 		return e
 	}
-	e.MeanA, e.MeanB, e.Value = wa.mean, wb.mean, wd.mean
-	if wd.n > 1 {
-		e.SE = math.Sqrt(wd.variance() / float64(wd.n))
+	e.MeanA, e.MeanB, e.Value = wa.Mean, wb.Mean, wd.Mean
+	if wd.N > 1 {
+		e.SE = math.Sqrt(wd.Variance() / float64(wd.N))
 		e.CILo, e.CIHi = e.Value-z975*e.SE, e.Value+z975*e.SE
 	}
 	return e
-}
-
-// welford is a running mean and sum of squared deviations.
-type welford struct {
-	n       int
-	mean, s float64
-}
-
-func (w *welford) add(x float64) {
-	w.n++
-	d := x - w.mean
-	w.mean += d / float64(w.n)
-	w.s += d * (x - w.mean)
-}
-
-func (w *welford) variance() float64 {
-	if w.n < 2 {
-		return math.NaN()
-	}
-	return w.s / float64(w.n-1)
 }

@@ -26,24 +26,30 @@ type PairedStat struct {
 	Narrowing float64
 }
 
-// welford is a running mean and sum of squared deviations.
-type welford struct {
-	n       int
-	mean, s float64
+// Welford is a running mean and variance (Welford's method); the zero
+// value is empty. Values must be added in a fixed order for results to be
+// reproducible to the bit.
+type Welford struct {
+	// N is the number of values added; Mean their mean; M2 the sum of
+	// squared deviations from the mean.
+	N        int
+	Mean, M2 float64
 }
 
-func (w *welford) add(x float64) {
-	w.n++
-	d := x - w.mean
-	w.mean += d / float64(w.n)
-	w.s += d * (x - w.mean)
+// Add adds one value.
+func (w *Welford) Add(x float64) {
+	w.N++
+	d := x - w.Mean
+	w.Mean += d / float64(w.N)
+	w.M2 += d * (x - w.Mean)
 }
 
-func (w *welford) variance() float64 {
-	if w.n < 2 {
+// Variance returns the sample variance, NaN with fewer than two values.
+func (w *Welford) Variance() float64 {
+	if w.N < 2 {
 		return math.NaN()
 	}
-	return w.s / float64(w.n-1)
+	return w.M2 / float64(w.N-1)
 }
 
 // Comparison accumulates a paired comparison of two models run on the same
@@ -57,7 +63,7 @@ type Comparison struct {
 	// the two models share (by name); its values lie in [-1, 1].
 	Diff *Aggregate
 
-	pairs  [NumSummary]struct{ d, a, b welford }
+	pairs  [NumSummary]struct{ d, a, b Welford }
 	ia, ib []int // metric indices in A and B of Diff's metrics
 	buf    []float64
 }
@@ -115,9 +121,9 @@ func (c *Comparison) Add(ra, rb *RunResult) error {
 			continue
 		}
 		p := &c.pairs[i]
-		p.d.add(xb - xa)
-		p.a.add(xa)
-		p.b.add(xb)
+		p.d.Add(xb - xa)
+		p.a.Add(xa)
+		p.b.Add(xb)
 	}
 	return nil
 }
@@ -126,17 +132,17 @@ func (c *Comparison) Add(ra, rb *RunResult) error {
 func (c *Comparison) Paired(i int) PairedStat {
 	p := &c.pairs[i]
 	nan := math.NaN()
-	s := PairedStat{N: p.d.n, MeanA: nan, MeanB: nan, Diff: nan, CILo: nan, CIHi: nan, SEPaired: nan, SEUnpaired: nan, Narrowing: nan}
-	if p.d.n == 0 {
+	s := PairedStat{N: p.d.N, MeanA: nan, MeanB: nan, Diff: nan, CILo: nan, CIHi: nan, SEPaired: nan, SEUnpaired: nan, Narrowing: nan}
+	if p.d.N == 0 {
 		return s
 	}
-	s.MeanA, s.MeanB, s.Diff = p.a.mean, p.b.mean, p.d.mean
-	if p.d.n < 2 {
+	s.MeanA, s.MeanB, s.Diff = p.a.Mean, p.b.Mean, p.d.Mean
+	if p.d.N < 2 {
 		return s
 	}
-	n := float64(p.d.n)
-	s.SEPaired = math.Sqrt(p.d.variance() / n)
-	s.SEUnpaired = math.Sqrt(p.a.variance()/n + p.b.variance()/n)
+	n := float64(p.d.N)
+	s.SEPaired = math.Sqrt(p.d.Variance() / n)
+	s.SEUnpaired = math.Sqrt(p.a.Variance()/n + p.b.Variance()/n)
 	half := 1.959963984540054 * s.SEPaired
 	s.CILo, s.CIHi = s.Diff-half, s.Diff+half
 	if s.SEPaired > 0 {
