@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -131,14 +132,6 @@ func newPlot(a *sim.Aggregate, title, ylabel string) *plot.Plot {
 	p.X.Label.Text = "Year"
 	p.X.Tick.Marker = YearTicks{}
 	p.Y.Label.Text = ylabel
-	if unitRange(a) {
-		var yt []plot.Tick
-		for i := 0; i <= 5; i++ {
-			v := float64(i) / 5
-			yt = append(yt, plot.Tick{Value: v, Label: fmt.Sprintf("%.1f", v)})
-		}
-		p.Y.Tick.Marker = plot.ConstantTicks(yt)
-	}
 
 	g := plotter.NewGrid()
 	g.Vertical.Color = nil
@@ -161,7 +154,14 @@ func setRanges(p *plot.Plot, a *sim.Aggregate) {
 		p.X.Max = p.X.Min + 1.0/12
 	}
 	if unitRange(a) {
-		p.Y.Min, p.Y.Max = 0, 1
+		// From 0 to the data's top rounded up to the next tenth (at most
+		// 1), so that low levels of cooperation are not squashed flat.
+		top := math.Min(1, math.Ceil((p.Y.Max+0.02)*10)/10)
+		if math.IsNaN(top) || top <= 0 {
+			top = 1
+		}
+		p.Y.Min, p.Y.Max = 0, top
+		p.Y.Tick.Marker = shareTicks{}
 		return
 	}
 	p.Y.Min, p.Y.Max = math.Min(p.Y.Min, 0), math.Max(p.Y.Max, 0)
@@ -680,4 +680,28 @@ func (l *markerLayer) Plot(c draw.Canvas, p *plot.Plot) {
 		sty.Color = markerColor(m.Kind)
 		c.FillText(sty, vg.Point{X: lx, Y: y}, l.labels[i])
 	}
+}
+
+// shareTicks labels a 0-1 axis every 0.02, 0.05, 0.1 or 0.2, whichever
+// gives four to ten labels.
+type shareTicks struct{}
+
+// Ticks returns the ticks between min and max.
+func (shareTicks) Ticks(min, max float64) []plot.Tick {
+	step := 0.2
+	for _, s := range []float64{0.02, 0.05, 0.1, 0.2} {
+		if (max-min)/s <= 10 {
+			step = s
+			break
+		}
+	}
+	var ts []plot.Tick
+	for i := 0; ; i++ {
+		v := math.Round((min+float64(i)*step)*1000) / 1000
+		if v > max+1e-9 {
+			break
+		}
+		ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+	}
+	return ts
 }
