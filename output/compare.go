@@ -3,6 +3,7 @@ package output
 import (
 	"encoding/csv"
 	"fmt"
+	"math"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -61,6 +62,9 @@ func CompareCharts(c *sim.Comparison, metric, label string, scA, scB *scenarios.
 	if err != nil {
 		return ps, err
 	}
+	// A and B share one scale so that their levels can be compared by eye.
+	top := math.Max(ps[0].Y.Max, ps[1].Y.Max)
+	ps[0].Y.Max, ps[1].Y.Max = top, top
 	ps[2], err = FanChart(c.Diff, metric, fmt.Sprintf("Paired difference, %s minus %s", scB.Name, scA.Name),
 		"Difference in "+label, MarkersFromScenario(scB))
 	return ps, err
