@@ -24,14 +24,16 @@ func WriteSummaryTable(w io.Writer, a *sim.Aggregate) error {
 		s := a.Summary(i)
 		ci := "-"
 		if !math.IsNaN(s.CILo) {
-			ci = "[" + tableNum(s.CILo) + ", " + tableNum(s.CIHi) + "]"
+			ci = "[" + Short(s.CILo) + ", " + Short(s.CIHi) + "]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", sim.SummaryLabels[i], tableNum(s.Mean), tableNum(s.SD), ci, s.N)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", sim.SummaryLabels[i], Short(s.Mean), Short(s.SD), ci, s.N)
 	}
 	return tw.Flush()
 }
 
-func tableNum(x float64) string {
+// Short formats a number for people: four significant digits, "-" for NaN
+// and "0" (not "-0") for zero. Tables and figure labels use it.
+func Short(x float64) string {
 	if math.IsNaN(x) {
 		return "-"
 	}

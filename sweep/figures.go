@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -24,17 +23,6 @@ var (
 	colST  = color.NRGBA{R: 255, G: 127, B: 14, A: 255}
 	colNaN = color.NRGBA{R: 220, G: 220, B: 220, A: 255}
 )
-
-// short formats a number for a figure: four significant digits.
-func short(x float64) string {
-	if math.IsNaN(x) {
-		return "-"
-	}
-	if x == 0 {
-		return "0"
-	}
-	return strconv.FormatFloat(x, 'g', 4, 64)
-}
 
 // writeFigures draws the figures of a finished sweep into dir:
 //
@@ -92,7 +80,7 @@ func writeFigures(ctx context.Context, e *Experiment, p *plan, dir string, res *
 		if agg.MetricIndex("cooperation") < 0 || agg.N() == 0 {
 			continue
 		}
-		title := fmt.Sprintf("%s: %s point %d (%s %s): %s", e.Name, w.name, w.point, e.Metrics[0], short(res.means[0][w.point]), pointLabel(e, p, w.point))
+		title := fmt.Sprintf("%s: %s point %d (%s %s): %s", e.Name, w.name, w.point, e.Metrics[0], output.Short(res.means[0][w.point]), pointLabel(e, p, w.point))
 		if len(title) > 88 {
 			title = title[:85] + "..."
 		}
@@ -113,7 +101,7 @@ func pointLabel(e *Experiment, p *plan, i int) string {
 	p.point(i, x)
 	parts := make([]string, len(x))
 	for j, v := range x {
-		parts[j] = e.Factors[j].Name + "=" + short(v)
+		parts[j] = e.Factors[j].Name + "=" + output.Short(v)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -177,14 +165,14 @@ func heatMap(e *Experiment, y []float64, metric string) (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := newPlot(fmt.Sprintf("%s: mean %s, %d replicates per point (light %s, dark %s)", e.Name, metric, e.Replicates, short(lo), short(hi)), f0.Name, f1.Name)
+	pl := newPlot(fmt.Sprintf("%s: mean %s, %d replicates per point (light %s, dark %s)", e.Name, metric, e.Replicates, output.Short(lo), output.Short(hi)), f0.Name, f1.Name)
 	h := plotter.NewHeatMap(g, pal)
 	h.Min, h.Max, h.NaN = lo, hi, colNaN
 	pl.Add(h)
 	ticks := func(f *Factor, n int) plot.ConstantTicks {
 		t := make([]plot.Tick, n)
 		for i := range t {
-			t[i] = plot.Tick{Value: float64(i), Label: short(f.gridValue(i))}
+			t[i] = plot.Tick{Value: float64(i), Label: output.Short(f.gridValue(i))}
 		}
 		return t
 	}
@@ -196,7 +184,7 @@ func heatMap(e *Experiment, y []float64, metric string) (*plot.Plot, error) {
 		for c := range g.c {
 			for r := range g.r {
 				xys = append(xys, plotter.XY{X: float64(c), Y: float64(r)})
-				labels = append(labels, short(g.Z(c, r)))
+				labels = append(labels, output.Short(g.Z(c, r)))
 			}
 		}
 		l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})

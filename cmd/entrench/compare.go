@@ -219,20 +219,10 @@ func writeCompareTable(w io.Writer, c *sim.Comparison) {
 	fmt.Fprintln(tw, "Metric\tA\tB\tB-A [95% CI]\tCI narrowing\tn")
 	for i := range sim.NumSummary {
 		p := c.Paired(i)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s [%s, %s]\t%s\t%d\n", sim.SummaryLabels[i], num(p.MeanA), num(p.MeanB),
-			num(p.Diff), num(p.CILo), num(p.CIHi), narrowing(p.Narrowing), p.N)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s [%s, %s]\t%s\t%d\n", sim.SummaryLabels[i], output.Short(p.MeanA), output.Short(p.MeanB),
+			output.Short(p.Diff), output.Short(p.CILo), output.Short(p.CIHi), narrowing(p.Narrowing), p.N)
 	}
 	_ = tw.Flush()
-}
-
-func num(x float64) string {
-	if math.IsNaN(x) {
-		return "-"
-	}
-	if x == 0 {
-		return "0"
-	}
-	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
 func narrowing(x float64) string {
