@@ -221,7 +221,9 @@ func Recruit(p *Population, o *Org, i, now int, tenure float64, k *scenarios.Coe
 	p.RetireAt[i] = int32(now + 1 + Tenure(tenure, rng))
 }
 
-// Tenure draws a geometric number of ticks with the given mean (>= 1).
+// Tenure draws a geometric number of ticks on {0, 1, ...} with success
+// probability 1/mean, so its mean is mean-1; Recruit adds the tick of
+// hiring, making a career last mean ticks on average.
 func Tenure(mean float64, rng *rand.Rand) int {
 	if mean <= 1 {
 		return 0
@@ -278,10 +280,9 @@ func fillVacancy(p *Population, o *Org, i, now int, tenure float64, k *scenarios
 				best, bestDist = j, d
 			}
 		}
+		// The candidate comes from a lower slot, which Turnover has
+		// already visited, so their retirement tick is in the future.
 		p.move(i, best)
-		// The promoted official keeps serving; if their own retirement
-		// tick has already passed it is handled when the loop reaches a
-		// slot holding them again next month.
 		i = best
 	}
 }

@@ -123,14 +123,16 @@ func (s *Scenario) Normalize() {
 // End returns the calendar month of the last tick.
 func (s *Scenario) End() Month { return s.Start + Month(s.Horizon*s.TickMonths) }
 
-// TickOf returns the tick at which month m falls (rounded down), which may
-// be negative or beyond the horizon.
+// TickOf returns the first tick whose date is at or after month m (tick t
+// covers the months after DateOf(t-1) up to DateOf(t), so an event of month
+// m belongs to it). The result may be negative or beyond the horizon; with
+// monthly ticks it is the month's distance from the start.
 func (s *Scenario) TickOf(m Month) int {
 	d := int(m - s.Start)
-	if d < 0 {
-		return -((-d + s.TickMonths - 1) / s.TickMonths)
+	if d <= 0 {
+		return -(-d / s.TickMonths)
 	}
-	return d / s.TickMonths
+	return (d + s.TickMonths - 1) / s.TickMonths
 }
 
 // DateOf returns the calendar month of tick t.

@@ -62,6 +62,10 @@ func TestLoadBad(t *testing.T) {
 		{"type_list_for_string", []wantErr{{2, 7, "name", ErrType, "expected a string, got a list"}}},
 		{"range_attention", []wantErr{{5, 47, "sides[1].attention", ErrRange, "1.5 is out of range: must be from 0 to 1"}}},
 		{"range_officials", []wantErr{{8, 66, "organizations[1].officials", ErrRange, "must be from 4 to 100000"}}},
+		{"range_officials_ranks", []wantErr{{8, 66, "organizations[1].officials", ErrRange, "4 officials cannot fill the 5 ranks"}}},
+		{"range_end_after_9999", []wantErr{{5, 10, "horizon", ErrRange, "would end in 10090, after the year 9999"}}},
+		{"date_until_before_start", []wantErr{{12, 35, "crises.until", ErrDate, "2009-10 is before the start 2010-01"}}},
+		{"ref_side_without_orgs", []wantErr{{6, 12, "sides[2].name", ErrReference, `side "paris" has no organizations`}}},
 		{"range_severity_mean", []wantErr{{13, 18, "crises.severity_mean", ErrRange, "strictly between 0 and 1"}}},
 		{"range_tick_months", []wantErr{{11, 14, "tick_months", ErrRange, "must be from 1 to 12"}}},
 		{"range_seed", []wantErr{{11, 7, "seed", ErrRange, "must not be negative"}}},
@@ -359,5 +363,29 @@ func TestBuiltins(t *testing.T) {
 	_, err = LoadBuiltin("tiny", []Override{{Path: "organizations.gazprom.officials", Value: "[8]"}})
 	if !errors.As(err, &errs) || errs[0].Error() != "--set: organizations[0].officials: expected an integer, got a list" {
 		t.Errorf("error = %v", err)
+	}
+}
+
+func TestTickOfRoundsUp(t *testing.T) {
+	sc := Default()
+	sc.TickMonths = 12
+	for _, tc := range []struct {
+		date string
+		want int
+	}{{"2010-01", 0}, {"2010-02", 1}, {"2011-01", 1}, {"2011-02", 2}, {"2009-12", 0}, {"2009-01", -1}, {"2008-12", -1}} {
+		m, err := ParseMonth(tc.date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sc.TickOf(m); got != tc.want {
+			t.Errorf("TickOf(%s) with yearly ticks from 2010-01 = %d, want %d", tc.date, got, tc.want)
+		}
+		if sc.TickOf(m) >= 0 && sc.DateOf(sc.TickOf(m)) < m {
+			t.Errorf("%s falls in tick %d dated %s, before it", tc.date, sc.TickOf(m), sc.DateOf(sc.TickOf(m)))
+		}
+	}
+	sc.TickMonths = 1
+	if got := sc.TickOf(sc.Start + 37); got != 37 {
+		t.Errorf("monthly TickOf = %d, want 37", got)
 	}
 }

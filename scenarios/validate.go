@@ -241,6 +241,9 @@ func (s *Scenario) check(v *validator) {
 	v.intWithin("tick_months", s.TickMonths, 1, 12)
 	v.intWithin("horizon", s.Horizon, 1, 2400)
 	v.intWithin("runs", s.Runs, 1, 10_000_000)
+	if s.TickMonths >= 1 && s.Horizon >= 1 && !s.Start.IsZero() && s.End() > Month(9999*12+11) {
+		v.add("horizon", ErrRange, "the run would end in %d, after the year 9999: shorten horizon or tick_months", s.End().Year())
+	}
 
 	if len(s.Ranks) == 0 {
 		v.add("ranks", ErrRequired, "at least one rank is required (Normalize fills the default ladder)")
@@ -274,6 +277,24 @@ func (s *Scenario) check(v *validator) {
 		v.add("organizations", ErrRequired, "at least two organizations are required, got %d", len(s.Organizations))
 	}
 	orgs := v.names("organizations", len(s.Organizations), func(i int) string { return s.Organizations[i].Name }, "organization", false)
+	// Every side needs an organization (its willingness is their
+	// stance). Checked only when every organization names a known side,
+	// so that a misspelt side is reported once, where it is misspelt.
+	hasOrg := map[string]bool{}
+	sidesKnown := true
+	for _, o := range s.Organizations {
+		hasOrg[o.Side] = true
+		found := false
+		for _, sd := range s.Sides {
+			found = found || sd.Name == o.Side
+		}
+		sidesKnown = sidesKnown && found
+	}
+	for i, sd := range s.Sides {
+		if sidesKnown && sd.Name != "" && (sd.Bloc == BlocEast || sd.Bloc == BlocWest) && !hasOrg[sd.Name] && len(s.Organizations) >= 2 {
+			v.add(indexPath("sides", i)+".name", ErrReference, "side %q has no organizations: give it one or remove it", sd.Name)
+		}
+	}
 	for i, o := range s.Organizations {
 		p := indexPath("organizations", i)
 		v.ref(p+".side", o.Side, sides)
@@ -281,6 +302,9 @@ func (s *Scenario) check(v *validator) {
 		v.positive(p+".influence", o.Influence, 100)
 		v.within(p+".autonomy_sensitivity", o.AutonomySensitivity, 0, 1)
 		v.intWithin(p+".officials", o.Officials, 4, 100_000)
+		if o.Officials >= 4 && o.Officials < len(s.Ranks) {
+			v.add(p+".officials", ErrRange, "%d officials cannot fill the %d ranks: every rank needs at least one official", o.Officials, len(s.Ranks))
+		}
 		v.within(p+".disposition", o.Disposition, -1, 1)
 		v.within(p+".disposition_sd", o.DispositionSD, 0, 1)
 	}
@@ -318,6 +342,9 @@ func (s *Scenario) check(v *validator) {
 	v.month("crises.until", cr.Until, false)
 	if !cr.From.IsZero() && !cr.Until.IsZero() && cr.Until < cr.From {
 		v.add("crises.until", ErrDate, "%s is before crises.from %s", cr.Until, cr.From)
+	}
+	if !cr.Until.IsZero() && !s.Start.IsZero() && cr.Until < s.Start {
+		v.add("crises.until", ErrDate, "%s is before the start %s: random crises would never arrive; set crises.rate_per_year: 0 instead", cr.Until, s.Start)
 	}
 
 	s.checkEvents(v, sides, channels)

@@ -34,6 +34,9 @@ type Model struct {
 
 	// metric offsets
 	mChan, mSide, mWill, mAttn int
+	// hasRuMilitary is true when some eastern organization is military, so
+	// that the Russian military stance is defined.
+	hasRuMilitary bool
 }
 
 type sideSpec struct {
@@ -145,6 +148,9 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 			dispMean: o.Disposition, dispSD: o.DispositionSD,
 		})
 		m.officials += o.Officials
+		if o.Kind == scenarios.KindMilitary && m.sides[si].bloc == 0 {
+			m.hasRuMilitary = true
+		}
 	}
 	for _, o := range m.orgs {
 		m.sides[o.side].influence += o.influence
@@ -218,7 +224,10 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 	m.addLever(sc, "us_attention.decay", -1, lv.USAttention.Decay, lv.USAttention.From)
 	m.addLever(sc, "crises.rate_per_year", 0, sc.Crises.RatePerYear, sc.Crises.From)
 	if !sc.Crises.Until.IsZero() {
-		if t := sc.TickOf(sc.Crises.Until) + 1; t <= sc.Horizon {
+		switch t := sc.TickOf(sc.Crises.Until) + 1; {
+		case t <= 0:
+			m.initial.crisisRate = 0
+		case t <= sc.Horizon:
 			m.levers[t] = append(m.levers[t], leverChange{"crises.rate_per_year", 0})
 		}
 	}

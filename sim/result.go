@@ -31,10 +31,10 @@ const (
 	SumMeanRecoveryMonths            // mean months from trough to recovery over recovered setbacks; NaN if none recovered
 	SumUnrecovered                   // setbacks not recovered by the end of the run
 	SumRatchetRatio                  // net change over total variation of cooperation: 1 monotone gain, 1/3 two steps forward one back; NaN if flat
-	SumCrises                        // crises (random and scheduled) in the run
+	SumCrises                        // crises (random and scheduled) that met some cooperation (level before >= 0.001)
 	SumCrisisSurvival                // share of crises that cooperation survived (see metrics.survival_*); NaN if no crisis
 	SumFinalAfghanStability          // Afghan stability at the last tick, 0..1
-	SumFinalRuMilitary               // stance of eastern military organizations at the last tick, 0..1
+	SumFinalRuMilitary               // stance of eastern military organizations at the last tick, 0..1; NaN if there is none
 	SumMeanRuMilitary                // mean stance of eastern military organizations over all ticks, 0..1
 	SumExchangedShare                // share of eastern officials who took part in a mil-to-mil exchange, at the end
 	SumExchangedPromotedShare        // that share among officials above the lowest rank, at the end
@@ -70,9 +70,11 @@ type Summary [NumSummary]float64
 type EventRecord struct {
 	// Tick is the tick at which the event fired (1..horizon).
 	Tick int
-	// Date is the calendar month of that tick.
+	// Date is the calendar month of that tick (for a scheduled event, the
+	// date of the tick it fell in, which is its own date with monthly
+	// ticks).
 	Date scenarios.Month
-	// Kind is "crisis", "initiative", "recovery" or "lever".
+	// Kind is "crisis", "initiative", "recovery", "lever" or "attention".
 	Kind string
 	// Name is the scheduled event's name, or "random crisis" /
 	// "random initiative".

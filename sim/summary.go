@@ -21,7 +21,9 @@ func summarize(m *Model, r *RunResult) {
 	s[SumFinalCooperation] = coop[T-1]
 	s[SumFinalEntrenchment] = ent[T-1]
 	s[SumFinalAfghanStability] = r.Series[3*T+T-1]
-	s[SumFinalRuMilitary] = ru[T-1]
+	if m.hasRuMilitary {
+		s[SumFinalRuMilitary] = ru[T-1]
+	}
 	s[SumMeanCooperation] = mean(coop)
 	s[SumMeanRuMilitary] = mean(ru)
 	peak := 0.0
@@ -54,8 +56,11 @@ func summarize(m *Model, r *RunResult) {
 		if e.Kind != scenarios.EventCrisis {
 			continue
 		}
-		crises++
 		before := coop[e.Tick-1]
+		if before < 1e-3 {
+			continue // nothing to survive: not counted
+		}
+		crises++
 		low := math.Inf(1)
 		for t := e.Tick; t < T && t <= e.Tick+win; t++ {
 			low = math.Min(low, coop[t])

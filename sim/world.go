@@ -399,7 +399,10 @@ func (w *World) Step() {
 	}
 	for c := range w.chans {
 		ch := &w.chans[c]
-		mult := tm
+		// A stake accrues for the tick's months, but no more than its
+		// lifetime: with stakes shorter than a tick the stock is what one
+		// lifetime of activity yields.
+		mult := math.Min(tm, m.channels[c].persistence)
 		if m.channels[c].energy {
 			mult *= w.afghan
 		}
@@ -567,10 +570,9 @@ func (w *World) record(t int) {
 	s[T+t] = ent / inf
 	s[2*T+t] = w.tension
 	s[3*T+t] = w.afghan
+	s[4*T+t] = 0 // no eastern military organization: see summarize
 	if ruW > 0 {
 		s[4*T+t] = ruS / ruW
-	} else {
-		s[4*T+t] = 0
 	}
 	for si := range m.sides {
 		sd := &m.sides[si]

@@ -243,3 +243,30 @@ func TestCompareCommand(t *testing.T) {
 		t.Errorf("manifest not completed: %s", b)
 	}
 }
+
+func TestBadSettingsFromEnvironment(t *testing.T) {
+	for _, env := range [][2]string{{"ENTRENCH_RUNS", "abc"}, {"ENTRENCH_SEED", "-3"}, {"ENTRENCH_WORKERS", "2.5"}} {
+		t.Run(env[0], func(t *testing.T) {
+			t.Setenv(env[0], env[1])
+			dir := filepath.Join(t.TempDir(), "o")
+			code, _, stderr := run(t, "run", "tiny", "--out", dir, "--quiet")
+			if code != exitUsage || !strings.Contains(stderr, strings.ToLower(strings.TrimPrefix(env[0], "ENTRENCH_"))) {
+				t.Errorf("exit %d, stderr %q", code, stderr)
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Error("output folder created despite a bad setting")
+			}
+		})
+	}
+}
+
+func TestCompareMismatchedCalendarsWritesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cmp")
+	code, _, stderr := run(t, "compare", "baseline", "backcast-1997-2014", "--runs", "2", "--out", dir, "--quiet")
+	if code != exitUsage || !strings.Contains(stderr, "horizon must match") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Error("compare wrote an output folder for scenarios it cannot compare")
+	}
+}

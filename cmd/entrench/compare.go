@@ -103,6 +103,9 @@ func (a *app) compare(ctx context.Context, argA, argB string, s compareSettings)
 	if err != nil {
 		return err
 	}
+	if _, err := sim.NewComparison(ma, mb); err != nil {
+		return usageErr(err) // before any output is written
+	}
 	out := s.Out
 	if out == "" {
 		out = filepath.Join("out", "compare-"+scA.Name+"-vs-"+scB.Name)

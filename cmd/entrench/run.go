@@ -7,10 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cast"
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 	"golang.org/x/term"
 
 	"github.com/entrench/entrench/output"
@@ -33,9 +37,17 @@ type runSettings struct {
 
 func (a *app) runSettings(cmd *cobra.Command) (runSettings, error) {
 	v := a.v
+	runs, err := intSetting(v, "runs")
+	if err != nil {
+		return runSettings{}, err
+	}
+	workers, err := intSetting(v, "workers")
+	if err != nil {
+		return runSettings{}, err
+	}
 	s := runSettings{
-		Runs:      v.GetInt("runs"),
-		Workers:   v.GetInt("workers"),
+		Runs:      runs,
+		Workers:   workers,
 		Out:       v.GetString("out"),
 		Quiet:     v.GetBool("quiet"),
 		NoFigures: v.GetBool("no-figures"),
@@ -45,7 +57,11 @@ func (a *app) runSettings(cmd *cobra.Command) (runSettings, error) {
 		s.Sets, _ = cmd.Flags().GetStringArray("set")
 	}
 	if v.IsSet("seed") {
-		s.Seed, s.SeedSet = v.GetUint64("seed"), true
+		seed, err := cast.ToUint64E(v.Get("seed"))
+		if err != nil || seedNegative(v.Get("seed")) {
+			return s, usageErr(fmt.Errorf("seed (from --seed, ENTRENCH_SEED or the config file) must be a whole number from 0 to 18446744073709551615, got %v", v.Get("seed")))
+		}
+		s.Seed, s.SeedSet = seed, true
 	}
 	if s.Runs < 0 {
 		return s, usageErr(fmt.Errorf("--runs must be at least 1, got %d", s.Runs))
@@ -54,6 +70,23 @@ func (a *app) runSettings(cmd *cobra.Command) (runSettings, error) {
 		return s, usageErr(fmt.Errorf("--workers must be at least 1 (0 means all cores), got %d", s.Workers))
 	}
 	return s, nil
+}
+
+// intSetting reads a whole-number setting, refusing values from the
+// environment or config file that are not whole numbers (viper's getters
+// would silently turn them into 0).
+func intSetting(v *viper.Viper, key string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(fmt.Sprint(v.Get(key))))
+	if err != nil {
+		return 0, usageErr(fmt.Errorf("%s (from --%s, ENTRENCH_%s or the config file) must be a whole number, got %q", key, key, strings.ToUpper(key), fmt.Sprint(v.Get(key))))
+	}
+	return n, nil
+}
+
+// seedNegative reports whether a seed setting is written as a negative
+// number (cast wraps those around).
+func seedNegative(x any) bool {
+	return strings.HasPrefix(strings.TrimSpace(fmt.Sprint(x)), "-")
 }
 
 func addRunFlags(cmd *cobra.Command) {
@@ -185,6 +218,7 @@ func runStudy(ctx context.Context, m *sim.Model, st studySettings) (*studyResult
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	workers = min(workers, sc.Runs) // what the batch will use
 	if err := os.MkdirAll(st.Out, 0o755); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,126 @@
+package agents_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/entrench/entrench/agents"
+	"github.com/entrench/entrench/scenarios"
+)
+
+// newOrg builds an organization of n officials in one rank, all with
+// disposition d.
+func newOrg(n int, d float64) (*agents.Population, *agents.Org) {
+	var p agents.Population
+	p.Resize(n)
+	for i := range p.Disp {
+		p.Disp[i] = d
+	}
+	o := &agents.Org{RankLo: []int{0}, RankHi: []int{n}, RankWeight: []float64{1}, WeightSum: float64(n), Influence: 1}
+	return &p, o
+}
+
+func TestCrisisCutShrinksWithResistance(t *testing.T) {
+	// MODEL.md: the cut a crisis makes is smaller where the organization
+	// holds more stakes and habit (its resistance).
+	k := scenarios.DefaultCoefficients()
+	cut := func(stake, habit float64) float64 {
+		p, o := newOrg(10, 0.2)
+		o.Resistance = agents.Resistance(stake, habit, &k)
+		agents.CutDispositions(p, o, 0.8, k.CrisisDispositionCut)
+		return 0.2 - p.Disp[0]
+	}
+	none, staked, habitual := cut(0, 0), cut(2, 0), cut(0, 0.9)
+	if !(staked < none && habitual < none && none > 0) {
+		t.Errorf("disposition lost: no resistance %.4f, with stakes %.4f, with habit %.4f", none, staked, habitual)
+	}
+	if got, want := none, 0.8*k.CrisisDispositionCut; math.Abs(got-want) > 1e-12 {
+		t.Errorf("cut without resistance %.6f, want severity*cut %.6f", got, want)
+	}
+}
+
+func TestResistanceRisesWithStakeAndHabit(t *testing.T) {
+	k := scenarios.DefaultCoefficients()
+	prev := -1.0
+	for _, s := range []float64{0, 0.5, 1, 2, 5} {
+		r := agents.Resistance(s, 0, &k)
+		if r <= prev || r < 0 || r >= 1 {
+			t.Fatalf("resistance %.4f at stake %.1f after %.4f", r, s, prev)
+		}
+		prev = r
+	}
+	if agents.Resistance(0, 0.5, &k) <= agents.Resistance(0, 0, &k) {
+		t.Error("habit should raise resistance")
+	}
+}
+
+func TestShockSmallerWithResistance(t *testing.T) {
+	orgs := []agents.Org{{Influence: 1, Bloc: 0}, {Influence: 1, Bloc: 1}}
+	shock := func(res float64) float64 {
+		orgs[0].Resistance, orgs[1].Resistance = res, res
+		c := &agents.Channel{Participants: []int{0, 1}, Freeze: 0.8, Activity: 0.5}
+		return agents.Shock(c, orgs, 0.7)
+	}
+	if !(shock(0.6) < shock(0)) {
+		t.Errorf("activity lost: %.4f with resistance, %.4f without", shock(0.6), shock(0))
+	}
+}
+
+func TestStepBuildsSlowlyFallsFast(t *testing.T) {
+	orgs := []agents.Org{{Influence: 1, Bloc: 0, Stance: 0.6}, {Influence: 1, Bloc: 1, Stance: 0.8}}
+	c := &agents.Channel{Participants: []int{0, 1}, Capacity: 1, Activity: 0.3}
+	agents.Step(c, orgs, 1, 0, 0.25, 0.5)
+	up := c.Activity - 0.3
+	if math.Abs(c.Target-0.6) > 1e-12 {
+		t.Errorf("target %.3f, want the least willing bloc's 0.6", c.Target)
+	}
+	c.Activity = 0.9
+	agents.Step(c, orgs, 1, 0, 0.25, 0.5)
+	down := 0.9 - c.Activity
+	if !(up > 0 && down > 0 && down/0.3 > up/0.3) {
+		t.Errorf("up %.4f, down %.4f for equal gaps: falls must be faster", up, down)
+	}
+	// Waning attention lowers the target when attention holds it up.
+	c.Activity = 0.3
+	agents.Step(c, orgs, 0.2, 0.3, 0.25, 0.5)
+	if c.Target >= 0.6 {
+		t.Errorf("target %.3f with low attention and hold 0.3, want below 0.6", c.Target)
+	}
+}
+
+func TestPromotionFavoursAlignment(t *testing.T) {
+	// Two ranks: juniors half keen (propensity 0.9), half aligned with a
+	// hostile leadership line (0.1). Every senior retires now; with a
+	// tournament of 3 the aligned ones win most vacancies.
+	k := scenarios.DefaultCoefficients()
+	k.PromotionTournament = 3
+	rng := rand.New(rand.NewPCG(1, 2))
+	var keen, aligned int
+	for trial := 0; trial < 200; trial++ {
+		var p agents.Population
+		p.Resize(20)
+		o := &agents.Org{RankLo: []int{0, 16}, RankHi: []int{16, 20}, RankWeight: []float64{1, 4}, WeightSum: 32, Line: 0.1}
+		for i := 0; i < 16; i++ {
+			p.Prop[i] = 0.1
+			if i%2 == 0 {
+				p.Prop[i] = 0.9
+			}
+			p.RetireAt[i] = 1 << 30
+		}
+		for i := 16; i < 20; i++ {
+			p.RetireAt[i] = 0
+		}
+		agents.Turnover(&p, o, 1, 240, &k, rng)
+		for i := 16; i < 20; i++ {
+			if p.Prop[i] > 0.5 {
+				keen++
+			} else {
+				aligned++
+			}
+		}
+	}
+	if !(aligned > 4*keen) {
+		t.Errorf("promoted: %d aligned, %d keen; alignment should dominate", aligned, keen)
+	}
+}
