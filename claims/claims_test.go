@@ -50,7 +50,7 @@ func TestMeasures(t *testing.T) {
 func TestEstimates(t *testing.T) {
 	nan := math.NaN()
 	e := single([]float64{1, 2, 3, nan})
-	if e.N != 3 || !near(e.Value, 2) || !near(e.SE, 1/math.Sqrt(3)) || !near(e.CIHi-e.Value, z975/math.Sqrt(3)) {
+	if e.N != 3 || !near(e.Value, 2) || !near(e.SE, 1/math.Sqrt(3)) || !near(e.CIHi-e.Value, sim.T975(3)/math.Sqrt(3)) {
 		t.Errorf("single: %+v", e)
 	}
 	p := paired([]float64{1, 2, 3, nan, 5}, []float64{2, 4, 4, 1, nan})

@@ -85,7 +85,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	b.WriteString("\n\n")
 	b.WriteString("**Decision rule (declared before the runs).** Each test names a measure computed for every replicate, and either one scenario (A) or two (A, then B). ")
 	b.WriteString("For one scenario the estimate is the mean of the measure; for two it is the mean paired difference B-A over replicates. ")
-	b.WriteString("Its 95% interval is the estimate ± 1.96 standard errors. ")
+	b.WriteString("Its 95% interval is the estimate ± t standard errors, t the 97.5% quantile of Student's t with n-1 degrees of freedom (1.962 at n = 1000). ")
 	b.WriteString("A test **supports** its claim when that interval lies entirely on the claimed side of the test's threshold (0 for a difference unless stated). ")
 	b.WriteString("A claim is *supported* when all its tests support it, *partly supported* when some do, *not supported* when none does.\n\n")
 	fmt.Fprintf(&b, "Tests marked \"ref\" add the same reference crisis to both scenarios: every channel, severity metrics.reference_severity (0.7 in these scenarios), at month %d of the run, on top of the scenarios' own random crises. ", ReferenceTick)

@@ -7,10 +7,6 @@ import (
 	"github.com/entrench/entrench/sim"
 )
 
-// z975 is the 97.5% quantile of the standard normal distribution: 95%
-// intervals are mean ± z975 standard errors, as in sim.Comparison.
-const z975 = 1.959963984540054
-
 // Measure is a per-replicate quantity computed from one run.
 type Measure struct {
 	// Name is the machine name used in claims.csv, e.g.
@@ -76,7 +72,8 @@ type Estimate struct {
 	// B-A for two.
 	Value float64
 	// SE is the standard error of Value; CILo and CIHi bound its 95%
-	// normal confidence interval, Value ± 1.96 SE.
+	// confidence interval, Value ± t SE with t the 97.5% quantile of
+	// Student's t with N-1 degrees of freedom (1.962 at N = 1000).
 	SE, CILo, CIHi float64
 }
 
@@ -96,7 +93,7 @@ func single(xs []float64) Estimate {
 	e.MeanA, e.Value = w.Mean, w.Mean
 	if w.N > 1 {
 		e.SE = math.Sqrt(w.Variance() / float64(w.N))
-		e.CILo, e.CIHi = e.Value-z975*e.SE, e.Value+z975*e.SE
+		e.CILo, e.CIHi = e.Value-sim.T975(w.N)*e.SE, e.Value+sim.T975(w.N)*e.SE
 	}
 	return e
 }
@@ -121,7 +118,7 @@ func paired(a, b []float64) Estimate {
 	e.MeanA, e.MeanB, e.Value = wa.Mean, wb.Mean, wd.Mean
 	if wd.N > 1 {
 		e.SE = math.Sqrt(wd.Variance() / float64(wd.N))
-		e.CILo, e.CIHi = e.Value-z975*e.SE, e.Value+z975*e.SE
+		e.CILo, e.CIHi = e.Value-sim.T975(wd.N)*e.SE, e.Value+sim.T975(wd.N)*e.SE
 	}
 	return e
 }

@@ -31,7 +31,8 @@ type SummaryStat struct {
 	N int
 	// Mean and SD over those runs; NaN when N is 0.
 	Mean, SD float64
-	// CILo and CIHi bound the 95% normal confidence interval of the mean.
+	// CILo and CIHi bound the 95% confidence interval of the mean
+	// (Student's t with N-1 degrees of freedom).
 	CILo, CIHi float64
 }
 
@@ -197,7 +198,7 @@ func (a *Aggregate) Summary(i int) SummaryStat {
 	s.Mean = a.smean[i]
 	if n > 1 {
 		s.SD = math.Sqrt(a.sm2[i] / float64(n-1))
-		half := 1.959963984540054 * s.SD / math.Sqrt(float64(n))
+		half := T975(n) * s.SD / math.Sqrt(float64(n))
 		s.CILo, s.CIHi = s.Mean-half, s.Mean+half
 	}
 	return s

@@ -58,9 +58,10 @@ var ErrInterrupted = errors.New("sim: batch interrupted")
 // streamed files and floating-point sums are the same for any number of
 // workers. At most a few results per worker are in memory at once.
 //
-// When ctx is cancelled, no new replicate starts; replicates already
-// running finish (each takes milliseconds) and are delivered, so the
-// output is a complete prefix; Batch then returns ErrInterrupted. A
+// When ctx is cancelled, no new replicate starts and replicates already
+// running stop at their next tick; the replicates delivered are a complete
+// prefix (a replicate cut short is not delivered, nor any after it), and
+// Batch returns ErrInterrupted. A
 // replicate that fails (a NaN, a panic in a rule) is delivered with Err set
 // and does not stop the batch.
 func Batch(ctx context.Context, m *Model, opt Options, sinks ...Sink) (Report, error) {
@@ -116,6 +117,7 @@ func batch(ctx context.Context, ms []*Model, opt Options, deliver func([]*RunRes
 			for j, m := range ms {
 				ws[j] = NewWorld(m)
 				ws[j].fault = opt.fault
+				ws[j].done = ctx.Done()
 			}
 			for jb := range jobs {
 				for j, w := range ws {
@@ -160,10 +162,12 @@ func batch(ctx context.Context, ms []*Model, opt Options, deliver func([]*RunRes
 		close(done)
 	}()
 
-	// Collector: reorders results and delivers them.
+	// Collector: reorders results and delivers them. A replicate cut
+	// short by cancellation ends the delivered prefix.
 	pending := make(map[int][]*RunResult, window)
 	next := opt.First
 	var sinkErr error
+	cut := false
 	for jb := range done {
 		pending[jb.rep] = jb.rs
 		for {
@@ -173,7 +177,10 @@ func batch(ctx context.Context, ms []*Model, opt Options, deliver func([]*RunRes
 			}
 			delete(pending, next)
 			next++
-			if sinkErr == nil {
+			for _, r := range rs {
+				cut = cut || errors.Is(r.Err, ErrInterrupted)
+			}
+			if sinkErr == nil && !cut {
 				if err := deliver(rs); err != nil {
 					sinkErr = err
 					close(stop)

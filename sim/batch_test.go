@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -282,6 +283,45 @@ func TestAggregateConstantMetricExact(t *testing.T) {
 			if q != want {
 				t.Errorf("metric %d: quantile %v, want exactly %v", m, q, want)
 			}
+		}
+	}
+}
+
+func TestCancelStopsLongReplicatesMidRun(t *testing.T) {
+	// A replicate of 2,400 years' worth of months would take seconds; a
+	// cancelled batch must stop it between ticks, deliver only finished
+	// replicates, and return promptly.
+	sc := loadBuiltin(t, "tiny", "horizon=2400", "tick_months=1")
+	for i := range sc.Organizations {
+		sc.Organizations[i].Officials = 2000
+	}
+	m, err := sim.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var c collect
+	done := make(chan struct{})
+	var rep sim.Report
+	go func() {
+		rep, err = sim.Batch(ctx, m, sim.Options{Runs: 8, Workers: 2}, &c)
+		close(done)
+	}()
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Batch did not return within 5 s of cancellation")
+	}
+	t.Logf("returned %v after cancel; %d delivered", time.Since(start), rep.Delivered)
+	if !errors.Is(err, sim.ErrInterrupted) {
+		t.Fatalf("err %v", err)
+	}
+	for i, r := range c.runs {
+		if r.Err != nil || r.Replicate != i {
+			t.Errorf("delivered replicate %d (position %d) with error %v", r.Replicate, i, r.Err)
 		}
 	}
 }

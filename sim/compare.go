@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // PairedStat is the paired comparison of one summary metric between
@@ -15,7 +17,7 @@ type PairedStat struct {
 	// MeanA and MeanB are the means over those replicates.
 	MeanA, MeanB float64
 	// Diff is the mean paired difference B-A; CILo and CIHi bound its 95%
-	// confidence interval (normal approximation).
+	// confidence interval (Student's t with N-1 degrees of freedom).
 	Diff, CILo, CIHi float64
 	// SEPaired is the standard error of Diff from the paired differences;
 	// SEUnpaired is what it would be for independent samples,
@@ -24,6 +26,16 @@ type PairedStat struct {
 	// Narrowing is SEUnpaired/SEPaired: how many times narrower common
 	// random numbers made the interval. NaN when SEPaired is 0.
 	Narrowing float64
+}
+
+// T975 is the 97.5% quantile of Student's t distribution with n-1 degrees
+// of freedom: a 95% confidence interval of a mean of n values is the mean
+// plus or minus T975(n) standard errors. It is NaN for n < 2.
+func T975(n int) float64 {
+	if n < 2 {
+		return math.NaN()
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
 }
 
 // Welford is a running mean and variance (Welford's method); the zero
@@ -143,7 +155,7 @@ func (c *Comparison) Paired(i int) PairedStat {
 	n := float64(p.d.N)
 	s.SEPaired = math.Sqrt(p.d.Variance() / n)
 	s.SEUnpaired = math.Sqrt(p.a.Variance()/n + p.b.Variance()/n)
-	half := 1.959963984540054 * s.SEPaired
+	half := T975(p.d.N) * s.SEPaired
 	s.CILo, s.CIHi = s.Diff-half, s.Diff+half
 	if s.SEPaired > 0 {
 		s.Narrowing = s.SEUnpaired / s.SEPaired

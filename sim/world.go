@@ -61,6 +61,8 @@ type World struct {
 	// fault, if set, is called at the start of every replicate (tests
 	// inject failures through it).
 	fault func(rep int)
+	// done, if not nil, stops Run between two ticks when it is closed.
+	done <-chan struct{}
 
 	// per-tick scratch
 	pendingCrisis []crisis
@@ -273,6 +275,14 @@ func (w *World) Run() (err error) {
 		w.fault(w.res.Replicate)
 	}
 	for t := 1; t <= w.m.Scenario.Horizon; t++ {
+		if w.done != nil {
+			select {
+			case <-w.done:
+				w.res.Err = ErrInterrupted
+				return ErrInterrupted
+			default:
+			}
+		}
 		w.Step()
 	}
 	summarize(w.m, w.res)

@@ -52,6 +52,13 @@ func versionString() string {
 				v += "+" + s.Value[:12]
 			}
 		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.modified" && s.Value == "true" {
+				// Uncommitted changes: resume and merge must not take
+				// this build for the committed one.
+				v += "-dirty"
+			}
+		}
 		if v != "" && v != "(devel)" {
 			return v
 		}
