@@ -18,7 +18,18 @@ const (
 	DefaultRunTimeout    = 2 * time.Minute
 	DefaultMaxBody       = 1 << 20
 	DefaultMaxConcurrent = 2
+	DefaultMaxOfficials  = 20_000
+	// DefaultMaxWork fits the built-in scenarios (980 officials, up to 211
+	// monthly ticks) at DefaultMaxRuns pairs: 980 × 211 × 2000 × 2 is about
+	// 0.83e9 official-updates.
+	DefaultMaxWork int64 = 2_000_000_000
 )
+
+// MinRuns is the fewest pairs a run may ask for: below it a paired
+// interval says little (the t quantile alone more than doubles), so the
+// page refuses such runs and reports no interval for a metric defined in
+// fewer pairs.
+const MinRuns = 10
 
 // ErrConfig is wrapped by the errors of Config.Validate.
 var ErrConfig = errors.New("lab: bad configuration")
@@ -30,16 +41,27 @@ type Config struct {
 	// Addr is the host:port to listen on. Default DefaultAddr (loopback
 	// only). An empty host (":8080") listens on every interface.
 	Addr string
-	// MaxRuns caps the replicates of one run, 1 to 1,000,000. Default
-	// DefaultMaxRuns (2000).
+	// MaxRuns caps the replicates of one run, MinRuns to 1,000,000.
+	// Default DefaultMaxRuns (2000).
 	MaxRuns int
-	// DefaultRuns is the replicates a page starts with, 1 to MaxRuns.
+	// DefaultRuns is the replicates a page starts with, MinRuns to
+	// MaxRuns.
 	// Default DefaultDefaultRuns (300), or MaxRuns when that is smaller.
 	DefaultRuns int
 	// MaxHorizon caps a scenario's horizon in ticks, 1 to 2400: longer
 	// scenarios are refused. Default DefaultMaxHorizon (600, 50 years of
 	// months).
 	MaxHorizon int
+	// MaxOfficials caps the officials of a scenario, summed over its
+	// organizations, 4 to 100,000,000: larger scenarios are refused.
+	// Default DefaultMaxOfficials (20,000).
+	MaxOfficials int
+	// MaxWork caps the work of one run in official-updates: officials ×
+	// horizon ticks × pairs, summed over both scenarios of the pair. Runs
+	// above it are refused before they start, and scenarios that exceed it
+	// even at MinRuns pairs are refused when loaded. At least 1. Default
+	// DefaultMaxWork (2e9).
+	MaxWork int64
 	// RunTimeout bounds the wall time of one run, queueing included.
 	// Default DefaultRunTimeout (2 minutes).
 	RunTimeout time.Duration
@@ -72,6 +94,12 @@ func (c Config) withDefaults() Config {
 	if c.MaxHorizon == 0 {
 		c.MaxHorizon = DefaultMaxHorizon
 	}
+	if c.MaxOfficials == 0 {
+		c.MaxOfficials = DefaultMaxOfficials
+	}
+	if c.MaxWork == 0 {
+		c.MaxWork = DefaultMaxWork
+	}
 	if c.RunTimeout == 0 {
 		c.RunTimeout = DefaultRunTimeout
 	}
@@ -97,14 +125,19 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("address %q is not host:port: %v", c.Addr, err)
 	}
-	if c.MaxRuns < 1 || c.MaxRuns > 1_000_000 {
-		bad("the replicate cap must be from 1 to 1000000, got %d", c.MaxRuns)
-	}
-	if c.DefaultRuns < 1 || c.DefaultRuns > c.MaxRuns {
-		bad("the default replicates must be from 1 to the cap %d, got %d", c.MaxRuns, c.DefaultRuns)
+	if c.MaxRuns < MinRuns || c.MaxRuns > 1_000_000 {
+		bad("the replicate cap must be from %d to 1000000, got %d", MinRuns, c.MaxRuns)
+	} else if c.DefaultRuns < MinRuns || c.DefaultRuns > c.MaxRuns {
+		bad("the default replicates must be from %d to the cap %d, got %d", MinRuns, c.MaxRuns, c.DefaultRuns)
 	}
 	if c.MaxHorizon < 1 || c.MaxHorizon > 2400 {
 		bad("the horizon cap must be from 1 to 2400 ticks, got %d", c.MaxHorizon)
+	}
+	if c.MaxOfficials < 4 || c.MaxOfficials > 100_000_000 {
+		bad("the officials cap must be from 4 to 100000000, got %d", c.MaxOfficials)
+	}
+	if c.MaxWork < 1 {
+		bad("the work cap must be at least 1 official-update, got %d", c.MaxWork)
 	}
 	if c.RunTimeout < 0 {
 		bad("the run timeout must be positive, got %s", c.RunTimeout)

@@ -10,7 +10,7 @@ import (
 // be a valid scenario with every lever inside the lab's table.
 func FuzzSettings(f *testing.F) {
 	for _, seed := range []string{
-		"scenario=tiny&levers.tapi_stake.value=0.8&runs=3",
+		"scenario=tiny&levers.tapi_stake.value=0.8&runs=10",
 		"scenario=tiny&crises.severity_mean=0.999&seed=18446744073709551615",
 		"scenario=tiny&set:levers.us_attention.level=on&levers.us_attention.level=-1",
 		"scenario=tiny&levers.defense_sales.count=1e1&runs=-0",
@@ -40,7 +40,8 @@ func FuzzSettings(f *testing.F) {
 		if err := b.Validate(); err != nil {
 			t.Fatalf("accepted an invalid scenario: %v", err)
 		}
-		if b.Runs < 1 || b.Runs > s.cfg.MaxRuns || b.Horizon > s.cfg.MaxHorizon || a.Seed != b.Seed {
+		if b.Runs < MinRuns || b.Runs > s.cfg.MaxRuns || b.Horizon > s.cfg.MaxHorizon || a.Seed != b.Seed ||
+			officials(b) > int64(s.cfg.MaxOfficials) || work(a, b, b.Runs) > s.cfg.MaxWork {
 			t.Fatalf("accepted runs %d horizon %d seeds %d/%d", b.Runs, b.Horizon, a.Seed, b.Seed)
 		}
 		for _, l := range levers {

@@ -52,7 +52,8 @@ type pageData struct {
 	Horizon     int
 	Groups      []group
 	Runs        int
-	MaxRuns     int
+	MinRuns     int
+	MaxRuns     int // the cap, or fewer when the work cap allows fewer
 	Seed        uint64
 	Page        string
 	Errors      []string
@@ -109,7 +110,7 @@ func viewJob(j *job) *jobView {
 func (s *Server) page(choiceValue string, sc *scenarios.Scenario, set settings, pageID string) *pageData {
 	d := &pageData{
 		Scenario: choiceValue, Name: sc.Name, Description: sc.Description, Period: period(sc), Horizon: sc.Horizon,
-		Runs: set.Runs, MaxRuns: s.cfg.MaxRuns, Seed: set.Seed, Page: pageID, MaxBodyKiB: s.cfg.MaxBody >> 10,
+		Runs: set.Runs, MinRuns: MinRuns, MaxRuns: s.fitRuns(sc, sc), Seed: set.Seed, Page: pageID, MaxBodyKiB: s.cfg.MaxBody >> 10,
 	}
 	for _, b := range scenarios.Builtins() {
 		label := b.Name
@@ -488,8 +489,11 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 		s.fresh(w, http.StatusBadRequest, current, nil, problems(err), name)
 		return
 	}
-	if p := s.checkHorizon(sc); p != "" {
-		s.fresh(w, http.StatusBadRequest, current, nil, []string{name + ": " + p}, name)
+	if probs := s.checkScenario(sc); len(probs) > 0 {
+		for i, p := range probs {
+			probs[i] = name + ": " + p
+		}
+		s.fresh(w, http.StatusBadRequest, current, nil, probs, name)
 		return
 	}
 	u := &upload{id: newID(), file: name, data: data}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,9 +25,14 @@ const (
 	stateCancelled = "cancelled"
 )
 
-// maxJobs is how many jobs the server remembers; the oldest finished ones
-// are forgotten first.
-const maxJobs = 64
+// keepFinished is how many finished jobs (done, failed or cancelled) the
+// server keeps, for their page, figures and scenario file; the ones that
+// finished longest ago are forgotten first. A finished job holds its
+// table and figures (a few hundred KB), never the aggregates of the run,
+// which go when the run returns. Queued and running jobs are always kept;
+// there are at most 5*MaxConcurrent of them (MaxConcurrent computing,
+// 4*MaxConcurrent waiting).
+const keepFinished = 8
 
 // Causes of a job's cancellation.
 var (
@@ -142,22 +148,35 @@ func (s *Server) start(page string, set settings, a, b *scenarios.Scenario, chan
 	return j, nil
 }
 
-// evict forgets the oldest finished jobs beyond maxJobs-1. Called with
-// s.mu held.
+// evict forgets the finished jobs beyond the keepFinished that finished
+// last. Called with s.mu held, when a job starts and when one finishes.
 func (s *Server) evict() {
-	for i := 0; len(s.jobs) >= maxJobs && i < len(s.order); {
-		id := s.order[i]
+	type fin struct {
+		id string
+		at time.Time
+	}
+	var done []fin
+	for _, id := range s.order {
 		j := s.jobs[id]
-		if j != nil && !j.over() {
-			i++
-			continue
+		j.mu.Lock()
+		if j.state != stateQueued && j.state != stateRunning {
+			done = append(done, fin{id, j.finished})
 		}
-		delete(s.jobs, id)
-		if s.pages[j.page] == id {
+		j.mu.Unlock()
+	}
+	if len(done) <= keepFinished {
+		return
+	}
+	slices.SortStableFunc(done, func(a, b fin) int { return a.at.Compare(b.at) })
+	gone := make(map[string]bool, len(done)-keepFinished)
+	for _, f := range done[:len(done)-keepFinished] {
+		gone[f.id] = true
+		if j := s.jobs[f.id]; s.pages[j.page] == f.id {
 			delete(s.pages, j.page)
 		}
-		s.order = append(s.order[:i], s.order[i+1:]...)
+		delete(s.jobs, f.id)
 	}
+	s.order = slices.DeleteFunc(s.order, func(id string) bool { return gone[id] })
 }
 
 // job returns the job with the given id, or nil.
@@ -170,6 +189,11 @@ func (s *Server) job(id string) *job {
 // run waits for a slot, runs the comparison and stores its result.
 func (s *Server) run(ctx context.Context, j *job) {
 	defer s.wg.Done()
+	defer func() {
+		s.mu.Lock()
+		s.evict()
+		s.mu.Unlock()
+	}()
 	defer j.cancel(nil)
 	defer func() {
 		if v := recover(); v != nil {
@@ -201,7 +225,7 @@ func (s *Server) run(ctx context.Context, j *job) {
 		return
 	}
 	opt := sim.Options{Runs: j.set.Runs, Workers: s.cfg.Workers, Progress: func(done, _ int) { j.done.Store(int64(done)) }}
-	c, rep, err := sim.Compare(ctx, ma, mb, opt, nil, nil)
+	c, rep, err := s.compare(ctx, ma, mb, opt)
 	switch {
 	case errors.Is(err, sim.ErrInterrupted):
 		s.interrupted(ctx, j)

@@ -24,8 +24,10 @@ type row struct {
 	Hint  string // what the metric means, in a sentence
 	// A, B and Diff are formatted means; CI is "[lo, hi]".
 	A, B, Diff, CI string
-	// Verdict is "higher", "lower" or "no clear effect"; Class is "up",
-	// "down" or "none" for styling.
+	// Verdict is "higher", "lower", "no clear effect", or "too few pairs
+	// for an interval" when the metric is defined in fewer than MinRuns
+	// pairs (CI is then empty); Class is "up", "down" or "none" for
+	// styling.
 	Verdict, Class string
 	// Narrowing is how many times narrower pairing made the interval,
 	// formatted, or "".
@@ -98,8 +100,10 @@ func newResult(c *sim.Comparison, rep sim.Report, a, b *scenarios.Scenario, chan
 		r := row{Name: sim.SummaryNames[m.index], Label: label, Hint: m.hint, N: p.N, Stat: p}
 		d := decimals(p)
 		r.A, r.B, r.Diff = fixed(p.MeanA, d), fixed(p.MeanB, d), signed(p.Diff, d)
-		r.CI = "[" + fixed(p.CILo, d) + ", " + fixed(p.CIHi, d) + "]"
 		r.Verdict, r.Class = verdict(p)
+		if p.N >= MinRuns {
+			r.CI = "[" + fixed(p.CILo, d) + ", " + fixed(p.CIHi, d) + "]"
+		}
 		if !math.IsNaN(p.Narrowing) && !math.IsInf(p.Narrowing, 0) {
 			r.Narrowing = strconv.FormatFloat(p.Narrowing, 'f', 1, 64) + "×"
 		}
@@ -180,11 +184,16 @@ func signed(x float64, d int) string {
 	return s
 }
 
+// tooFew is the verdict of a metric defined in fewer than MinRuns pairs
+// (a metric can be undefined in some pairs, e.g. recovery time in runs
+// without a setback).
+const tooFew = "too few pairs for an interval"
+
 // verdict says in words what the interval shows.
 func verdict(p sim.PairedStat) (string, string) {
 	switch {
-	case p.N < 2 || math.IsNaN(p.CILo):
-		return "not enough runs", "none"
+	case p.N < MinRuns || math.IsNaN(p.CILo) || math.IsNaN(p.CIHi):
+		return tooFew, "none"
 	case p.CILo > 0:
 		return "higher", "up"
 	case p.CIHi < 0:
@@ -196,6 +205,9 @@ func verdict(p sim.PairedStat) (string, string) {
 // headline writes a row as a sentence, e.g. "Cooperation after 15
 // years: +0.12 [0.08, 0.16], higher (0.21 → 0.33)".
 func headline(r row) string {
+	if r.Verdict == tooFew {
+		return fmt.Sprintf("%s: %s (%d pairs) — %s (%s → %s)", r.Label, r.Verdict, r.N, r.Diff, r.A, r.B)
+	}
 	if r.Class == "none" {
 		return fmt.Sprintf("%s: %s — %s %s (%s → %s)", r.Label, r.Verdict, r.Diff, r.CI, r.A, r.B)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/entrench/entrench/scenarios"
+	"github.com/entrench/entrench/sim"
 )
 
 //go:embed templates/*.html
@@ -33,6 +34,13 @@ type Server struct {
 	cfg     Config
 	tmpl    *template.Template
 	handler http.Handler
+	cop     *http.CrossOriginProtection
+
+	// compare runs a pair; sim.Compare, replaced by tests that need a
+	// slow or stuck run.
+	compare func(context.Context, *sim.Model, *sim.Model, sim.Options) (*sim.Comparison, sim.Report, error)
+	// stopWait bounds how long Serve and Close wait for cancelled runs.
+	stopWait time.Duration
 
 	ctx  context.Context // parent of every run; cancelled by Close
 	stop context.CancelCauseFunc
@@ -62,8 +70,13 @@ func New(cfg Config) (*Server, error) {
 	ctx, stop := context.WithCancelCause(context.Background())
 	s := &Server{
 		cfg: cfg, tmpl: tmpl, ctx: ctx, stop: stop,
-		sem:  make(chan struct{}, cfg.MaxConcurrent),
-		jobs: make(map[string]*job), pages: make(map[string]string),
+		cop: http.NewCrossOriginProtection(),
+		compare: func(ctx context.Context, a, b *sim.Model, opt sim.Options) (*sim.Comparison, sim.Report, error) {
+			return sim.Compare(ctx, a, b, opt, nil, nil)
+		},
+		stopWait: runStopWait,
+		sem:      make(chan struct{}, cfg.MaxConcurrent),
+		jobs:     make(map[string]*job), pages: make(map[string]string),
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	mux := http.NewServeMux()
@@ -88,9 +101,23 @@ func (s *Server) Config() Config { return s.cfg }
 // limits and security headers applied.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Serve serves the lab on ln until ctx is cancelled, then stops accepting
-// connections, cancels every run and waits up to five seconds for open
-// requests. It returns nil after such a shutdown.
+// Shutdown bounds.
+const (
+	// httpStopWait bounds how long Serve waits for open requests before
+	// closing their connections.
+	httpStopWait = 2 * time.Second
+	// runStopWait bounds how long Serve and Close wait for cancelled runs
+	// to return. A run checks its context between replicates, so it
+	// normally stops within milliseconds; one that does not is left
+	// behind (and logged) rather than keeping the process alive.
+	runStopWait = 5 * time.Second
+)
+
+// Serve serves the lab on ln until ctx is cancelled. Then, at the same
+// time, it stops accepting connections (giving open requests
+// httpStopWait before closing them) and cancels every run, and it waits
+// up to runStopWait for the runs to return, logging those that did not.
+// It returns nil after such a shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
@@ -109,31 +136,71 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	s.Close()
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	deadline := time.Now().Add(s.stopWait)
+	runsDone := s.cancelAll()
+	sctx, cancel := context.WithTimeout(context.Background(), httpStopWait)
 	defer cancel()
 	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(s.cfg.Log, "lab: open requests did not finish within %s; closing their connections\n", httpStopWait)
+		err = srv.Close()
+	}
 	if e := <-errc; !errors.Is(e, http.ErrServerClosed) && err == nil {
 		err = e
 	}
+	s.awaitRuns(runsDone, deadline)
 	return err
 }
 
-// Close cancels every run and waits for them to stop (each stops within
-// milliseconds of being cancelled). The handler then refuses new runs.
+// Close refuses new runs, cancels every run and waits for them to return,
+// at most runStopWait (each normally stops within milliseconds of being
+// cancelled; one that does not is logged and left behind).
 func (s *Server) Close() {
+	deadline := time.Now().Add(s.stopWait)
+	s.awaitRuns(s.cancelAll(), deadline)
+}
+
+// cancelAll makes the handler refuse new runs and cancels every run. The
+// returned channel is closed when every run has returned.
+func (s *Server) cancelAll() <-chan struct{} {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
 	s.stop(errStopping)
-	s.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	return done
+}
+
+// awaitRuns waits until the deadline for done and logs the runs still
+// going if it is not closed by then.
+func (s *Server) awaitRuns(done <-chan struct{}, deadline time.Time) {
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		s.mu.Lock()
+		var ids []string
+		for _, id := range s.order {
+			if j := s.jobs[id]; j != nil && !j.over() {
+				ids = append(ids, id)
+			}
+		}
+		s.mu.Unlock()
+		fmt.Fprintf(s.cfg.Log, "lab: %d run(s) did not stop within %s of being cancelled; leaving them behind: %s\n", len(ids), s.stopWait, strings.Join(ids, ", "))
+	}
 }
 
 // guard wraps h with what every request gets: a recovered panic becomes a
 // plain 500 message (the stack goes to the log, never to the page), the
 // body is capped at MaxBody, a loopback server answers only to loopback
 // host names (against DNS rebinding), a POST must come from the lab's own
-// pages, and responses carry a strict content security policy.
+// pages (crossOrigin), and responses carry a strict content security
+// policy.
 func (s *Server) guard(h http.Handler) http.Handler {
 	loopback := IsLoopback(s.cfg.Addr)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -149,21 +216,48 @@ func (s *Server) guard(h http.Handler) http.Handler {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
+		// same-origin, not no-referrer: under no-referrer browsers send
+		// "Origin: null" on the page's own POSTs, which crossOrigin refuses.
+		// Nothing is loaded from or linked to elsewhere, so no URL leaks.
+		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Frame-Options", "DENY")
 		if loopback && !loopbackHost(r.Host) {
 			plainError(w, "This lab only answers to localhost, 127.0.0.1 or [::1].", http.StatusForbidden)
 			return
 		}
-		if r.Method == http.MethodPost {
-			if o := r.Header.Get("Origin"); o != "" && o != "null" && o != "http://"+r.Host && o != "https://"+r.Host {
-				plainError(w, "Cross-site request refused.", http.StatusForbidden)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+			if err := s.crossOrigin(r); err != nil {
+				plainError(w, "Cross-site request refused: only the lab's own pages may start, cancel or upload.", http.StatusForbidden)
 				return
 			}
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 		h.ServeHTTP(w, r)
 	})
+}
+
+// crossOrigin refuses a state-changing request (POST /run, /cancel,
+// /upload) that a browser sends on behalf of another site, with
+// http.CrossOriginProtection: Sec-Fetch-Site must be same-origin or none
+// (a user's own navigation) when present, else the Origin must name this
+// host. It also refuses "Origin: null", which browsers send from
+// sandboxed frames, data: URLs and other opaque origins: the lab's own
+// pages never do (their Referrer-Policy is same-origin, under which a
+// same-origin POST carries its real origin).
+//
+// Requests with neither Sec-Fetch-Site nor Origin are allowed on purpose.
+// Every current browser sends Sec-Fetch-Site, and older ones send Origin
+// on a POST, so such a request does not come from a page in a browser:
+// it is a program (curl, a script) run by someone who can reach the lab
+// directly, which on the default loopback address means a user of this
+// machine, who could as well run entrench itself. That is no cross-site
+// request forgery, and scripting the lab stays possible. Together with
+// the Host check against DNS rebinding this covers the browser.
+func (s *Server) crossOrigin(r *http.Request) error {
+	if r.Header.Get("Origin") == "null" {
+		return errors.New("lab: request from an opaque origin")
+	}
+	return s.cop.Check(r)
 }
 
 // loopbackHost reports whether a Host header names this machine.

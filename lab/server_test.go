@@ -118,10 +118,14 @@ func TestConfigValidate(t *testing.T) {
 		want string // substring of the error; "" for none
 	}{
 		{"zero is the defaults", Config{}, ""},
-		{"all set", Config{Addr: "0.0.0.0:9000", MaxRuns: 10, DefaultRuns: 5, MaxHorizon: 100, RunTimeout: time.Second, MaxBody: 4096, MaxConcurrent: 1, Workers: 2}, ""},
+		{"all set", Config{Addr: "0.0.0.0:9000", MaxRuns: 20, DefaultRuns: 10, MaxHorizon: 100, MaxOfficials: 500, MaxWork: 1e6, RunTimeout: time.Second, MaxBody: 4096, MaxConcurrent: 1, Workers: 2}, ""},
 		{"bad address", Config{Addr: "localhost"}, "not host:port"},
 		{"negative cap", Config{MaxRuns: -1}, "replicate cap"},
+		{"cap below the fewest pairs", Config{MaxRuns: 9}, "replicate cap must be from 10"},
 		{"default above cap", Config{MaxRuns: 10, DefaultRuns: 11}, "default replicates"},
+		{"default below the fewest pairs", Config{DefaultRuns: 5}, "default replicates must be from 10"},
+		{"officials", Config{MaxOfficials: -1}, "officials cap"},
+		{"work", Config{MaxWork: -1}, "work cap"},
 		{"horizon", Config{MaxHorizon: 5000}, "horizon cap"},
 		{"timeout", Config{RunTimeout: -time.Second}, "timeout"},
 		{"tiny body", Config{MaxBody: 10}, "body limit"},
@@ -141,6 +145,18 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if c := (Config{MaxRuns: 50}).withDefaults(); c.DefaultRuns != 50 {
 		t.Errorf("default runs with a cap of 50: %d", c.DefaultRuns)
+	}
+	// The default work cap fits every built-in scenario at the default
+	// replicate cap.
+	c := Config{}.withDefaults()
+	for _, b := range scenarios.Builtins() {
+		sc, err := scenarios.LoadBuiltin(b.Name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := work(sc, sc, c.MaxRuns); w > c.MaxWork || officials(sc) > int64(c.MaxOfficials) {
+			t.Errorf("%s: %d officials, work %d at %d pairs: over the default caps", b.Name, officials(sc), w, c.MaxRuns)
+		}
 	}
 }
 
@@ -236,8 +252,8 @@ func TestIndexPage(t *testing.T) {
 	if !strings.Contains(body, `name="levers.ndn_transit.value" min="0" max="1" step="0.01" value="0.4"`) {
 		t.Error("the NDN slider does not start at the baseline's 0.4")
 	}
-	if !strings.Contains(body, `name="runs" min="1" max="2000" step="1" value="300"`) {
-		t.Error("the replicates box does not show the default 300 and cap 2000")
+	if !strings.Contains(body, `name="runs" min="10" max="2000" step="1" value="300"`) {
+		t.Error("the replicates box does not show the default 300, minimum 10 and cap 2000")
 	}
 	csp := w.Header().Get("Content-Security-Policy")
 	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(body, "http://") || strings.Contains(body, "https://") {
@@ -363,8 +379,9 @@ func TestRunRejects(t *testing.T) {
 		{"severity at 1", form("scenario", "baseline", "crises.severity_mean", "1"), 400, "Crisis severity: 1 is out of range"},
 		{"fractional contracts", form("scenario", "baseline", "levers.defense_sales.count", "2.5"), 400, "must be a whole number"},
 		{"keep lever out of range", form("scenario", "baseline", "set:levers.us_attention.level", "on", "levers.us_attention.level", "-0.5"), 400, "US attention floor: -0.5 is out of range"},
-		{"too many runs", form("scenario", "baseline", "runs", "501"), 400, "replicates: 501 is out of range: must be from 1 to 500"},
+		{"too many runs", form("scenario", "baseline", "runs", "501"), 400, "replicates: 501 is out of range: must be from 10 to 500"},
 		{"no runs", form("scenario", "baseline", "runs", "0"), 400, "replicates: 0 is out of range"},
+		{"too few runs", form("scenario", "baseline", "runs", "9"), 400, "replicates: 9 is out of range: must be from 10 to 500 (fewer than 10 pairs give no useful interval)"},
 		{"runs not a number", form("scenario", "baseline", "runs", "1e3"), 400, "not a whole number"},
 		{"negative seed", form("scenario", "baseline", "seed", "-4"), 400, "seed:"},
 		{"no scenario", form(), 400, "choose a scenario"},
@@ -410,7 +427,7 @@ func TestRunScenarioValidation(t *testing.T) {
 	}
 	// Unticked, the lever keeps the side's own setting, and the run starts.
 	f.Del("set:levers.us_attention.level")
-	f.Set("runs", "2")
+	f.Set("runs", "10")
 	st := startRun(t, s, f)
 	if st = waitRun(t, s, st.Job); st.State != stateDone {
 		t.Fatalf("run ended %+v", st)
@@ -521,8 +538,8 @@ func TestNewRunCancelsOld(t *testing.T) {
 	page, other := newID(), newID()
 	long := form("scenario", "baseline", "runs", "2000", "page", page)
 	first := startRun(t, s, long)
-	otherRun := startRun(t, s, form("scenario", "tiny", "runs", "3", "page", other))
-	second := startRun(t, s, form("scenario", "tiny", "runs", "3", "page", page))
+	otherRun := startRun(t, s, form("scenario", "tiny", "runs", "10", "page", other))
+	second := startRun(t, s, form("scenario", "tiny", "runs", "10", "page", page))
 	if st := waitRun(t, s, first.Job); st.State != stateCancelled || !strings.Contains(st.Message, "Replaced by a newer run") {
 		t.Errorf("first run: %+v", st)
 	}
@@ -593,13 +610,53 @@ func TestGuard(t *testing.T) {
 	if rec.Code != http.StatusForbidden {
 		t.Errorf("foreign Host on a loopback server: %d", rec.Code)
 	}
-	w = postForm(t, s.Handler(), "/run", form("scenario", "tiny"), "Origin", "http://evil.example")
-	if w.Code != http.StatusForbidden {
-		t.Errorf("cross-site POST: %d", w.Code)
+	if got := w.Header().Get("Referrer-Policy"); got != "same-origin" {
+		t.Errorf("Referrer-Policy %q: under no-referrer the page's own POSTs carry Origin: null, which is refused", got)
 	}
-	w = postForm(t, s.Handler(), "/run", form("scenario", "tiny", "runs", "1"), "Origin", "http://127.0.0.1:8080", "Accept", "application/json")
-	if w.Code != http.StatusAccepted {
-		t.Errorf("same-origin POST: %d %s", w.Code, w.Body)
+	// Cross-site requests to every state-changing route are refused
+	// before the handler runs, whatever the route would have answered.
+	for _, target := range []string{"/run", "/cancel", "/upload"} {
+		for _, tt := range []struct {
+			name   string
+			header []string
+		}{
+			{"foreign Origin", []string{"Origin", "http://evil.example"}},
+			{"foreign Origin with this port", []string{"Origin", "http://evil.example:8080"}},
+			{"Origin null", []string{"Origin", "null"}},
+			{"Origin null, same-origin fetch", []string{"Origin", "null", "Sec-Fetch-Site", "same-origin"}},
+			{"Sec-Fetch-Site cross-site", []string{"Sec-Fetch-Site", "cross-site"}},
+			{"Sec-Fetch-Site cross-site, own Origin", []string{"Sec-Fetch-Site", "cross-site", "Origin", "http://127.0.0.1:8080"}},
+			{"Sec-Fetch-Site same-site", []string{"Sec-Fetch-Site", "same-site", "Origin", "http://127.0.0.1:9999"}},
+		} {
+			w := postForm(t, s.Handler(), target, form("scenario", "tiny", "runs", "10"), append(tt.header, "Accept", "application/json")...)
+			if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), "Cross-site request refused") {
+				t.Errorf("POST %s, %s: %d %s", target, tt.name, w.Code, w.Body)
+			}
+		}
+	}
+	if n := len(s.jobs); n != 0 {
+		t.Errorf("refused requests started %d runs", n)
+	}
+	// The lab's own pages, from a current browser and an older one, and
+	// clients that send neither header (curl, scripts: no browser, so no
+	// forgery; see crossOrigin) are let through.
+	for _, tt := range []struct {
+		name   string
+		header []string
+	}{
+		{"same-origin browser", []string{"Sec-Fetch-Site", "same-origin", "Origin", "http://127.0.0.1:8080"}},
+		{"older browser, own Origin", []string{"Origin", "http://127.0.0.1:8080"}},
+		{"user navigation", []string{"Sec-Fetch-Site", "none"}},
+		{"no browser headers", nil},
+	} {
+		w := postForm(t, s.Handler(), "/run", form("scenario", "tiny", "runs", "10"), append(tt.header, "Accept", "application/json")...)
+		if w.Code != http.StatusAccepted {
+			t.Errorf("%s: %d %s", tt.name, w.Code, w.Body)
+		}
+	}
+	// GET routes stay open to links and reloads from anywhere.
+	if w := request(t, s.Handler(), http.MethodGet, "/", nil, "Sec-Fetch-Site", "cross-site"); w.Code != http.StatusOK {
+		t.Errorf("cross-site GET /: %d", w.Code)
 	}
 	if w := request(t, s.Handler(), http.MethodGet, "/run", nil); w.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET /run: %d", w.Code)
@@ -647,7 +704,7 @@ func TestDownloadSettings(t *testing.T) {
 // TestNoScript follows a run the way a browser without JavaScript does.
 func TestNoScript(t *testing.T) {
 	s := newTestServer(t, Config{})
-	w := postForm(t, s.Handler(), "/run", form("scenario", "tiny", "runs", "4", "levers.tapi_stake.value", "0.9"))
+	w := postForm(t, s.Handler(), "/run", form("scenario", "tiny", "runs", "10", "levers.tapi_stake.value", "0.9"))
 	loc := w.Header().Get("Location")
 	if w.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/?job=") {
 		t.Fatalf("POST /run: %d %q", w.Code, loc)
@@ -719,7 +776,9 @@ func TestFormatting(t *testing.T) {
 		{"clear fall", sim.PairedStat{N: 300, MeanA: 3.6, MeanB: 3.1, Diff: -0.53, CILo: -0.68, CIHi: -0.38}, "−0.53", "[−0.68, −0.38]", "lower", "down"},
 		{"spans zero", sim.PairedStat{N: 300, MeanA: 22.9, MeanB: 22.0, Diff: -0.9, CILo: -2.1, CIHi: 0.4}, "−0.9", "[−2.1, 0.4]", "no clear effect", "none"},
 		{"no change", sim.PairedStat{N: 300, MeanA: 0.5, MeanB: 0.5}, "0.00", "[0.00, 0.00]", "no clear effect", "none"},
-		{"one pair", sim.PairedStat{N: 1, MeanA: 1, MeanB: 2, Diff: 1, CILo: math.NaN(), CIHi: math.NaN()}, "+1.00", "[–, –]", "not enough runs", "none"},
+		{"one pair", sim.PairedStat{N: 1, MeanA: 1, MeanB: 2, Diff: 1, CILo: math.NaN(), CIHi: math.NaN()}, "+1.00", "[–, –]", tooFew, "none"},
+		{"nine pairs", sim.PairedStat{N: 9, MeanA: 1, MeanB: 2, Diff: 1, CILo: 0.5, CIHi: 1.5}, "+1.00", "[0.50, 1.50]", tooFew, "none"},
+		{"ten pairs", sim.PairedStat{N: 10, MeanA: 1, MeanB: 2, Diff: 1, CILo: 0.5, CIHi: 1.5}, "+1.00", "[0.50, 1.50]", "higher", "up"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,8 +54,8 @@ func (s *Server) source(choice string) (source, error) {
 	return source{choice: choice, file: "builtin:" + choice + ".yaml", data: data}, nil
 }
 
-// load loads the unmodified scenario of a choice and checks the
-// horizon cap.
+// load loads the unmodified scenario of a choice and checks it against
+// the lab's caps (checkScenario).
 func (s *Server) load(choice string) (*scenarios.Scenario, source, []string) {
 	src, err := s.source(choice)
 	if err != nil {
@@ -65,22 +65,101 @@ func (s *Server) load(choice string) (*scenarios.Scenario, source, []string) {
 	if err != nil {
 		return nil, src, problems(err)
 	}
-	if p := s.checkHorizon(sc); p != "" {
-		return nil, src, []string{p}
+	if probs := s.checkScenario(sc); len(probs) > 0 {
+		return nil, src, probs
 	}
 	return sc, src, nil
 }
 
-func (s *Server) checkHorizon(sc *scenarios.Scenario) string {
-	if sc.Horizon > s.cfg.MaxHorizon {
-		return fmt.Sprintf("horizon: %d ticks is longer than this lab allows (%d); shorten the scenario or run it with `entrench run`", sc.Horizon, s.cfg.MaxHorizon)
+// officials returns the officials of a scenario, summed over its
+// organizations.
+func officials(sc *scenarios.Scenario) int64 {
+	var n int64
+	for _, o := range sc.Organizations {
+		n += int64(o.Officials)
 	}
-	return ""
+	return n
+}
+
+// checkScenario checks a scenario against the caps that do not depend on
+// the replicates: its horizon, its officials, and the work of the
+// smallest run the lab allows (MinRuns pairs of it against itself). The
+// work is only computed within the first two caps, so it cannot overflow.
+func (s *Server) checkScenario(sc *scenarios.Scenario) []string {
+	var probs []string
+	if sc.Horizon > s.cfg.MaxHorizon {
+		probs = append(probs, fmt.Sprintf("horizon: %d ticks is longer than this lab allows (%d); shorten the scenario or run it with `entrench run`", sc.Horizon, s.cfg.MaxHorizon))
+	}
+	if n := officials(sc); n > int64(s.cfg.MaxOfficials) {
+		probs = append(probs, fmt.Sprintf("organizations: %s officials in all is more than this lab allows (%s); use fewer or smaller organizations, or run it with `entrench run`", grouped(n), grouped(int64(s.cfg.MaxOfficials))))
+	}
+	if len(probs) == 0 {
+		if p := s.checkWork(sc, sc, MinRuns); p != "" {
+			probs = append(probs, p)
+		}
+	}
+	return probs
+}
+
+// work returns the official-updates of runs pairs of a against b.
+func work(a, b *scenarios.Scenario, runs int) int64 {
+	return (officials(a)*int64(a.Horizon) + officials(b)*int64(b.Horizon)) * int64(runs)
+}
+
+// fitRuns returns the most pairs of a against b within the work cap.
+func (s *Server) fitRuns(a, b *scenarios.Scenario) int {
+	per := work(a, b, 1)
+	if per <= 0 {
+		return s.cfg.MaxRuns
+	}
+	return int(min(s.cfg.MaxWork/per, int64(s.cfg.MaxRuns)))
+}
+
+// checkWork checks the work of runs pairs of a against b, both within
+// the horizon and officials caps, against the work cap, and says what
+// would fit.
+func (s *Server) checkWork(a, b *scenarios.Scenario, runs int) string {
+	w := work(a, b, runs)
+	if w <= s.cfg.MaxWork {
+		return ""
+	}
+	var sum string
+	if oa, ob := officials(a), officials(b); oa == ob && a.Horizon == b.Horizon {
+		sum = fmt.Sprintf("%s officials × %d ticks × %s pairs × 2 runs", grouped(oa), a.Horizon, grouped(int64(runs)))
+	} else {
+		sum = fmt.Sprintf("(%s officials × %d ticks + %s × %d) × %s pairs", grouped(oa), a.Horizon, grouped(ob), b.Horizon, grouped(int64(runs)))
+	}
+	msg := fmt.Sprintf("work: %s = %s official-updates is more than this lab allows (%s)", sum, grouped(w), grouped(s.cfg.MaxWork))
+	if fit := s.fitRuns(a, b); fit >= MinRuns {
+		return msg + fmt.Sprintf("; ask for at most %s pairs, or run it with `entrench run`", grouped(int64(fit)))
+	}
+	return msg + fmt.Sprintf(" even at %d pairs; use a shorter horizon or fewer officials, or run it with `entrench run`", MinRuns)
+}
+
+// grouped writes n with thousands separators, e.g. 2,000,000,000.
+func grouped(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // defaults returns the settings a page starts with: the scenario's own.
 func (s *Server) defaults(choice string, sc *scenarios.Scenario) settings {
-	set := settings{Scenario: choice, Values: make(map[string]float64, len(levers)), Runs: s.cfg.DefaultRuns, Seed: sc.Seed}
+	// A large scenario starts with the most pairs that fit the work cap
+	// (load has checked that MinRuns fit).
+	runs := max(MinRuns, min(s.cfg.DefaultRuns, s.fitRuns(sc, sc)))
+	set := settings{Scenario: choice, Values: make(map[string]float64, len(levers)), Runs: runs, Seed: sc.Seed}
 	for _, l := range levers {
 		set.Values[l.Path] = l.Value(sc)
 	}
@@ -127,8 +206,8 @@ func (s *Server) parseSettings(form url.Values) (settings, *scenarios.Scenario, 
 		switch {
 		case err != nil:
 			probs = append(probs, fmt.Sprintf("replicates: %q is not a whole number", v))
-		case n < 1 || n > s.cfg.MaxRuns:
-			probs = append(probs, fmt.Sprintf("replicates: %d is out of range: must be from 1 to %d", n, s.cfg.MaxRuns))
+		case n < MinRuns || n > s.cfg.MaxRuns:
+			probs = append(probs, fmt.Sprintf("replicates: %d is out of range: must be from %d to %d (fewer than %d pairs give no useful interval)", n, MinRuns, s.cfg.MaxRuns, MinRuns))
 		default:
 			set.Runs = n
 		}
@@ -182,7 +261,12 @@ func (s *Server) build(set settings, a *scenarios.Scenario, src source) (*scenar
 	if err := b.Validate(); err != nil {
 		return nil, nil, problems(err)
 	}
-	if p := s.checkHorizon(b); p != "" {
+	// The levers may change B's size (an override of the horizon, say):
+	// check it as a scenario, then the pair's work at the replicates asked.
+	if probs := s.checkScenario(b); len(probs) > 0 {
+		return nil, nil, probs
+	}
+	if p := s.checkWork(a, b, set.Runs); p != "" {
 		return nil, nil, []string{p}
 	}
 	return a, b, nil

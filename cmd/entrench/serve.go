@@ -3,32 +3,72 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"github.com/entrench/entrench/lab"
 )
 
 // serveConfig builds the lab's typed configuration from the layered
-// settings (flags, ENTRENCH_* environment, config file).
+// settings (flags, ENTRENCH_* environment, config file). Whole-number
+// settings that are not whole numbers are usage errors, not zeros (which
+// would silently mean the default).
 func (a *app) serveConfig() (lab.Config, error) {
 	v := a.v
 	cfg := lab.Config{
-		Addr:          v.GetString("addr"),
-		MaxRuns:       v.GetInt("max-runs"),
-		DefaultRuns:   v.GetInt("runs"),
-		MaxHorizon:    v.GetInt("max-horizon"),
-		RunTimeout:    v.GetDuration("run-timeout"),
-		MaxBody:       v.GetInt64("max-body"),
-		MaxConcurrent: v.GetInt("max-concurrent"),
-		Workers:       v.GetInt("workers"),
-		Log:           a.stderr,
+		Addr:       v.GetString("addr"),
+		RunTimeout: v.GetDuration("run-timeout"),
+		Log:        a.stderr,
+	}
+	ints := []struct {
+		key string
+		dst *int
+	}{
+		{"max-runs", &cfg.MaxRuns}, {"runs", &cfg.DefaultRuns}, {"max-horizon", &cfg.MaxHorizon},
+		{"max-officials", &cfg.MaxOfficials}, {"max-concurrent", &cfg.MaxConcurrent}, {"workers", &cfg.Workers},
+	}
+	for _, s := range ints {
+		n, err := wholeSetting(v, s.key, strconv.IntSize)
+		if err != nil {
+			return cfg, err
+		}
+		*s.dst = int(n)
+	}
+	for key, dst := range map[string]*int64{"max-body": &cfg.MaxBody, "max-work": &cfg.MaxWork} {
+		n, err := wholeSetting(v, key, 64)
+		if err != nil {
+			return cfg, err
+		}
+		*dst = n
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, usageErr(err)
 	}
 	return cfg, nil
+}
+
+// wholeSetting reads a whole-number setting of the given bit size,
+// refusing values from the environment or config file that are not whole
+// numbers (viper's getters would silently turn them into 0). It also
+// takes a whole number written in exponent form (2e9), as YAML config
+// files may hold.
+func wholeSetting(v *viper.Viper, key string, bits int) (int64, error) {
+	raw := strings.TrimSpace(fmt.Sprint(v.Get(key)))
+	n, err := strconv.ParseInt(raw, 10, bits)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(raw, 64)
+		if ferr != nil || f != math.Trunc(f) || math.Abs(f) >= math.Ldexp(1, bits-1) {
+			return 0, usageErr(fmt.Errorf("%s (from --%s, ENTRENCH_%s or the config file) must be a whole number, got %q",
+				key, key, strings.ToUpper(strings.ReplaceAll(key, "-", "_")), raw))
+		}
+		n = int64(f)
+	}
+	return n, nil
 }
 
 func (a *app) newServeCmd() *cobra.Command {
@@ -44,8 +84,10 @@ intervals and fan charts. The settings download as a scenario file that
 
 The page is built into the binary and fetches nothing from elsewhere. It
 listens on 127.0.0.1 only unless --addr names another interface; every input
-is checked on the server, runs are capped and time-limited, and a new run
-from a page cancels its previous one. Stop it with Ctrl-C.`,
+is checked on the server, scenarios and runs are capped (horizon, officials,
+pairs, and their product: the work of a run) and time-limited, and a new run
+from a page cancels its previous one. Stop it with Ctrl-C: it stops at once,
+cancelling the runs in progress.`,
 		Example: `  entrench serve                       # then open http://127.0.0.1:8080/
   entrench serve --addr 127.0.0.1:9000 --runs 500
   entrench serve --addr 0.0.0.0:8080   # a classroom network: anyone who can reach it can use it`,
@@ -63,6 +105,8 @@ from a page cancels its previous one. Stop it with Ctrl-C.`,
 	f.Int("runs", lab.DefaultDefaultRuns, "pairs of runs a page starts with")
 	f.Int("max-runs", lab.DefaultMaxRuns, "most pairs of runs one request may ask for")
 	f.Int("max-horizon", lab.DefaultMaxHorizon, "longest scenario horizon accepted, in ticks")
+	f.Int("max-officials", lab.DefaultMaxOfficials, "most officials a scenario may have, summed over its organizations")
+	f.Int64("max-work", lab.DefaultMaxWork, "most work one run may ask for, in official-updates: officials × horizon ticks × pairs × 2")
 	f.Duration("run-timeout", lab.DefaultRunTimeout, "wall-time limit of one run, waiting included")
 	f.Int64("max-body", lab.DefaultMaxBody, "largest request body (uploaded scenario) in bytes")
 	f.Int("max-concurrent", lab.DefaultMaxConcurrent, "runs computed at once over all pages; more wait")

@@ -80,7 +80,7 @@ func TestServeStartsAndStops(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `name="runs" min="1" max="50" step="1" value="40"`) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `name="runs" min="10" max="50" step="1" value="40"`) {
 		t.Errorf("GET %s: %d; the page does not show the flags' default 40 and cap 50", url, resp.StatusCode)
 	}
 	if code := stop(); code != exitOK {
@@ -108,7 +108,11 @@ func TestServeBadSettings(t *testing.T) {
 		want string
 	}{
 		{[]string{"--addr", "nonsense"}, "not host:port"},
-		{[]string{"--runs", "3000"}, "default replicates must be from 1 to the cap 2000"},
+		{[]string{"--runs", "3000"}, "default replicates must be from 10 to the cap 2000"},
+		{[]string{"--runs", "5"}, "default replicates must be from 10 to the cap 2000"},
+		{[]string{"--max-officials", "-1"}, "officials cap"},
+		{[]string{"--max-work", "-1"}, "work cap"},
+		{[]string{"--max-work", "2e9"}, "invalid argument"},
 		{[]string{"--max-runs", "-5"}, "replicate cap"},
 		{[]string{"--max-concurrent", "-1"}, "concurrent runs"},
 		{[]string{"--max-body", "10"}, "body limit"},
@@ -120,5 +124,55 @@ func TestServeBadSettings(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stderr, tt.want) {
 			t.Errorf("serve %v: exit %d %q; want %d with %q", tt.args, code, stderr, exitUsage, tt.want)
 		}
+	}
+}
+
+// TestServeWorkCap checks that --max-work (and ENTRENCH_MAX_WORK) reach
+// the lab, and that a bad value in the environment is a usage error
+// rather than a silent default.
+func TestServeWorkCap(t *testing.T) {
+	t.Setenv("ENTRENCH_MAX_WORK", "1e8")
+	url, stderr, stop := startServe(t, "--addr", "127.0.0.1:0")
+	resp, err := http.Get(url + "?scenario=baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	// 980 officials × 180 ticks × 2 a pair: 283 pairs fit in 1e8.
+	if !strings.Contains(string(body), `name="runs" min="10" max="283" step="1" value="283"`) {
+		t.Errorf("ENTRENCH_MAX_WORK=1e8: the page does not cap baseline at 283 pairs")
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+
+	// --max-officials 900 refuses baseline's 980 officials.
+	url, stderr, stop = startServe(t, "--addr", "127.0.0.1:0", "--max-officials", "900")
+	resp, err = http.Get(url + "?scenario=baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "980 officials in all is more than this lab allows (900)") {
+		t.Errorf("baseline with --max-officials 900: %d", resp.StatusCode)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+
+	for env, want := range map[string]string{
+		"ENTRENCH_MAX_WORK":      "max-work (from --max-work, ENTRENCH_MAX_WORK or the config file) must be a whole number, got \"lots\"",
+		"ENTRENCH_MAX_OFFICIALS": "max-officials (from --max-officials, ENTRENCH_MAX_OFFICIALS or the config file) must be a whole number, got \"lots\"",
+	} {
+		t.Run(env, func(t *testing.T) {
+			t.Setenv("ENTRENCH_MAX_WORK", "")
+			t.Setenv(env, "lots")
+			code, _, stderr := run(t, "serve", "--addr", "127.0.0.1:0")
+			if code != exitUsage || !strings.Contains(stderr, want) {
+				t.Errorf("%s=lots: exit %d %q", env, code, stderr)
+			}
+		})
 	}
 }
