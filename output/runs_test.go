@@ -363,7 +363,9 @@ func TestWriteSummaryTable(t *testing.T) {
 	}{
 		{"runs", 0, []string{"4 successful runs, 1 failed"}},
 		{"header", 1, []string{"Metric", "Mean", "SD", "95% CI of mean", "n defined"}},
-		{"final cooperation", 2, []string{"Final cooperation", "1.5", "1.291", "[0.2348, 2.765]", "4"}},
+		// Values 0..3: mean 1.5, sd 1.291, t(0.975, 3 df) = 3.182, so the
+		// interval is 1.5 ± 2.054.
+		{"final cooperation", 2, []string{"Final cooperation", "1.5", "1.291", "[-0.5543, 3.554]", "4"}},
 		{"undefined metric", 2 + sim.SumTimeToEntrenchment, []string{"Time to entrenchment (months)", "-", "-", "-", "0"}},
 	}
 	for _, tt := range tests {

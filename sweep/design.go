@@ -8,27 +8,31 @@ import (
 	"github.com/entrench/entrench/sim"
 )
 
-// Purposes of the design's random streams, mixed into the PCG stream
-// number with the index they serve (factor, sample row, trajectory).
+// Purposes of the design's random streams. They are sim.StreamSeed
+// purposes, with the index they serve (factor, sample row, trajectory) in
+// the point argument. The simulator draws, under the same master seed,
+// from purposes 1 to 3 (sim.PurposeEnvironment, PurposeActors,
+// PurposePopulation) with point 0 and the replicate number; the design
+// keeps to 1000 and up, leaving the small numbers to the simulator, so
+// that none of its streams is one a simulation draws from.
 const (
-	streamLHS       = 1 << 40
-	streamSobol     = 2 << 40
-	streamMorris    = 3 << 40
-	streamBootstrap = 4 << 40
+	purposeLHS       uint64 = 1000 + iota // a Latin hypercube column, by factor
+	purposeSobol                          // a row of the Saltelli matrices A and B
+	purposeMorris                         // a Morris trajectory
+	purposeBootstrap                      // the bootstrap resamples of the indices
 )
 
-// newSource returns the PCG of one purpose and index (stream = purpose +
-// index) under the experiment's seed, its two words derived with the
-// simulator's SplitMix64 mixing so that neighbouring indices give
-// unrelated streams. Points can thus be computed in any order and in any
-// process.
-func newSource(seed uint64, stream uint64) *rand.PCG {
-	return rand.NewPCG(sim.StreamSeed(seed, int(stream&(1<<40-1)), 0, stream>>40))
+// newSource returns the PCG of one purpose and index under the
+// experiment's seed, its two words derived with the simulator's
+// SplitMix64 mixing so that neighbouring indices give unrelated streams.
+// Points can thus be computed in any order and in any process.
+func newSource(seed, purpose uint64, index int) *rand.PCG {
+	return rand.NewPCG(sim.StreamSeed(seed, index, 0, purpose))
 }
 
-// newRand returns a generator on newSource(seed, stream).
-func newRand(seed uint64, stream uint64) *rand.Rand {
-	return rand.New(newSource(seed, stream))
+// newRand returns a generator on newSource(seed, purpose, index).
+func newRand(seed, purpose uint64, index int) *rand.Rand {
+	return rand.New(newSource(seed, purpose, index))
 }
 
 // plan computes the factor values of any design point on demand; only a
@@ -49,7 +53,7 @@ func newPlan(e *Experiment) *plan {
 			p.lhs[j] = make([]float64, p.n)
 			// One stratified column per factor, each with its own
 			// random permutation: together a Latin hypercube.
-			sampleuv.LatinHypercube{Q: &e.Factors[j], Src: newSource(e.Seed, streamLHS+uint64(j))}.Sample(p.lhs[j])
+			sampleuv.LatinHypercube{Q: &e.Factors[j], Src: newSource(e.Seed, purposeLHS, j)}.Sample(p.lhs[j])
 		}
 	}
 	return p
@@ -101,7 +105,7 @@ func (p *plan) point(i int, x []float64) {
 // Point j*(k+2) is A_j, the next B_j, and then A_j with column m taken
 // from B_j, for m = 0..k-1.
 func (p *plan) sobolRow(j int) (a, b []float64) {
-	r := newRand(p.e.Seed, streamSobol+uint64(j))
+	r := newRand(p.e.Seed, purposeSobol, j)
 	ab := make([]float64, 2*p.k)
 	for i := range ab {
 		ab[i] = r.Float64()
@@ -117,7 +121,7 @@ func (p *plan) sobolRow(j int) (a, b []float64) {
 func (p *plan) trajectory(t int) (u []float64, order []int, step []float64) {
 	levels := p.e.Design.Levels
 	delta := morrisDelta(levels)
-	r := newRand(p.e.Seed, streamMorris+uint64(t))
+	r := newRand(p.e.Seed, purposeMorris, t)
 	u = make([]float64, p.k)
 	step = make([]float64, p.k)
 	for j := range u {

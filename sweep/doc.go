@@ -1,2 +1,15 @@
 // Package sweep runs batch experiments (grids, Latin hypercubes, Sobol and Morris designs) over a scenario's values, with crash-safe resume, cluster shards and sensitivity analysis.
+//
+// Missing values. A point's statistics of a metric (points.csv: M_mean,
+// M_sd, the interval and M_n) cover only the replicates where the metric
+// is defined (not NaN): for a metric such as time_to_entrenchment_months,
+// undefined in runs that never entrench, M_mean is a mean conditional on
+// the event and M_n says how many runs it rests on. A point whose scenario
+// fails, or any of whose replicates fails, is recorded in failures.csv
+// and has no statistics. SobolAnalyze drops every Saltelli row in which a
+// point failed or the metric's mean is undefined (SobolIndex.N counts the
+// rows kept), and Morris drops elementary effects with a missing end
+// (MorrisIndex.N). When that happens in a part of the factor space only,
+// the indices describe the rest of it and can be strongly biased; see
+// docs/cluster.md, "Undefined metrics and failed points".
 package sweep

@@ -55,7 +55,8 @@ type Experiment struct {
 	// or a file path, relative to the experiment file's folder. Required.
 	Scenario string `yaml:"scenario"`
 	// Set lists fixed overrides of the base scenario, "key.path=value",
-	// applied before the factors (e.g. "horizon=120").
+	// applied before the factors (e.g. "horizon=120"). Not seed or runs:
+	// the experiment's Seed and Replicates set those.
 	Set []string `yaml:"set"`
 	// Design chooses the design points.
 	Design Design `yaml:"design"`
@@ -113,7 +114,8 @@ type Factor struct {
 	// and '-'; unique.
 	Name string `yaml:"name"`
 	// Path is the scenario key path the factor sets, as for --set, e.g.
-	// levers.tapi_stake.value or channels.tapi.stake_yield. Required.
+	// levers.tapi_stake.value or channels.tapi.stake_yield. Required. Not
+	// seed or runs, which the experiment's Seed and Replicates set.
 	Path string `yaml:"path"`
 	// Min and Max bound the factor's range, min < max (finite).
 	Min float64 `yaml:"min"`
@@ -135,7 +137,9 @@ type Factor struct {
 	Mean float64 `yaml:"mean"`
 	SD   float64 `yaml:"sd"`
 	// Round, when positive, rounds every value to a multiple of it (1 for
-	// counts such as levers.defense_sales.count). Default 0: no rounding.
+	// counts such as levers.defense_sales.count). For a range the value is
+	// the nearest multiple inside [Min, Max], of which there must be at
+	// least two. Default 0: no rounding.
 	Round float64 `yaml:"round"`
 }
 
@@ -254,6 +258,10 @@ func (e *Experiment) check(v *checker) {
 			v.add(fmt.Sprintf("set[%d]", i), scenarios.ErrOverride, "%s", strings.TrimPrefix(err.Error(), scenarios.SetFile+": "))
 			continue
 		}
+		if msg := reservedPath(o.Path); msg != "" {
+			v.add(fmt.Sprintf("set[%d]", i), scenarios.ErrOverride, "%s", msg)
+			continue
+		}
 		e.sets = append(e.sets, o)
 	}
 	if e.Replicates < 1 || e.Replicates > MaxReplicates {
@@ -332,6 +340,20 @@ func (e *Experiment) checkDesign(v *checker) {
 	}
 }
 
+// reservedPath explains why the scenario key path cannot be set by a
+// factor or a set entry, or returns "" when it can: the experiment runs
+// every point with its own seed and replicates (ScenarioAt), which would
+// silently override such a value.
+func reservedPath(path string) string {
+	switch path {
+	case "seed":
+		return "the scenario's seed cannot be set by a factor or a set entry: every design point runs with the experiment's own seed key (default: the scenario's seed), which would override it; set seed: in the experiment instead (its replicates already draw independent random numbers)"
+	case "runs":
+		return "the scenario's runs cannot be set by a factor or a set entry: every design point runs the experiment's own replicates key (or --replicates), which would override it; set replicates: in the experiment instead"
+	}
+	return ""
+}
+
 // defaultName derives a factor's name from its path.
 func defaultName(path string) string {
 	keys := strings.Split(path, ".")
@@ -360,8 +382,13 @@ func (e *Experiment) checkFactors(v *checker) {
 			v.add(p+".path", scenarios.ErrRequired, "a key path is required, e.g. levers.tapi_stake.value")
 			continue
 		}
-		if _, err := scenarios.ParseOverride(f.Path + "=0"); err != nil {
+		o, err := scenarios.ParseOverride(f.Path + "=0")
+		if err != nil {
 			v.add(p+".path", scenarios.ErrOverride, "%s", strings.TrimPrefix(err.Error(), scenarios.SetFile+": "))
+			continue
+		}
+		if msg := reservedPath(o.Path); msg != "" {
+			v.add(p+".path", scenarios.ErrOverride, "%s", msg)
 			continue
 		}
 		if j, dup := paths[f.Path]; dup {
@@ -415,6 +442,16 @@ func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 	case !finite(f.Min) || !finite(f.Max) || f.Min >= f.Max:
 		v.add(p+".max", scenarios.ErrRange, "the range [%s, %s] is empty: max must be greater than min", num(f.Min), num(f.Max))
 		return
+	}
+	if f.Round > 0 && f.Round < math.Inf(1) {
+		if lo, hi, ok := f.roundRange(); ok && hi-lo < 1 {
+			which := "no multiple of it lies"
+			if hi == lo {
+				which = "only one multiple of it, " + num(f.round(f.Min)) + ", lies"
+			}
+			v.add(p+".round", scenarios.ErrRange, "round %s: %s in [%s, %s], so the factor would not vary: lower round or widen the range",
+				num(f.Round), which, num(f.Min), num(f.Max))
+		}
 	}
 	if kind == Grid {
 		if f.Levels == 0 {
@@ -472,6 +509,16 @@ func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 		}
 		if math.IsNaN(f.SD) || !(f.SD > 0 && f.SD < math.Inf(1)) {
 			need("sd", f.SD, "sd must be greater than 0")
+		} else if finite(f.Mean) {
+			if _, _, _, _, ok := f.normalBounds(); !ok {
+				z := math.Max((f.Min-f.Mean)/f.SD, (f.Mean-f.Max)/f.SD)
+				what := fmt.Sprintf("its ends are %s sd from the mean", num(math.Round(z*10)/10))
+				if z <= 0 {
+					what = "the range is too narrow for the sd"
+				}
+				v.add(p, scenarios.ErrRange, "a normal(mean %s, sd %s) truncated to [%s, %s] has too little probability in the range to sample (%s): widen the range, move the mean or raise the sd, or use a uniform distribution",
+					num(f.Mean), num(f.SD), num(f.Min), num(f.Max), what)
+			}
 		}
 	default:
 		v.add(p+".distribution", scenarios.ErrRange, "unknown distribution %q: must be one of %s, %s, %s, %s", f.Distribution, Uniform, LogUniform, Triangular, Normal)

@@ -156,3 +156,58 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadRefusals checks positioned refusals that testdata/bad does not
+// spell out: seed and runs as factors or set entries (the experiment's
+// seed and replicates keys would silently override them), ranges that
+// rounding empties, and normal distributions with no computable
+// probability in their range.
+func TestLoadRefusals(t *testing.T) {
+	head := "name: x\nscenario: tiny\ndesign: {kind: lhs, points: 10}\n"
+	tests := []struct {
+		name      string
+		yaml      string
+		path      string
+		line, col int
+		sentinel  error
+		msg       []string
+	}{
+		{"factor seed", head + "factors:\n  - {path: seed, min: 1, max: 9, round: 1}\n", "factors[0].path", 5, 12, scenarios.ErrOverride,
+			[]string{"seed", "experiment's own seed key"}},
+		{"factor runs", head + "factors:\n  - {path: levers.tapi_stake.value, min: 0, max: 1}\n  - {path: ' runs ', min: 1, max: 9, round: 1}\n", "factors[1].path", 6, 12, scenarios.ErrOverride,
+			[]string{"runs", "replicates key"}},
+		{"set seed", "set: [horizon=24, seed=3]\n" + head + "factors:\n  - {path: levers.tapi_stake.value, min: 0, max: 1}\n", "set[1]", 1, 19, scenarios.ErrOverride,
+			[]string{"seed", "experiment's own seed key"}},
+		{"set runs", "set:\n  - runs=100\n" + head + "factors:\n  - {path: levers.tapi_stake.value, min: 0, max: 1}\n", "set[0]", 2, 5, scenarios.ErrOverride,
+			[]string{"runs", "replicates key"}},
+		{"round leaves none", head + "factors:\n  - {path: levers.tapi_stake.value, min: 0.3, max: 0.45, round: 1}\n", "factors[0].round", 5, 65, scenarios.ErrRange,
+			[]string{"no multiple of it lies in [0.3, 0.45]"}},
+		{"round leaves one", head + "factors:\n  - {path: levers.tapi_stake.value, min: 0.5, max: 0.9, round: 0.5}\n", "factors[0].round", 5, 64, scenarios.ErrRange,
+			[]string{"only one multiple of it, 0.5, lies in [0.5, 0.9]"}},
+		{"normal far out", head + "factors:\n  - {path: levers.tapi_stake.value, min: 0.5, max: 1, distribution: normal, mean: 0, sd: 0.01}\n", "factors[0]", 5, 5, scenarios.ErrRange,
+			[]string{"too little probability", "50 sd from the mean"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load("x.yaml", []byte(tc.yaml), DirResolver("testdata"))
+			var es scenarios.Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Fatalf("want a scenarios.Errors, got %v", err)
+			}
+			fe := es[0]
+			if fe.Path != tc.path || fe.File != "x.yaml" || fe.Line != tc.line || fe.Column != tc.col || !errors.Is(fe, tc.sentinel) {
+				t.Errorf("got %v (%s:%d:%d %s), want %s:%d:%d %s wrapping %v", fe, fe.File, fe.Line, fe.Column, fe.Path, "x.yaml", tc.line, tc.col, tc.path, tc.sentinel)
+			}
+			for _, m := range tc.msg {
+				if !strings.Contains(fe.Error(), m) {
+					t.Errorf("message %q lacks %q", fe.Error(), m)
+				}
+			}
+		})
+	}
+	// Neighbours of the reserved keys stay allowed.
+	ok := head + "set: [horizon=24]\nfactors:\n  - {path: crises.rate_per_year, min: 0.3, max: 0.45, round: 0.1}\n"
+	if _, err := Load("ok.yaml", []byte(ok), DirResolver("testdata")); err != nil {
+		t.Errorf("a valid experiment is refused: %v", err)
+	}
+}

@@ -78,7 +78,7 @@ func SobolAnalyze(yA, yB []float64, yAB [][]float64, bootstrap int, confidence f
 	if bootstrap < 1 || len(rows) < 2 {
 		return out
 	}
-	r := newRand(seed, streamBootstrap)
+	r := newRand(seed, purposeBootstrap, 0)
 	bs1, bst := make([][]float64, k), make([][]float64, k)
 	for i := range k {
 		bs1[i], bst[i] = make([]float64, bootstrap), make([]float64, bootstrap)
@@ -137,7 +137,7 @@ type MorrisIndex struct {
 // trajectories with a PCG seeded with seed.
 func MorrisAnalyze(effects [][]float64, bootstrap int, confidence float64, seed uint64) []MorrisIndex {
 	out := make([]MorrisIndex, len(effects))
-	r := newRand(seed, streamBootstrap)
+	r := newRand(seed, purposeBootstrap, 0)
 	for i, ee := range effects {
 		ee = slices.DeleteFunc(slices.Clone(ee), math.IsNaN)
 		m := MorrisIndex{N: len(ee), Mu: math.NaN(), MuStar: math.NaN(), Sigma: math.NaN(), MuStarLo: math.NaN(), MuStarHi: math.NaN()}

@@ -3,9 +3,12 @@ package sweep
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/entrench/entrench/sim"
 )
 
 func full() bool { return os.Getenv("ENTRENCH_FULL") == "1" }
@@ -335,4 +338,127 @@ func ExampleSobolAnalyze() {
 	// Output:
 	// x1: S1 0.2 ST 0.2
 	// x2: S1 0.8 ST 0.8
+}
+
+// TestNormalFarTail checks truncated normals far from their mean, where
+// CDF values round to 1: the quantiles must stay in [min, max], increase
+// with p and match the survival-function computation (references from
+// bisection on erfc in float64, good to about 1e-12 here).
+func TestNormalFarTail(t *testing.T) {
+	tests := []struct {
+		name     string
+		min, max float64
+		mean, sd float64
+		p        []float64
+		want     []float64 // NaN: not checked
+	}{
+		{"upper [9, 10]", 9, 10, 0, 1, []float64{0, 0.5, 0.9, 1}, []float64{9, 9.075779713738543, 9.24935337636521, 10}},
+		{"lower [-10, -9]", -10, -9, 0, 1, []float64{0, 0.1, 0.5, 1}, []float64{-10, -9.24935337636521, -9.075779713738543, -9}},
+		{"upper [5, 40]", 5, 40, 0, 1, []float64{0.5}, []float64{5.132018332044298}},
+		{"upper [30, 31]", 30, 31, 0, 1, []float64{0.5}, []float64{30.023070467827306}},
+		{"shifted and scaled", 102, 104, 84, 2, []float64{0.5}, []float64{102 + 2*(9.075779713738543-9)}},
+		{"straddling", -1, 30, 0, 1, []float64{0, 1}, []float64{-1, 30}},
+	}
+	for _, tc := range tests {
+		f := Factor{Min: tc.min, Max: tc.max, Mean: tc.mean, SD: tc.sd, Distribution: Normal}
+		if _, _, _, _, ok := f.normalBounds(); !ok {
+			t.Errorf("%s: rejected as holding too little probability", tc.name)
+			continue
+		}
+		for i, p := range tc.p {
+			if got := f.Quantile(p); math.Abs(got-tc.want[i]) > 1e-9*math.Max(1, math.Abs(tc.want[i])) {
+				t.Errorf("%s: Quantile(%g) = %.15g, want %.15g", tc.name, p, got, tc.want[i])
+			}
+		}
+		prev := math.Inf(-1)
+		for i := range 101 {
+			x := f.Quantile(float64(i) / 100)
+			if x < tc.min || x > tc.max {
+				t.Fatalf("%s: Quantile(%g) = %g outside [%g, %g]", tc.name, float64(i)/100, x, tc.min, tc.max)
+			}
+			if i > 0 && !(x > prev) {
+				t.Fatalf("%s: Quantile(%g) = %g does not increase from %g: degenerate", tc.name, float64(i)/100, x, prev)
+			}
+			prev = x
+		}
+	}
+	// Where even the survival function underflows, Load refuses.
+	for _, r := range [][2]float64{{40, 41}, {-41, -40}, {0, 1e-15}} {
+		f := Factor{Min: r[0], Max: r[1], Mean: 0, SD: 1, Distribution: Normal}
+		if _, _, _, _, ok := f.normalBounds(); ok {
+			t.Errorf("N(0,1) on [%g, %g] should be refused: no computable probability", r[0], r[1])
+		}
+	}
+}
+
+// TestRoundStaysInRange checks that rounding never leaves [min, max]: the
+// value is the nearest multiple of round inside the range.
+func TestRoundStaysInRange(t *testing.T) {
+	tests := []struct {
+		name string
+		f    Factor
+		want []float64 // the set of values expected over p in [0, 1]
+	}{
+		{"[0.3, 0.45] by 0.1", Factor{Min: 0.3, Max: 0.45, Round: 0.1}, []float64{0.3, 0.4}},
+		{"[0.3, 2.45] by 1", Factor{Min: 0.3, Max: 2.45, Round: 1}, []float64{1, 2}},
+		{"[0, 0.6] by 0.2, ends exact", Factor{Min: 0, Max: 0.6, Round: 0.2}, []float64{0, 0.2, 0.4, 0.6}},
+		{"[-2.7, -0.2] by 1", Factor{Min: -2.7, Max: -0.2, Round: 1}, []float64{-2, -1}},
+		{"loguniform [0.5, 4.4] by 1", Factor{Min: 0.5, Max: 4.4, Round: 1, Distribution: LogUniform}, []float64{1, 2, 3, 4}},
+		{"values are not clamped", Factor{Values: []float64{0.4, 2.6}, Round: 1}, []float64{0, 3}},
+	}
+	for _, tc := range tests {
+		got := map[float64]bool{}
+		for i := range 1001 {
+			got[tc.f.Quantile(float64(i)/1000)] = true
+		}
+		if len(tc.f.Values) == 0 {
+			tc.f.Levels = 7
+			for j := range 7 {
+				got[tc.f.gridValue(j)] = true
+			}
+		}
+		var vals []float64
+		for x := range got {
+			vals = append(vals, x)
+		}
+		slices.Sort(vals)
+		if !slices.Equal(vals, tc.want) {
+			t.Errorf("%s: values %v, want %v", tc.name, vals, tc.want)
+		}
+	}
+}
+
+// TestDesignStreamsApart checks that no random stream of the design is a
+// stream the simulator draws from: sim.StreamSeed(seed, point 0,
+// replicate, purpose) for its purposes.
+func TestDesignStreamsApart(t *testing.T) {
+	const seed = 42
+	simStreams := map[[2]uint64]string{}
+	for rep := range 64 {
+		for _, purpose := range []uint64{sim.PurposeEnvironment, sim.PurposeActors, sim.PurposePopulation} {
+			a, b := sim.StreamSeed(seed, 0, rep, purpose)
+			simStreams[[2]uint64{a, b}] = fmt.Sprintf("replicate %d purpose %d", rep, purpose)
+		}
+	}
+	for _, d := range []struct {
+		name    string
+		purpose uint64
+	}{{"lhs", purposeLHS}, {"sobol", purposeSobol}, {"morris", purposeMorris}, {"bootstrap", purposeBootstrap}} {
+		for _, sp := range []uint64{sim.PurposeEnvironment, sim.PurposeActors, sim.PurposePopulation} {
+			if d.purpose == sp {
+				t.Errorf("design purpose %s = %d is a simulation purpose", d.name, d.purpose)
+			}
+		}
+		for index := range 64 {
+			// The same words as newSource(seed, d.purpose, index).
+			a, b := sim.StreamSeed(seed, index, 0, d.purpose)
+			if what, clash := simStreams[[2]uint64{a, b}]; clash {
+				t.Fatalf("the %s stream %d of the design is the simulation's stream of %s", d.name, index, what)
+			}
+			want := rand.NewPCG(a, b).Uint64()
+			if got := newSource(seed, d.purpose, index).Uint64(); got != want {
+				t.Fatalf("newSource(%s, %d) does not use sim.StreamSeed(seed, index, 0, purpose)", d.name, index)
+			}
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -39,6 +40,13 @@ var (
 	// ErrSomeFailed: the sweep finished but some points failed (see
 	// failures.csv).
 	ErrSomeFailed = errors.New("sweep: some design points failed")
+	// ErrBadManifest: a folder's sweep.json cannot be read or does not
+	// add up (a shard outside 0..shards-1, point counts that do not fit
+	// the design): it was edited or damaged.
+	ErrBadManifest = errors.New("sweep: bad sweep.json")
+	// ErrLocked: another session is running, resuming or merging in the
+	// folder (see LockFile).
+	ErrLocked = errors.New("sweep: the folder is locked")
 )
 
 // Options configure Run, Resume and Merge. The zero value runs the whole
@@ -67,8 +75,10 @@ type Options struct {
 }
 
 // Manifest is the content of sweep.json: what a sweep folder holds and
-// where it stands. It is written when the sweep starts and rewritten when
-// it stops.
+// where it stands. It is written when the sweep starts, rewritten while it
+// runs (when a point finishes CheckpointInterval or CheckpointPoints
+// points after the last rewrite) so that an interrupted folder shows its
+// progress, and when it stops.
 type Manifest struct {
 	// Experiment is the experiment's name and ExperimentID its identity
 	// (Experiment.ID: texts, replicates and seed).
@@ -96,7 +106,8 @@ type Manifest struct {
 	Shards      int `json:"shards"`
 	ShardPoints int `json:"shard_points"`
 	// PointsDone counts the shard's finished points, PointsFailed those of
-	// them that failed.
+	// them that failed; while the sweep runs they may lag behind the
+	// journal by up to a checkpoint.
 	PointsDone   int `json:"points_done"`
 	PointsFailed int `json:"points_failed"`
 	// Version and GoVersion identify the program.
@@ -163,9 +174,74 @@ func ReadManifest(dir string) (*Manifest, error) {
 	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("sweep: reading %s: %w", filepath.Join(dir, ManifestFile), err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrBadManifest, filepath.Join(dir, ManifestFile), err)
 	}
 	return &m, nil
+}
+
+// Check reports, wrapping ErrBadManifest, whether the manifest read from
+// folder dir adds up: 1 <= Points <= MaxPoints, Shards >= 1, 0 <= Shard <
+// Shards, ShardPoints the number of points of that shard, 0 <=
+// PointsFailed <= PointsDone <= ShardPoints and Replicates in range.
+// Resume and Merge check every manifest, so that an edited or damaged
+// sweep.json is refused rather than trusted.
+func (m *Manifest) Check(dir string) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s: %s; the file was edited or damaged: restore it (shard K of N has shard K, shards N), or run the sweep again into another folder",
+			ErrBadManifest, filepath.Join(dir, ManifestFile), fmt.Sprintf(format, args...))
+	}
+	switch {
+	case m.Points < 1 || m.Points > MaxPoints:
+		return bad("points is %d: must be from 1 to %d", m.Points, MaxPoints)
+	case m.Shards < 1:
+		return bad("shards is %d: must be at least 1", m.Shards)
+	case m.Shard < 0 || m.Shard >= m.Shards:
+		return bad("shard is %d: must be from 0 to shards-1 = %d", m.Shard, m.Shards-1)
+	case m.ShardPoints != shardSize(m.Points, m.Shard, m.Shards):
+		return bad("shard_points is %d: shard %d of %d of a %d-point design has %d", m.ShardPoints, m.Shard, m.Shards, m.Points, shardSize(m.Points, m.Shard, m.Shards))
+	case m.PointsDone < 0 || m.PointsDone > m.ShardPoints:
+		return bad("points_done is %d: must be from 0 to shard_points = %d", m.PointsDone, m.ShardPoints)
+	case m.PointsFailed < 0 || m.PointsFailed > m.PointsDone:
+		return bad("points_failed is %d: must be from 0 to points_done = %d", m.PointsFailed, m.PointsDone)
+	case m.Replicates < 1 || m.Replicates > MaxReplicates:
+		return bad("replicates is %d: must be from 1 to %d", m.Replicates, MaxReplicates)
+	}
+	return nil
+}
+
+// CheckpointInterval and CheckpointPoints say how often a running sweep
+// rewrites sweep.json with its progress: after a point, once this much
+// time or this many points have passed since the last time.
+var (
+	CheckpointInterval = 30 * time.Second
+	CheckpointPoints   = 1000
+)
+
+// prepareFolder readies folder dir for a new sweep or merge: it refuses
+// (ErrUnfinished) a folder holding an unfinished sweep, or one whose
+// manifest cannot be read (ErrBadManifest), and removes the outputs and
+// journal of a finished sweep.
+func prepareFolder(dir string) error {
+	old, err := ReadManifest(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case errors.Is(err, ErrBadManifest):
+		return fmt.Errorf("%w; it may hold an unfinished sweep, so it is left alone: choose another output folder, or delete it", err)
+	case err != nil:
+		return err
+	case !old.Completed:
+		return fmt.Errorf("%w: %s holds an unfinished sweep of %s (%d of %d points done): resume it with `entrench sweep --resume %s`, or choose another output folder",
+			ErrUnfinished, dir, old.Experiment, old.PointsDone, old.ShardPoints, dir)
+	}
+	// The manifest goes too: until the new one is written, the folder is
+	// not a sweep folder, rather than a finished one without its files.
+	for _, f := range append(old.Files, JournalFile, ManifestFile) {
+		if f == filepath.Base(f) && f != LockFile {
+			os.Remove(filepath.Join(dir, f))
+		}
+	}
+	return nil
 }
 
 // Report says what a Run, Resume or Merge did.
@@ -217,7 +293,9 @@ func shardSize(points, k, n int) int {
 // appended to the journal at once, so a crash loses only the points in
 // flight; Resume finishes the rest. A point that fails is recorded and
 // does not stop the sweep. dir must not hold an unfinished sweep
-// (ErrUnfinished); a finished one is replaced.
+// (ErrUnfinished); a finished one is replaced. The session holds the
+// folder's LockFile while it runs; Run, Resume and Merge refuse a folder
+// another session holds (ErrLocked).
 //
 // All replicates of all points share common random numbers by replicate
 // number: every point runs with sim.Options.Point 0, so replicate r of
@@ -234,18 +312,15 @@ func Run(ctx context.Context, e *Experiment, dir string, opt Options) (*Report, 
 	if err != nil {
 		return nil, err
 	}
-	if old, err := ReadManifest(dir); err == nil {
-		if !old.Completed {
-			return nil, fmt.Errorf("%w: %s holds an unfinished sweep of %s (%d of %d points done): resume it with `entrench sweep --resume %s`, or choose another output folder",
-				ErrUnfinished, dir, old.Experiment, old.PointsDone, old.ShardPoints, dir)
-		}
-		for _, f := range append(old.Files, JournalFile) {
-			if f == filepath.Base(f) {
-				os.Remove(filepath.Join(dir, f))
-			}
-		}
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := lockFolder(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
+	if err := prepareFolder(dir); err != nil {
 		return nil, err
 	}
 	if err := writeFile(dir, ExperimentCopy, e.source); err != nil {
@@ -284,6 +359,9 @@ func loadFolder(dir, version string) (*Experiment, *Manifest, error) {
 		}
 		return nil, nil, err
 	}
+	if err := m.Check(dir); err != nil {
+		return nil, nil, err
+	}
 	if m.Version != version {
 		return nil, nil, fmt.Errorf("%w: %s was written by entrench %s, this is %s; results could differ, so use the same version",
 			ErrMismatch, dir, m.Version, version)
@@ -303,8 +381,11 @@ func loadFolder(dir, version string) (*Experiment, *Manifest, error) {
 	if e, err = e.WithReplicates(m.Replicates); err != nil {
 		return nil, nil, err
 	}
-	if e.ID() != m.ExperimentID || e.numPoints() != m.Points {
+	if e.ID() != m.ExperimentID {
 		return nil, nil, fmt.Errorf("%w: the experiment stored in %s does not match its manifest", ErrMismatch, dir)
+	}
+	if e.numPoints() != m.Points {
+		return nil, nil, fmt.Errorf("%w: %s: points is %d, but the experiment stored in %s has %d", ErrBadManifest, filepath.Join(dir, ManifestFile), m.Points, dir, e.numPoints())
 	}
 	return e, m, nil
 }
@@ -312,8 +393,20 @@ func loadFolder(dir, version string) (*Experiment, *Manifest, error) {
 // Resume finishes the sweep in folder dir (a shard's, or the whole
 // design) and writes the outputs when it holds every point. The shard
 // settings of opt are ignored: the folder's are used. Resuming a finished
-// sweep rewrites its outputs.
+// sweep rewrites its outputs. A folder whose sweep.json does not add up
+// is refused (ErrBadManifest), as is one another session holds
+// (ErrLocked).
 func Resume(ctx context.Context, dir string, opt Options) (*Report, error) {
+	if _, _, err := loadFolder(dir, opt.Version); err != nil {
+		return nil, err
+	}
+	lock, err := lockFolder(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
+	// Load again under the lock: a session that just ended may have
+	// changed the manifest.
 	e, m, err := loadFolder(dir, opt.Version)
 	if err != nil {
 		return nil, err
@@ -436,6 +529,15 @@ func execute(ctx context.Context, e *Experiment, dir string, m *Manifest, opt Op
 		workers = runtime.NumCPU()
 	}
 	m.Workers, rep.Workers = workers, workers
+	// The manifest shows the progress: now, and at checkpoints while the
+	// points run.
+	checkpoint := func() error {
+		m.PointsDone, m.PointsFailed = rep.Done, rep.Failed
+		return writeManifest(dir, m)
+	}
+	if err := checkpoint(); err != nil {
+		return rep, err
+	}
 	todo := rep.Points - rep.Done
 	repWorkers := 1
 	if todo > 0 && todo < workers {
@@ -445,7 +547,7 @@ func execute(ctx context.Context, e *Experiment, dir string, m *Manifest, opt Op
 		if opt.Progress != nil {
 			opt.Progress(rep.Done, rep.Points)
 		}
-		if err := runPoints(ctx, e, jpath, done, k, n, workers, repWorkers, rep, opt.Progress); err != nil {
+		if err := runPoints(ctx, e, jpath, done, k, n, workers, repWorkers, rep, opt.Progress, checkpoint); err != nil {
 			m.PointsDone, m.PointsFailed, m.Finished = rep.Done, rep.Failed, time.Now()
 			m.Interrupted = errors.Is(err, ErrInterrupted)
 			if werr := writeManifest(dir, m); werr != nil {
@@ -485,8 +587,9 @@ func execute(ctx context.Context, e *Experiment, dir string, m *Manifest, opt Op
 }
 
 // runPoints computes the points of shard k of n not yet done, workers at
-// a time, appending each to the journal as it finishes.
-func runPoints(ctx context.Context, e *Experiment, jpath string, done []bool, k, n, workers, repWorkers int, rep *Report, progress func(int, int)) error {
+// a time, appending each to the journal as it finishes, and calls
+// checkpoint as often as CheckpointInterval and CheckpointPoints say.
+func runPoints(ctx context.Context, e *Experiment, jpath string, done []bool, k, n, workers, repWorkers int, rep *Report, progress func(int, int), checkpoint func() error) error {
 	jf, err := os.OpenFile(jpath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
@@ -545,6 +648,7 @@ func runPoints(ctx context.Context, e *Experiment, jpath string, done []bool, k,
 		close(results)
 	}()
 	var werr error
+	lastSave, sinceSave := time.Now(), 0
 	for r := range results {
 		if werr != nil {
 			continue
@@ -555,6 +659,7 @@ func runPoints(ctx context.Context, e *Experiment, jpath string, done []bool, k,
 			werr = err
 		}
 		if werr != nil {
+			werr = fmt.Errorf("sweep: writing %s: %w", jpath, werr)
 			cancel()
 			continue
 		}
@@ -563,12 +668,20 @@ func runPoints(ctx context.Context, e *Experiment, jpath string, done []bool, k,
 		if !r.ok() {
 			rep.Failed++
 		}
+		if sinceSave++; sinceSave >= CheckpointPoints || time.Since(lastSave) >= CheckpointInterval {
+			if err := checkpoint(); err != nil {
+				werr = err
+				cancel()
+				continue
+			}
+			lastSave, sinceSave = time.Now(), 0
+		}
 		if progress != nil {
 			progress(rep.Done, rep.Points)
 		}
 	}
 	if werr != nil {
-		return fmt.Errorf("sweep: writing %s: %w", jpath, werr)
+		return werr
 	}
 	if rep.Done < rep.Points {
 		return ErrInterrupted
@@ -578,36 +691,34 @@ func runPoints(ctx context.Context, e *Experiment, jpath string, done []bool, k,
 
 // sortJournal writes the records of the journals at paths, in point
 // order, to JournalFile in folder dir, atomically. want, if not nil,
-// reports the points expected (all others are an error); each point must
-// appear once. The journals must have been scanned valid.
+// reports the points expected (all others are an error); where a point
+// appears more than once, its first record is kept. The journals must
+// have been scanned valid.
+//
+// It holds at most two files open whatever the number of journals (a
+// merge of thousands of shards must not run out of file descriptors):
+// the journals are indexed one after the other, each point's place in the
+// output follows from the lengths of the lines before it, and each
+// journal is then opened once to copy its lines to their places.
 func sortJournal(dir string, paths []string, metrics, points int, want func(int) bool) error {
 	index := make([]journalEntry, points)
-	src := make([]int16, points)
+	src := make([]int32, points)
 	for i := range src {
 		src[i] = -1
 	}
-	files := make([]*os.File, len(paths))
 	for fi, path := range paths {
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		files[fi] = f
 		if _, err := scanJournal(path, metrics, points, func(r record, at journalEntry) {
 			if src[r.point] < 0 {
-				src[r.point], index[r.point] = int16(fi), at
+				src[r.point], index[r.point] = int32(fi), at
 			}
 		}); err != nil {
 			return err
 		}
 	}
-	out, err := output.CreateAtomic(dir, JournalFile)
-	if err != nil {
-		return err
-	}
-	defer out.Abort()
-	buf := make([]byte, 0, 1<<16)
+	// Each journal's points in point order, with their offsets in the
+	// output.
+	moves := make([][]lineMove, len(paths))
+	var size int64
 	for i := range points {
 		if src[i] < 0 {
 			continue
@@ -616,30 +727,103 @@ func sortJournal(dir string, paths []string, metrics, points int, want func(int)
 			return fmt.Errorf("%w: point %d does not belong here", ErrMismatch, i)
 		}
 		e := index[i]
-		line := make([]byte, e.n)
-		if _, err := files[src[i]].ReadAt(line, e.off); err != nil {
-			return err
-		}
-		buf = append(buf, line...)
-		if len(buf) >= 1<<15 {
-			if _, err := out.Write(buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
-		}
+		moves[src[i]] = append(moves[src[i]], lineMove{e.off, size, e.n})
+		size += int64(e.n)
 	}
-	if _, err := out.Write(buf); err != nil {
+	out, err := os.CreateTemp(dir, "."+JournalFile+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return out.Commit()
+	tmp := out.Name()
+	committed := false
+	defer func() {
+		if !committed {
+			out.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := out.Truncate(size); err != nil {
+		return err
+	}
+	for fi, path := range paths {
+		if len(moves[fi]) == 0 {
+			continue
+		}
+		if err := copyLines(out, path, moves[fi]); err != nil {
+			return err
+		}
+		moves[fi] = nil
+	}
+	err = out.Sync()
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, JournalFile))
+	}
+	if err != nil {
+		return fmt.Errorf("sweep: writing %s: %w", filepath.Join(dir, JournalFile), err)
+	}
+	committed = true
+	return nil
+}
+
+// lineMove is a journal line to copy: n bytes from offset from of a
+// journal to offset to of the sorted journal.
+type lineMove struct {
+	from, to int64
+	n        int32
+}
+
+// copyLines copies lines of the journal at path to out. Moves are in
+// increasing order of to; runs of lines that are contiguous in out are
+// written at once.
+func copyLines(out *os.File, path string, moves []lineMove) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf := make([]byte, 0, 1<<16)
+	var at int64 // offset in out of buf[0]
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		_, err := out.WriteAt(buf, at)
+		buf = buf[:0]
+		return err
+	}
+	for _, m := range moves {
+		if len(buf) > 0 && (at+int64(len(buf)) != m.to || len(buf)+int(m.n) > cap(buf)) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if len(buf) == 0 {
+			at = m.to
+		}
+		start := len(buf)
+		buf = slices.Grow(buf, int(m.n))[:start+int(m.n)]
+		if _, err := f.ReadAt(buf[start:], m.from); err != nil {
+			return fmt.Errorf("sweep: reading %s: %w", path, err)
+		}
+	}
+	return flush()
 }
 
 // Merge combines the shard folders dirs of one sharded sweep into folder
 // out and writes the outputs, byte-identical to those of the unsharded
 // run (sweep.json aside). It refuses, with an error wrapping ErrMismatch,
 // shards of different experiments, seeds, replicate counts or versions,
-// and, wrapping ErrIncomplete, a set with a shard missing, repeated or
-// unfinished.
+// wrapping ErrIncomplete, a set with a shard missing, repeated or
+// unfinished, and, wrapping ErrBadManifest, a shard whose sweep.json does
+// not add up. Like Run, it refuses an out folder holding an unfinished
+// sweep (ErrUnfinished) or in use by another session (ErrLocked), and
+// replaces a finished one.
 func Merge(ctx context.Context, dirs []string, out string, opt Options) (*Report, error) {
 	start := time.Now()
 	if len(dirs) == 0 {
@@ -648,7 +832,8 @@ func Merge(ctx context.Context, dirs []string, out string, opt Options) (*Report
 	var first *Manifest
 	var e *Experiment
 	seen := map[int]string{}
-	for _, d := range dirs {
+	manifests := make([]*Manifest, len(dirs))
+	for i, d := range dirs {
 		m, err := ReadManifest(d)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
@@ -656,6 +841,10 @@ func Merge(ctx context.Context, dirs []string, out string, opt Options) (*Report
 			}
 			return nil, err
 		}
+		if err := m.Check(d); err != nil {
+			return nil, err
+		}
+		manifests[i] = m
 		if first == nil {
 			first = m
 			ex, _, err := loadFolder(d, opt.Version)
@@ -678,6 +867,8 @@ func Merge(ctx context.Context, dirs []string, out string, opt Options) (*Report
 			return nil, fmt.Errorf("%w: %s come from different definitions of experiment %s (the experiment or scenario file changed)", ErrMismatch, where, m.Experiment)
 		case m.Shards != first.Shards:
 			return nil, fmt.Errorf("%w: %s split the design differently: into %d and %d shards", ErrMismatch, where, first.Shards, m.Shards)
+		case m.Points != first.Points:
+			return nil, fmt.Errorf("%w: %s: points is %d, but the experiment has %d", ErrBadManifest, filepath.Join(d, ManifestFile), m.Points, first.Points)
 		}
 		if prev, dup := seen[m.Shard]; dup {
 			return nil, fmt.Errorf("%w: shard %d/%d is given twice: %s and %s", ErrIncomplete, m.Shard, m.Shards, prev, d)
@@ -688,21 +879,25 @@ func Merge(ctx context.Context, dirs []string, out string, opt Options) (*Report
 				ErrIncomplete, m.Shard, m.Shards, d, m.PointsDone, m.ShardPoints, d)
 		}
 	}
-	var missing []string
-	for k := range first.Shards {
-		if _, ok := seen[k]; !ok {
-			missing = append(missing, fmt.Sprintf("%d/%d", k, first.Shards))
+	if len(seen) < first.Shards {
+		// Name the first few missing shards (Shards may be huge).
+		var missing []string
+		for k := 0; k < first.Shards && len(missing) < 10; k++ {
+			if _, ok := seen[k]; !ok {
+				missing = append(missing, fmt.Sprintf("%d/%d", k, first.Shards))
+			}
 		}
-	}
-	if len(missing) > 0 {
+		if n := first.Shards - len(seen); n > len(missing) {
+			missing = append(missing, fmt.Sprintf("and %d more", n-len(missing)))
+		}
 		return nil, fmt.Errorf("%w: shards %s are missing (have %d of %d)", ErrIncomplete, strings.Join(missing, ", "), len(seen), first.Shards)
 	}
 	// Scan every journal: each must hold exactly its shard's points.
 	total := e.numPoints()
 	var paths []string
 	rep := &Report{Dir: out, Points: total}
-	for _, d := range dirs {
-		m, _ := ReadManifest(d)
+	for i, d := range dirs {
+		m := manifests[i]
 		path := filepath.Join(d, JournalFile)
 		count := 0
 		bad := -1
@@ -733,6 +928,14 @@ func Merge(ctx context.Context, dirs []string, out string, opt Options) (*Report
 		if same, _ := sameDir(d, out); same {
 			return nil, fmt.Errorf("sweep: the merge output %s must not be one of the shard folders", out)
 		}
+	}
+	lock, err := lockFolder(out)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
+	if err := prepareFolder(out); err != nil {
+		return nil, err
 	}
 	src := filepath.Join(dirs[0])
 	for _, name := range []string{ExperimentCopy, ScenarioCopy} {

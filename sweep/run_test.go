@@ -3,12 +3,17 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 const testVersion = "test-1"
@@ -336,4 +341,421 @@ func FuzzJournal(f *testing.F) {
 			t.Fatalf("re-encoded record does not decode: %v", err)
 		}
 	})
+}
+
+// openFiles counts this process's open file descriptors, or returns -1
+// where /proc/self/fd does not exist.
+func openFiles() int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
+}
+
+// TestMergeManyShards merges 40 shards under an open-file limit far below
+// 40 (a merge must not hold every shard's journal open at once), checks
+// the outputs against the unsharded run, and that no descriptor leaks.
+func TestMergeManyShards(t *testing.T) {
+	data := []byte(`name: many
+scenario: tiny
+design: {kind: lhs, points: 45}
+factors:
+  - {path: levers.tapi_stake.value, min: 0, max: 1}
+  - {path: crises.rate_per_year, min: 0.1, max: 2}
+replicates: 1
+`)
+	e, err := Load("many.yaml", data, DirResolver("testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const shards = 40
+	base := t.TempDir()
+	ref := filepath.Join(base, "ref")
+	runSweep(t, e, ref, Options{NoFigures: true})
+	var dirs []string
+	for k := range shards {
+		d := filepath.Join(base, fmt.Sprintf("shard-%d", k))
+		runSweep(t, e, d, Options{Shard: k, Shards: shards, Workers: 1})
+		dirs = append(dirs, d)
+	}
+	out := filepath.Join(base, "merged")
+	before := openFiles()
+	if before > 0 {
+		limitOpenFiles(t, uint64(before+12))
+	}
+	rep, err := Merge(context.Background(), dirs, out, Options{Version: testVersion, NoFigures: true, Workers: 1})
+	if err != nil {
+		t.Fatalf("Merge of %d shards (open files limited to %d): %v", shards, before+12, err)
+	}
+	if rep.Done != 45 {
+		t.Errorf("merged %d points, want 45", rep.Done)
+	}
+	if after := openFiles(); before < 0 {
+		t.Log("no /proc/self/fd: descriptor leak not checked")
+	} else if after != before {
+		t.Errorf("%d files open before the merge, %d after: descriptors leak", before, after)
+	}
+	sameFiles(t, "40 shards merged vs unsharded", folderFiles(t, ref), folderFiles(t, out))
+}
+
+// TestSortJournalManyFiles sorts more journals than an int16 can number
+// (the journal index once wrapped past 32767, losing the points of the
+// journals beyond): 32768 empty journals (one file, named again and
+// again), then three holding a point each, in reverse order.
+func TestSortJournalManyFiles(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths := slices.Repeat([]string{empty}, 1<<15)
+	const n = 3
+	for i := range n {
+		p := filepath.Join(dir, fmt.Sprintf("j%d", i))
+		r := record{point: n - 1 - i, reps: 1, stats: []metricStat{{float64(n - 1 - i), 0, 1}}}
+		if err := os.WriteFile(p, r.encode(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	if err := sortJournal(dir, paths, 1, n, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	_, err := scanJournal(filepath.Join(dir, JournalFile), 1, n, func(r record, _ journalEntry) {
+		if r.point != want || r.stats[0].mean != float64(want) {
+			t.Fatalf("record %d is point %d with mean %g", want, r.point, r.stats[0].mean)
+		}
+		want++
+	})
+	if err != nil || want != n {
+		t.Errorf("the sorted journal holds %d of %d points (%v)", want, n, err)
+	}
+}
+
+// copyDir copies the files of folder src into a new folder dst.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			continue
+		}
+		b := must(os.ReadFile(filepath.Join(src, e.Name())))
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// editManifest rewrites sweep.json in dir after edit changes its fields
+// (as JSON values).
+func editManifest(t *testing.T, dir string, edit func(map[string]any)) {
+	t.Helper()
+	path := filepath.Join(dir, ManifestFile)
+	var m map[string]any
+	if err := json.Unmarshal(must(os.ReadFile(path)), &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(m)
+	if err := os.WriteFile(path, must(json.Marshal(m)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// noPanic runs f and turns a panic into a test failure.
+func noPanic(t *testing.T, what string, f func() error) (err error) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%s panicked: %v", what, r)
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return f()
+}
+
+// TestCorruptManifest edits a shard's sweep.json in ways a hand or a
+// damaged disk might, and checks that Resume and Merge refuse it with
+// ErrBadManifest, never a panic; then tries random edits of its numbers,
+// which must never panic.
+func TestCorruptManifest(t *testing.T) {
+	e := load(t, "tiny-grid.yaml") // 12 points: 4 per shard of 3
+	base := t.TempDir()
+	var shards []string
+	for k := range 3 {
+		d := filepath.Join(base, fmt.Sprintf("shard-%d", k))
+		runSweep(t, e, d, Options{Shard: k, Shards: 3, Workers: 1, NoFigures: true})
+		shards = append(shards, d)
+	}
+	set := func(kv ...any) func(map[string]any) {
+		return func(m map[string]any) {
+			for i := 0; i < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+		}
+	}
+	tests := []struct {
+		name string
+		edit func(map[string]any)
+		raw  string // replaces the file when not empty
+		msg  string
+	}{
+		{"shards 0", set("shards", 0), "", "shards is 0"},
+		{"shards negative", set("shards", -3), "", "shards is -3"},
+		{"shard negative", set("shard", -1), "", "shard is -1"},
+		{"shard = shards", set("shard", 3), "", "shard is 3"},
+		{"shard beyond", set("shard", 1000), "", "shard is 1000"},
+		{"huge shards", set("shards", 1<<40), "", "shard_points is 4"},
+		{"shard points", set("shard_points", 5), "", "shard_points is 5"},
+		{"shard points negative", set("shard_points", -4), "", "shard_points is -4"},
+		{"points", set("points", 13), "", "points is 13"},
+		{"points 0", set("points", 0), "", "points is 0"},
+		{"points huge", set("points", 1<<40), "", "points is"},
+		{"points done", set("points_done", 9), "", "points_done is 9"},
+		{"points failed", set("points_failed", -1), "", "points_failed is -1"},
+		{"replicates 0", set("replicates", 0), "", "replicates is 0"},
+		{"unsharded but short", set("shards", 1, "shard", 0), "", "shard_points is 4"},
+		{"not JSON", nil, "{\"shards\": 3,", "sweep.json"},
+		{"wrong type", nil, `{"shards": "three"}`, "sweep.json"},
+		{"empty", nil, " ", "sweep.json"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), "shard-1")
+			copyDir(t, shards[1], bad)
+			if tc.raw != "" {
+				os.WriteFile(filepath.Join(bad, ManifestFile), []byte(tc.raw), 0o644)
+			} else {
+				editManifest(t, bad, tc.edit)
+			}
+			check := func(what string, err error) {
+				t.Helper()
+				if !errors.Is(err, ErrBadManifest) || !strings.Contains(err.Error(), tc.msg) {
+					t.Errorf("%s: got %v, want ErrBadManifest mentioning %q", what, err, tc.msg)
+				}
+			}
+			check("resume", noPanic(t, "Resume", func() error {
+				_, err := Resume(context.Background(), bad, Options{Version: testVersion, Workers: 1})
+				return err
+			}))
+			for _, order := range [][]string{{shards[0], bad, shards[2]}, {bad, shards[0], shards[2]}} {
+				check("merge", noPanic(t, "Merge", func() error {
+					_, err := Merge(context.Background(), order, filepath.Join(t.TempDir(), "m"), Options{Version: testVersion, NoFigures: true})
+					return err
+				}))
+			}
+		})
+	}
+	// Random edits of the numbers: any outcome but a panic.
+	r := rand.New(rand.NewPCG(1, 2))
+	keys := []string{"shard", "shards", "shard_points", "points", "points_done", "points_failed", "replicates"}
+	vals := []int64{-1 << 40, -2, -1, 0, 1, 2, 3, 4, 5, 11, 12, 13, 1 << 31, 1 << 40}
+	for i := range 40 {
+		bad := filepath.Join(t.TempDir(), "shard")
+		copyDir(t, shards[i%3], bad)
+		var edits []any
+		for range 1 + r.IntN(2) {
+			edits = append(edits, keys[r.IntN(len(keys))], vals[r.IntN(len(vals))])
+		}
+		editManifest(t, bad, set(edits...))
+		what := fmt.Sprintf("edit %v", edits)
+		noPanic(t, what+": Resume", func() error {
+			_, err := Resume(context.Background(), bad, Options{Version: testVersion, Workers: 1, NoFigures: true})
+			return err
+		})
+		dirs := slices.Clone(shards)
+		dirs[i%3] = bad
+		noPanic(t, what+": Merge", func() error {
+			_, err := Merge(context.Background(), dirs, filepath.Join(t.TempDir(), "m"), Options{Version: testVersion, NoFigures: true})
+			return err
+		})
+	}
+}
+
+// interrupted runs e into dir and cancels it once a few points are done.
+func interrupted(t *testing.T, e *Experiment, dir string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Run(ctx, e, dir, Options{Workers: 1, Version: testVersion, NoFigures: true, Progress: func(done, _ int) {
+		if done >= 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("want ErrInterrupted, got %v", err)
+	}
+}
+
+// TestMergeIntoUnfinished checks that Merge refuses an --out folder that
+// holds an unfinished sweep, leaving its journal alone, and replaces a
+// finished one, old files and all.
+func TestMergeIntoUnfinished(t *testing.T) {
+	e := load(t, "tiny-grid.yaml")
+	base := t.TempDir()
+	var shards []string
+	for k := range 2 {
+		d := filepath.Join(base, fmt.Sprintf("shard-%d", k))
+		runSweep(t, e, d, Options{Shard: k, Shards: 2, NoFigures: true})
+		shards = append(shards, d)
+	}
+	out := filepath.Join(base, "out")
+	interrupted(t, load(t, "tiny-sobol.yaml"), out)
+	journal := must(os.ReadFile(filepath.Join(out, JournalFile)))
+	_, err := Merge(context.Background(), shards, out, Options{Version: testVersion, NoFigures: true})
+	if !errors.Is(err, ErrUnfinished) || !strings.Contains(err.Error(), "--resume") {
+		t.Errorf("merge into an unfinished sweep: got %v, want ErrUnfinished", err)
+	}
+	if now := must(os.ReadFile(filepath.Join(out, JournalFile))); !bytes.Equal(now, journal) {
+		t.Error("the refused merge changed the unfinished sweep's journal")
+	}
+	// A finished sweep is replaced: its other outputs go.
+	done := filepath.Join(base, "done")
+	runSweep(t, load(t, "tiny-sobol.yaml"), done, Options{NoFigures: true})
+	if _, err := Merge(context.Background(), shards, done, Options{Version: testVersion, NoFigures: true}); err != nil {
+		t.Fatalf("merge into a finished sweep: %v", err)
+	}
+	if exists(filepath.Join(done, IndicesFile)) {
+		t.Error("the merge left the old sweep's indices.csv")
+	}
+	m, err := ReadManifest(done)
+	if err != nil || m.Experiment != "tiny-grid" || !m.Completed {
+		t.Errorf("manifest after the merge: %+v, %v", m, err)
+	}
+}
+
+// TestCheckpoints checks that a running sweep keeps points_done in
+// sweep.json up to date, by time or by count.
+func TestCheckpoints(t *testing.T) {
+	tests := []struct {
+		name     string
+		interval time.Duration
+		points   int
+	}{
+		{"every point", time.Hour, 1},
+		{"every 0 s", 0, 1 << 30},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func(i time.Duration, p int) { CheckpointInterval, CheckpointPoints = i, p }(CheckpointInterval, CheckpointPoints)
+			CheckpointInterval, CheckpointPoints = tc.interval, tc.points
+			e := load(t, "tiny-sobol.yaml")
+			dir := t.TempDir()
+			calls := 0
+			_, err := Run(context.Background(), e, dir, Options{Workers: 2, Version: testVersion, NoFigures: true, Progress: func(done, total int) {
+				calls++
+				m, err := ReadManifest(dir)
+				if err != nil || m.PointsDone != done || m.Completed {
+					t.Errorf("at %d of %d points done, sweep.json says %d done (completed %v, %v)", done, total, m.PointsDone, m.Completed, err)
+				}
+			}})
+			if err != nil || calls != e.Points()+1 {
+				t.Errorf("Run: %v, %d progress calls", err, calls)
+			}
+		})
+	}
+}
+
+// TestFolderLock checks that two sessions never work in one folder: a
+// running sweep holds the lock, and a lock left behind is taken over only
+// when its owner is known to be gone.
+func TestFolderLock(t *testing.T) {
+	e := load(t, "tiny-sobol.yaml")
+	base := t.TempDir()
+	var shards []string
+	for k := range 2 {
+		d := filepath.Join(base, fmt.Sprintf("shard-%d", k))
+		runSweep(t, load(t, "tiny-grid.yaml"), d, Options{Shard: k, Shards: 2, NoFigures: true})
+		shards = append(shards, d)
+	}
+	dir := filepath.Join(base, "running")
+	var during []error
+	_, err := Run(context.Background(), e, dir, Options{Workers: 1, Version: testVersion, NoFigures: true, Progress: func(done, _ int) {
+		if done != 2 {
+			return
+		}
+		_, err := Resume(context.Background(), dir, Options{Version: testVersion})
+		during = append(during, err)
+		_, err = Run(context.Background(), e, dir, Options{Version: testVersion})
+		during = append(during, err)
+		_, err = Merge(context.Background(), shards, dir, Options{Version: testVersion})
+		during = append(during, err)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, what := range []string{"resume", "run", "merge into"} {
+		if i >= len(during) || !errors.Is(during[i], ErrLocked) {
+			t.Errorf("%s a running sweep's folder: got %v, want ErrLocked", what, during)
+		}
+	}
+	if exists(filepath.Join(dir, LockFile)) {
+		t.Error("the lock outlived the sweep")
+	}
+
+	cut := filepath.Join(base, "cut")
+	interrupted(t, e, cut)
+	host, _ := os.Hostname()
+	me := currentHolder()
+	lock := func(pid int, host, token, job, restart string) string {
+		return string(must(json.Marshal(lockHolder{PID: pid, Host: host, Token: token, SlurmJob: job, SlurmRestart: restart, Since: time.Now()})))
+	}
+	tests := []struct {
+		name     string
+		lock     string
+		old      bool // lock file last changed an hour ago
+		env      []string
+		takeOver bool
+		msg      string
+	}{
+		{"live process here", lock(os.Getppid(), host, "x", "", ""), false, nil, false, fmt.Sprintf("pid %d on %s", os.Getppid(), host)},
+		{"this process", lock(me.PID, host, me.Token, "", ""), false, nil, false, "in use"},
+		{"earlier process with our pid", lock(me.PID, host, "earlier", "", ""), false, nil, true, ""},
+		{"dead process here", lock(1<<30, host, "x", "", ""), false, nil, true, ""},
+		{"other host", lock(1<<30, "elsewhere", "x", "", ""), false, nil, false, "if no entrench session runs there any more, delete"},
+		{"requeued slurm job", lock(1<<30, "node7", "x", "77", ""), false, []string{"SLURM_JOB_ID", "77", "SLURM_RESTART_COUNT", "1"}, true, ""},
+		{"same slurm run", lock(1<<30, "node7", "x", "77", "1"), false, []string{"SLURM_JOB_ID", "77", "SLURM_RESTART_COUNT", "1"}, false, "node7"},
+		{"other slurm job", lock(1<<30, "node7", "x", "76", ""), false, []string{"SLURM_JOB_ID", "77", "SLURM_RESTART_COUNT", "1"}, false, "node7"},
+		{"torn, just now", `{"pid": 12`, false, nil, false, "being locked"},
+		{"torn, long ago", `{"pid": 12`, true, nil, true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := 0; i < len(tc.env); i += 2 {
+				t.Setenv(tc.env[i], tc.env[i+1])
+			}
+			d := filepath.Join(t.TempDir(), "cut")
+			copyDir(t, cut, d)
+			path := filepath.Join(d, LockFile)
+			os.WriteFile(path, []byte(tc.lock), 0o644)
+			if tc.old {
+				old := time.Now().Add(-time.Hour)
+				os.Chtimes(path, old, old)
+			}
+			rep, err := Resume(context.Background(), d, Options{Version: testVersion, NoFigures: true})
+			if tc.takeOver {
+				if err != nil || rep.Done != e.Points() {
+					t.Errorf("a stale lock should be taken over: %v", err)
+				}
+				if exists(path) {
+					t.Error("the lock outlived the resume")
+				}
+				return
+			}
+			if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("got %v, want ErrLocked mentioning %q", err, tc.msg)
+			}
+			if got := string(must(os.ReadFile(path))); got != tc.lock {
+				t.Errorf("a refused session changed the lock to %q", got)
+			}
+		})
+	}
 }

@@ -89,7 +89,8 @@ numbers), so differences between points are not sampling noise.
 
 A killed sweep (Ctrl-C, kill -9, a lost node) keeps every finished point:
 "entrench sweep --resume DIR" finishes it, and the outputs are
-byte-identical to an uninterrupted run. On a cluster, "--shard K/N" runs
+byte-identical to an uninterrupted run. A session locks its folder
+(DIR/.lock) so that no other session writes into it at the same time. On a cluster, "--shard K/N" runs
 the points i with i mod N = K, and "entrench merge" combines the shard
 folders; see docs/cluster.md for Slurm job arrays.`,
 		Example: `  entrench sweep grid-demo --replicates 5
@@ -202,6 +203,7 @@ func sweepErr(err error) error {
 	case errors.Is(err, sweep.ErrSomeFailed):
 		return &codeError{exitSomeFailed, err}
 	case errors.Is(err, sweep.ErrUnfinished), errors.Is(err, sweep.ErrMismatch), errors.Is(err, sweep.ErrIncomplete),
+		errors.Is(err, sweep.ErrBadManifest), errors.Is(err, sweep.ErrLocked),
 		errors.As(err, new(scenarios.Errors)):
 		return usageErr(err)
 	}
@@ -215,7 +217,9 @@ func (a *app) newMergeCmd() *cobra.Command {
 		Long: `Combine the folders written by "entrench sweep --shard K/N" (one per shard,
 all N of them) into one folder whose outputs are byte-identical to those
 of the unsharded sweep. Refuses shards of different experiments, seeds,
-replicate counts or program versions, and an incomplete set.`,
+replicate counts or program versions, an incomplete set, a shard whose
+sweep.json was edited or damaged, and an --out folder that holds an
+unfinished sweep or is in use by another session.`,
 		Example: `  entrench merge shards/* --out out/sobol-levers`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -111,6 +111,76 @@ func TestSweepInProcess(t *testing.T) {
 	}
 }
 
+// TestSweepDamagedFolders checks that an edited or damaged sweep.json, a
+// folder in use by another session and a merge into an unfinished sweep
+// are usage errors (exit 2) with a clear message, never a crash.
+func TestSweepDamagedFolders(t *testing.T) {
+	base := t.TempDir()
+	exp := "../../sweep/testdata/tiny-grid.yaml"
+	var shards []string
+	for k := range 3 {
+		d := filepath.Join(base, fmt.Sprintf("shard-%d", k))
+		if code, _, stderr := run(t, "sweep", exp, "--shard", fmt.Sprintf("%d/3", k), "--out", d, "--quiet", "--no-figures"); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", k, code, stderr)
+		}
+		shards = append(shards, d)
+	}
+	edit := func(dir, from, to string) {
+		t.Helper()
+		path := filepath.Join(dir, sweep.ManifestFile)
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.Contains(b, []byte(from)) {
+			t.Fatalf("%s lacks %q: %v", path, from, err)
+		}
+		if err := os.WriteFile(path, bytes.Replace(b, []byte(from), []byte(to), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit(shards[1], `"shards": 3`, `"shards": 0`)
+	edit(shards[2], `"shard": 2`, `"shard": -1`)
+	unfinished := filepath.Join(base, "unfinished")
+	if code, _, stderr := run(t, "sweep", exp, "--out", unfinished, "--quiet", "--no-figures"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	edit(unfinished, `"completed": true`, `"completed": false`)
+	whole := filepath.Join(base, "whole") // one shard of one: a complete set
+	if code, _, stderr := run(t, "sweep", exp, "--out", whole, "--quiet", "--no-figures"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	locked := filepath.Join(base, "locked")
+	if code, _, stderr := run(t, "sweep", exp, "--out", locked, "--quiet", "--no-figures"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	host, _ := os.Hostname()
+	lock := fmt.Sprintf(`{"pid": %d, "host": %q, "token": "x", "since": "2026-01-02T03:04:05Z"}`, os.Getppid(), host)
+	if err := os.WriteFile(filepath.Join(locked, sweep.LockFile), []byte(lock), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"resume shards 0", []string{"sweep", "--resume", shards[1]}, "shards is 0"},
+		{"resume shard -1", []string{"sweep", "--resume", shards[2]}, "shard is -1"},
+		{"merge shards 0", []string{"merge", shards[0], shards[1], shards[2], "--out", filepath.Join(base, "m1")}, "shards is 0"},
+		{"merge shard -1", []string{"merge", shards[2], shards[0], "--out", filepath.Join(base, "m2")}, "shard is -1"},
+		{"merge into unfinished", []string{"merge", whole, "--out", unfinished}, "unfinished sweep"},
+		{"resume locked", []string{"sweep", "--resume", locked}, fmt.Sprintf("in use by another session (pid %d", os.Getppid())},
+		{"sweep into locked", []string{"sweep", exp, "--out", locked}, "in use by another session"},
+	}
+	for _, tc := range tests {
+		args := tc.args
+		if args[0] == "sweep" {
+			args = append(args, "--quiet")
+		}
+		code, _, stderr := run(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%s: exit %d, want %d with %q in:\n%s", tc.name, code, exitUsage, tc.msg, stderr)
+		}
+	}
+}
+
 // buildBinary builds the entrench command into a temporary folder.
 func buildBinary(t *testing.T) string {
 	t.Helper()
