@@ -24,7 +24,7 @@ test:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
-# Full statistical counts (slow: tens of minutes on 2 cores).
+# Full statistical counts (five times the replicates; about a minute on 2 cores).
 test-full:
 	ENTRENCH_FULL=1 $(GO) test -count=1 -timeout 120m $(PKGS)
 
