@@ -36,25 +36,9 @@ diagnostics() {
 
 log() { echo "[slurm-up] $*"; }
 
-# apt_install PKG...: apt-get update only when the lists don't know PKG yet,
-# or when the install fails (stale lists can name .debs the mirror no longer
-# has -> 404), then retry once.
-apt_install() {
-  local policy
-  # capture first: `cmd | grep -q` under pipefail can fail via SIGPIPE
-  policy="$(apt-cache policy "$1" 2>/dev/null || true)"
-  if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
-    log "apt-get update"
-    apt-get update -qq >/tmp/slurm-up-apt.log 2>&1 || { cat /tmp/slurm-up-apt.log >&2; return 1; }
-  fi
-  if apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "$@" >/tmp/slurm-up-apt.log 2>&1; then
-    return 0
-  fi
-  log "install failed; apt-get update and retry"
-  apt-get update -qq >/tmp/slurm-up-apt.log 2>&1 || { cat /tmp/slurm-up-apt.log >&2; return 1; }
-  apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "$@" >/tmp/slurm-up-apt.log 2>&1 \
-    || { tail -n 40 /tmp/slurm-up-apt.log >&2; return 1; }
-}
+APT_LOG=/tmp/slurm-up-apt.log
+# shellcheck source=.ci/apt.sh
+source "$(dirname "$0")/apt.sh"
 
 [ "$(id -u)" -eq 0 ] || die "must run as root"
 
