@@ -347,3 +347,42 @@ func TestParseTableBad(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseTable checks that the table parser never panics and that what
+// it accepts obeys the invariants directions relies on.
+func FuzzParseTable(f *testing.F) {
+	f.Add("d s a m_i\n2 1 0 1\n3 2 1 1 3\n")
+	f.Add("# comment\n2 1 0 2\n")
+	f.Add("2 31 0 1\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		tab, err := parseTable(text)
+		if err != nil {
+			return
+		}
+		for r, p := range tab {
+			if p.s < 1 || p.s >= Bits || len(p.m) != p.s {
+				t.Fatalf("row %d accepted with degree %d and %d numbers", r, p.s, len(p.m))
+			}
+			for k, m := range p.m {
+				if m%2 == 0 || m >= 1<<(k+1) {
+					t.Fatalf("row %d accepted with m_%d = %d", r, k+1, m)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkIter(b *testing.B) {
+	for _, r := range []Randomization{Unscrambled, DigitalShift, Owen} {
+		b.Run(r.String(), func(b *testing.B) {
+			s, _ := NewSobol(20, r, rand.New(rand.NewPCG(1, 1)))
+			it := s.Iter(0)
+			p := make([]float64, 20)
+			b.ReportAllocs()
+			for b.Loop() {
+				p, _ = it.Next(p)
+			}
+			b.ReportMetric(float64(b.N*20)/b.Elapsed().Seconds(), "coords/s")
+		})
+	}
+}

@@ -349,3 +349,25 @@ func TestErrorSaysWhere(t *testing.T) {
 		t.Errorf("err = %v, want %s", err, want)
 	}
 }
+
+// BenchmarkFind runs PRIM on 50000 cases of 10 factors, about the size of
+// a sweep's per-replicate outcomes.
+func BenchmarkFind(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	f := make([]Factor, 10)
+	x := make([][]float64, 50000)
+	y := make([]bool, len(x))
+	for i := range x {
+		x[i] = make([]float64, len(f))
+		for j := range x[i] {
+			x[i][j] = rng.Float64()
+		}
+		y[i] = trueBox(x[i]) != (rng.Float64() < 0.05)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Find(f, x, y, Settings{Paste: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
