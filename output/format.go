@@ -11,9 +11,8 @@ const FloatDigits = 10
 
 // FormatFloat formats x for a CSV field, the one float format of the
 // project's CSV files: 'g' with FloatDigits significant digits, NaN as the
-// empty string, infinities as "+Inf" and "-Inf", and negative zero as
-// "-0" (the sign is kept: a mean of tiny negative values that rounds to
-// zero still says which side it came from).
+// empty string, infinities as "+Inf" and "-Inf", negative zero as "-0"
+// (sweep's CSV files, which write "0" for it, do not use it yet).
 func FormatFloat(x float64) string {
 	if math.IsNaN(x) {
 		return ""
