@@ -30,7 +30,8 @@ type Manifest struct {
 	Workers int `json:"workers"`
 	// Version is the program version.
 	Version string `json:"version"`
-	// Args is the command line, program name first.
+	// Args are the arguments given to the command that wrote the folder,
+	// without the program name (e.g. ["run", "baseline", "--runs", "500"]).
 	Args []string `json:"args"`
 	// Started is when the run began. Written in UTC, RFC 3339, to the
 	// second.
