@@ -9,6 +9,7 @@ import (
 
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
+	"github.com/entrench/entrench/study"
 )
 
 // Defaults of Settings.
@@ -409,7 +410,6 @@ func run(ctx context.Context, s Settings, ts []Test) (*Report, error) {
 		aggs: map[string]*sim.Aggregate{}, diffs: map[string]*sim.Aggregate{}, scs: map[string]*scenarios.Scenario{}}
 	results := make([]Result, len(ts))
 	cs := plan(ts)
-	opt := sim.Options{Runs: s.Runs, Workers: s.Workers}
 	for ci, c := range cs {
 		if s.Progress != nil {
 			what := scenarioKey(c.a, c.ref)
@@ -434,13 +434,12 @@ func run(ctx context.Context, s Settings, ts []Test) (*Report, error) {
 		var sb *replicateSink
 		ka := scenarioKey(c.a, c.ref)
 		if c.b == "" {
-			agg := ma.NewAggregate()
-			r, err := sim.Batch(ctx, ma, opt, sa, agg)
+			res, err := study.Run(ctx, ma, study.Settings{Workers: s.Workers, Sinks: []sim.Sink{sa}})
 			if err != nil {
 				return nil, fmt.Errorf("claims: %s: %w", ka, err)
 			}
-			rep.Failed += r.Failed
-			rep.keep(ka, agg, sca)
+			rep.Failed += res.Report.Failed
+			rep.keep(ka, res.Aggregate, sca)
 		} else {
 			scb, err := load(c.b, s.Seed, s.Runs, c.ref)
 			if err != nil {
@@ -451,11 +450,12 @@ func run(ctx context.Context, s Settings, ts []Test) (*Report, error) {
 				return nil, err
 			}
 			sb = newReplicateSink(mb, measures, 0, s.Runs)
-			cmp, r, err := sim.Compare(ctx, ma, mb, opt, []sim.Sink{sa}, []sim.Sink{sb})
+			res, err := study.Compare(ctx, ma, mb, study.Settings{Workers: s.Workers, Sinks: []sim.Sink{sa}, SinksB: []sim.Sink{sb}})
 			if err != nil {
 				return nil, fmt.Errorf("claims: %s: %w", c.key(), err)
 			}
-			rep.Failed += r.Failed
+			cmp := res.Comparison
+			rep.Failed += res.Report.Failed
 			rep.keep(ka, cmp.A, sca)
 			rep.keep(scenarioKey(c.b, c.ref), cmp.B, scb)
 			rep.diffs[c.key()] = cmp.Diff

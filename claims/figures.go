@@ -5,11 +5,9 @@ import (
 	"image/color"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/entrench/entrench/output"
 	"github.com/entrench/entrench/scenarios"
@@ -36,23 +34,19 @@ type mark struct {
 	c     color.Color
 }
 
-var (
-	sans       = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	colCrisis  = color.NRGBA{R: 203, G: 24, B: 29, A: 255}
-	colLever   = color.NRGBA{R: 33, G: 102, B: 172, A: 255}
-	curveColor = []color.NRGBA{
-		{R: 90, G: 90, B: 90, A: 255},   // the reference scenario: grey
-		{R: 31, G: 119, B: 180, A: 255}, // blue
-		{R: 255, G: 127, B: 14, A: 255}, // orange
-		{R: 44, G: 160, B: 44, A: 255},  // green
-		{R: 148, G: 103, B: 189, A: 255},
-		{R: 214, G: 39, B: 40, A: 255},
-	}
-)
-
-func style(size float64) text.Style {
-	return text.Style{Color: color.Black, Font: font.From(sans, vg.Points(size)), Handler: plot.DefaultTextHandler}
+// curveColor colours the curves of a comparison figure in order: the
+// reference scenario grey, then the shared palette.
+var curveColor = []color.NRGBA{
+	{R: 90, G: 90, B: 90, A: 255}, // the reference scenario: grey
+	output.Palette[0],             // blue
+	output.Palette[1],             // orange
+	output.Palette[2],             // green
+	output.Palette[4],             // purple
+	output.Palette[3],             // red
 }
+
+// style is the figures' black text at size points.
+func style(size float64) text.Style { return output.TextStyle(size, color.Black) }
 
 // WriteFigures draws the claims' figures into folder dir, each as PNG and
 // SVG, and returns the names of the files written:
@@ -96,7 +90,7 @@ func (r *Report) WriteFigures(dir string) ([]string, error) {
 		sc := r.scs[ref("baseline")]
 		p, err := medianPlot("Claims 2 and 3: the stakes and a reference crisis, median of "+runs,
 			"Cooperation level (median, 0-1)", "cooperation", cs,
-			[]mark{{sc.DateOf(ReferenceTick), "reference crisis", colCrisis}}, false)
+			[]mark{{sc.DateOf(ReferenceTick), "reference crisis", output.ColorCrisis}}, false)
 		if err := save(p, err, "claim2_3_reference_crisis"); err != nil {
 			return files, err
 		}
@@ -112,7 +106,7 @@ func (r *Report) WriteFigures(dir string) ([]string, error) {
 		sc := r.scs[ref("baseline")]
 		p, err := medianPlot("Claim 5: waning US attention, median of "+runs,
 			"Cooperation level (median, 0-1)", "cooperation", cs,
-			[]mark{{sc.DateOf(ReferenceTick), "reference crisis", colCrisis}}, true)
+			[]mark{{sc.DateOf(ReferenceTick), "reference crisis", output.ColorCrisis}}, true)
 		if err := save(p, err, "claim5_attention"); err != nil {
 			return files, err
 		}
@@ -126,8 +120,8 @@ func (r *Report) WriteFigures(dir string) ([]string, error) {
 	}
 	if cs := r.curves([]string{backcast, memoLevers}, []string{"backcast (history)", "memo-levers-2010 (the memo's stakes from 2010)"}); cs != nil {
 		marks := []mark{
-			{kosovo, "Kosovo", colCrisis}, {georgia, "Georgia", colCrisis},
-			{mustMonth("2010-10"), "memo's stakes", colLever}, {crimea, "Crimea", colCrisis},
+			{kosovo, "Kosovo", output.ColorCrisis}, {georgia, "Georgia", output.ColorCrisis},
+			{mustMonth("2010-10"), "memo's stakes", output.ColorLever}, {crimea, "Crimea", output.ColorCrisis},
 		}
 		p, err := medianPlot("Claim 6: backcast and the memo's counterfactual, median of "+runs,
 			"Cooperation level (median, 0-1)", "cooperation", cs, marks, true)
@@ -169,26 +163,15 @@ const markTop = 0.82
 func medianPlot(title, ylabel, metric string, cs []curve, marks []mark, bands bool) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle = style(13)
-	p.Title.TextStyle.XAlign, p.Title.TextStyle.YAlign = draw.XCenter, draw.YTop
-	p.Title.Padding = vg.Points(6)
+	output.StyleTitleAndAxes(p)
 	p.X.Label.Text, p.Y.Label.Text = "Year", ylabel
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle = style(11)
-		ax.Label.TextStyle.XAlign = draw.XCenter
-		ax.Label.Padding = vg.Points(4)
-		ax.Tick.Label = style(10)
-		ax.Padding = vg.Points(3)
-	}
-	p.Y.Tick.Label.XAlign, p.Y.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XCenter, draw.YTop
 	p.X.Tick.Marker = output.YearTicks{}
 	p.Legend.TextStyle = style(10)
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(4), -vg.Points(4)
 	g := plotter.NewGrid()
 	g.Vertical.Color = nil
-	g.Horizontal.Color = color.NRGBA{R: 200, G: 200, B: 200, A: 255}
+	g.Horizontal.Color = output.ColorGrid
 	g.Horizontal.Dashes = []vg.Length{vg.Points(1), vg.Points(2)}
 	p.Add(g)
 

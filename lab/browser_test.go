@@ -165,7 +165,7 @@ func runAndWait(ctx context.Context, t *testing.T) time.Duration {
 // the page's numbers.
 func TestBrowser(t *testing.T) {
 	const runs = 100
-	url := labServer(t, Config{DefaultRuns: runs})
+	url := labServer(t, Config{StartRuns: runs})
 	ctx := newBrowser(t, 90*time.Second)
 	begin := time.Now()
 

@@ -13,7 +13,7 @@ import (
 const (
 	DefaultAddr          = "127.0.0.1:8080"
 	DefaultMaxRuns       = 2000
-	DefaultDefaultRuns   = 300
+	DefaultStartRuns     = 300
 	DefaultMaxHorizon    = 600
 	DefaultRunTimeout    = 2 * time.Minute
 	DefaultMaxBody       = 1 << 20
@@ -44,10 +44,10 @@ type Config struct {
 	// MaxRuns caps the replicates of one run, MinRuns to 1,000,000.
 	// Default DefaultMaxRuns (2000).
 	MaxRuns int
-	// DefaultRuns is the replicates a page starts with, MinRuns to
+	// StartRuns is the replicates a page starts with, MinRuns to
 	// MaxRuns.
-	// Default DefaultDefaultRuns (300), or MaxRuns when that is smaller.
-	DefaultRuns int
+	// Default DefaultStartRuns (300), or MaxRuns when that is smaller.
+	StartRuns int
 	// MaxHorizon caps a scenario's horizon in ticks, 1 to 2400: longer
 	// scenarios are refused. Default DefaultMaxHorizon (600, 50 years of
 	// months).
@@ -88,8 +88,8 @@ func (c Config) withDefaults() Config {
 	if c.MaxRuns == 0 {
 		c.MaxRuns = DefaultMaxRuns
 	}
-	if c.DefaultRuns == 0 {
-		c.DefaultRuns = min(DefaultDefaultRuns, c.MaxRuns)
+	if c.StartRuns == 0 {
+		c.StartRuns = min(DefaultStartRuns, c.MaxRuns)
 	}
 	if c.MaxHorizon == 0 {
 		c.MaxHorizon = DefaultMaxHorizon
@@ -127,8 +127,8 @@ func (c Config) Validate() error {
 	}
 	if c.MaxRuns < MinRuns || c.MaxRuns > 1_000_000 {
 		bad("the replicate cap must be from %d to 1000000, got %d", MinRuns, c.MaxRuns)
-	} else if c.DefaultRuns < MinRuns || c.DefaultRuns > c.MaxRuns {
-		bad("the default replicates must be from %d to the cap %d, got %d", MinRuns, c.MaxRuns, c.DefaultRuns)
+	} else if c.StartRuns < MinRuns || c.StartRuns > c.MaxRuns {
+		bad("the default replicates must be from %d to the cap %d, got %d", MinRuns, c.MaxRuns, c.StartRuns)
 	}
 	if c.MaxHorizon < 1 || c.MaxHorizon > 2400 {
 		bad("the horizon cap must be from 1 to 2400 ticks, got %d", c.MaxHorizon)

@@ -6,105 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
-	"unicode"
 
 	"github.com/entrench/entrench/scenarios"
 )
-
-// maxUploads is how many uploaded scenarios the server keeps, in memory.
-const maxUploads = 32
-
-// upload is an uploaded scenario file that loaded without problems.
-type upload struct {
-	id, file string
-	data     []byte
-}
-
-func (s *Server) upload(id string) *upload {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, u := range s.uploads {
-		if u.id == id {
-			return u
-		}
-	}
-	return nil
-}
-
-func (s *Server) addUpload(u *upload) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.uploads) >= maxUploads {
-		s.uploads = s.uploads[1:]
-	}
-	s.uploads = append(s.uploads, u)
-}
-
-// pageData is what the page template shows.
-type pageData struct {
-	Choices     []choice
-	Scenario    string
-	Name        string
-	Description string
-	Period      string
-	Horizon     int
-	Groups      []group
-	Runs        int
-	MinRuns     int
-	MaxRuns     int // the cap, or fewer when the work cap allows fewer
-	Seed        uint64
-	Page        string
-	Errors      []string
-	UploadErrs  []string
-	UploadFile  string
-	MaxBodyKiB  int64
-	Job         *jobView
-}
-
-// choice is an option of the scenario menu.
-type choice struct {
-	Value, Label string
-	Selected     bool
-}
-
-// group is a heading of levers.
-type group struct {
-	Name   string
-	Levers []leverView
-}
-
-// leverView is a lever with its setting for the page.
-type leverView struct {
-	Lever
-	ID string
-	// Value is the setting shown; Base the scenario's. For a Keep lever at
-	// -1 they show the side's own setting and On/BaseOn are false.
-	Value, Base float64
-	On, BaseOn  bool
-	SliderMin   float64
-	SliderMax   float64
-	Note        string
-}
-
-// jobView is a job as the page shows it.
-type jobView struct {
-	ID, State, Message string
-	Done               int64
-	Total              int
-	Seed               uint64
-	Name, NameB        string
-	Over               bool
-	Result             *result
-}
-
-func viewJob(j *job) *jobView {
-	st := j.status()
-	res, _ := j.result()
-	return &jobView{ID: j.id, State: st.State, Message: st.Message, Done: st.Done, Total: st.Total, Seed: j.set.Seed,
-		Name: j.a.Name, NameB: j.b.Name, Over: j.over(), Result: res}
-}
 
 // page builds the page for scenario sc (choice) with the settings set.
 func (s *Server) page(choiceValue string, sc *scenarios.Scenario, set settings, pageID string) *pageData {
@@ -499,23 +404,4 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	u := &upload{id: newID(), file: name, data: data}
 	s.addUpload(u)
 	http.Redirect(w, r, "/?scenario="+uploadPrefix+u.id, http.StatusSeeOther)
-}
-
-// cleanName reduces an uploaded file's name to a short base name of
-// printable characters.
-func cleanName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return -1
-	}, name)
-	if r := []rune(name); len(r) > 80 {
-		name = string(r[:80])
-	}
-	if name == "" || name == "." || name == "/" {
-		name = "upload.yaml"
-	}
-	return name
 }

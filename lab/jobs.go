@@ -14,6 +14,7 @@ import (
 
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
+	"github.com/entrench/entrench/study"
 )
 
 // Job states.
@@ -224,8 +225,15 @@ func (s *Server) run(ctx context.Context, j *job) {
 		j.finish(stateFailed, err.Error(), nil)
 		return
 	}
-	opt := sim.Options{Runs: j.set.Runs, Workers: s.cfg.Workers, Progress: func(done, _ int) { j.done.Store(int64(done)) }}
-	c, rep, err := s.compare(ctx, ma, mb, opt)
+	// In memory: no output folder. The scenarios carry the page's runs
+	// and seed.
+	st := study.Settings{Workers: s.cfg.Workers, Progress: func(done, _ int) { j.done.Store(int64(done)) }}
+	sr, err := s.compare(ctx, ma, mb, st)
+	var c *sim.Comparison
+	var rep sim.Report
+	if sr != nil {
+		c, rep = sr.Comparison, sr.Report
+	}
 	switch {
 	case errors.Is(err, sim.ErrInterrupted):
 		s.interrupted(ctx, j)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/entrench/entrench/sim"
+	"github.com/entrench/entrench/study"
 )
 
 // bigScenario is the reviewer's upload: orgs organizations of officials
@@ -117,12 +118,12 @@ func TestServeShutdownStuckRun(t *testing.T) {
 	}
 	s.stopWait = 2 * time.Second
 	started, sawCancel, release := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	s.compare = func(ctx context.Context, _, _ *sim.Model, _ sim.Options) (*sim.Comparison, sim.Report, error) {
+	s.compare = func(ctx context.Context, _, _ *sim.Model, _ study.Settings) (*study.CompareResult, error) {
 		close(started)
 		<-ctx.Done()
 		close(sawCancel)
 		<-release // a run that does not stop when cancelled
-		return nil, sim.Report{}, sim.ErrInterrupted
+		return nil, sim.ErrInterrupted
 	}
 	t.Cleanup(func() { close(release); s.Close() })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -188,11 +189,11 @@ func TestEvictFinished(t *testing.T) {
 	s := newTestServer(t, Config{MaxConcurrent: 2, Workers: 1})
 	release := make(chan struct{})
 	var calls atomic.Int32
-	s.compare = func(ctx context.Context, a, b *sim.Model, opt sim.Options) (*sim.Comparison, sim.Report, error) {
+	s.compare = func(ctx context.Context, a, b *sim.Model, st study.Settings) (*study.CompareResult, error) {
 		if calls.Add(1) == 1 {
 			<-release // the first run is slow: it finishes last
 		}
-		return sim.Compare(ctx, a, b, opt, nil, nil)
+		return study.Compare(ctx, a, b, st)
 	}
 	slow := startRun(t, s, form("scenario", "tiny", "runs", "10"))
 	for s.job(slow.Job).status().State != stateRunning {

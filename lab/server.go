@@ -19,6 +19,7 @@ import (
 
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
+	"github.com/entrench/entrench/study"
 )
 
 //go:embed templates/*.html
@@ -36,9 +37,9 @@ type Server struct {
 	handler http.Handler
 	cop     *http.CrossOriginProtection
 
-	// compare runs a pair; sim.Compare, replaced by tests that need a
-	// slow or stuck run.
-	compare func(context.Context, *sim.Model, *sim.Model, sim.Options) (*sim.Comparison, sim.Report, error)
+	// compare runs a pair in memory; study.Compare, replaced by tests
+	// that need a slow or stuck run.
+	compare func(context.Context, *sim.Model, *sim.Model, study.Settings) (*study.CompareResult, error)
 	// stopWait bounds how long Serve and Close wait for cancelled runs.
 	stopWait time.Duration
 
@@ -70,10 +71,8 @@ func New(cfg Config) (*Server, error) {
 	ctx, stop := context.WithCancelCause(context.Background())
 	s := &Server{
 		cfg: cfg, tmpl: tmpl, ctx: ctx, stop: stop,
-		cop: http.NewCrossOriginProtection(),
-		compare: func(ctx context.Context, a, b *sim.Model, opt sim.Options) (*sim.Comparison, sim.Report, error) {
-			return sim.Compare(ctx, a, b, opt, nil, nil)
-		},
+		cop:      http.NewCrossOriginProtection(),
+		compare:  study.Compare,
 		stopWait: runStopWait,
 		sem:      make(chan struct{}, cfg.MaxConcurrent),
 		jobs:     make(map[string]*job), pages: make(map[string]string),

@@ -118,12 +118,12 @@ func TestConfigValidate(t *testing.T) {
 		want string // substring of the error; "" for none
 	}{
 		{"zero is the defaults", Config{}, ""},
-		{"all set", Config{Addr: "0.0.0.0:9000", MaxRuns: 20, DefaultRuns: 10, MaxHorizon: 100, MaxOfficials: 500, MaxWork: 1e6, RunTimeout: time.Second, MaxBody: 4096, MaxConcurrent: 1, Workers: 2}, ""},
+		{"all set", Config{Addr: "0.0.0.0:9000", MaxRuns: 20, StartRuns: 10, MaxHorizon: 100, MaxOfficials: 500, MaxWork: 1e6, RunTimeout: time.Second, MaxBody: 4096, MaxConcurrent: 1, Workers: 2}, ""},
 		{"bad address", Config{Addr: "localhost"}, "not host:port"},
 		{"negative cap", Config{MaxRuns: -1}, "replicate cap"},
 		{"cap below the fewest pairs", Config{MaxRuns: 9}, "replicate cap must be from 10"},
-		{"default above cap", Config{MaxRuns: 10, DefaultRuns: 11}, "default replicates"},
-		{"default below the fewest pairs", Config{DefaultRuns: 5}, "default replicates must be from 10"},
+		{"default above cap", Config{MaxRuns: 10, StartRuns: 11}, "default replicates"},
+		{"default below the fewest pairs", Config{StartRuns: 5}, "default replicates must be from 10"},
 		{"officials", Config{MaxOfficials: -1}, "officials cap"},
 		{"work", Config{MaxWork: -1}, "work cap"},
 		{"horizon", Config{MaxHorizon: 5000}, "horizon cap"},
@@ -143,8 +143,8 @@ func TestConfigValidate(t *testing.T) {
 			}
 		})
 	}
-	if c := (Config{MaxRuns: 50}).withDefaults(); c.DefaultRuns != 50 {
-		t.Errorf("default runs with a cap of 50: %d", c.DefaultRuns)
+	if c := (Config{MaxRuns: 50}).withDefaults(); c.StartRuns != 50 {
+		t.Errorf("default runs with a cap of 50: %d", c.StartRuns)
 	}
 	// The default work cap fits every built-in scenario at the default
 	// replicate cap.

@@ -158,7 +158,7 @@ func grouped(n int64) string {
 func (s *Server) defaults(choice string, sc *scenarios.Scenario) settings {
 	// A large scenario starts with the most pairs that fit the work cap
 	// (load has checked that MinRuns fit).
-	runs := max(MinRuns, min(s.cfg.DefaultRuns, s.fitRuns(sc, sc)))
+	runs := max(MinRuns, min(s.cfg.StartRuns, s.fitRuns(sc, sc)))
 	set := settings{Scenario: choice, Values: make(map[string]float64, len(levers)), Runs: runs, Seed: sc.Seed}
 	for _, l := range levers {
 		set.Values[l.Path] = l.Value(sc)

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
@@ -52,82 +51,27 @@ func MarkersFromScenario(sc *scenarios.Scenario) []Marker {
 	return ms
 }
 
-// Colours and fonts shared by every figure.
+// Colours of the fan charts and line charts (the shared ones are in
+// style.go).
 var (
-	sansFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
-
-	colCrisis = color.NRGBA{R: 203, G: 24, B: 29, A: 255}
-	colStep   = color.NRGBA{R: 35, G: 139, B: 69, A: 255}
-	colLever  = color.NRGBA{R: 33, G: 102, B: 172, A: 255}
-	colOther  = color.NRGBA{R: 110, G: 110, B: 110, A: 255}
-
 	colBand90  = color.NRGBA{R: 218, G: 218, B: 235, A: 255}
 	colBand50  = color.NRGBA{R: 158, G: 154, B: 200, A: 255}
 	colMedian  = color.NRGBA{R: 63, G: 0, B: 125, A: 255}
 	colSample  = color.NRGBA{R: 120, G: 120, B: 120, A: 150}
 	colSample0 = color.NRGBA{R: 60, G: 60, B: 60, A: 230}
-	colGrid    = color.NRGBA{R: 200, G: 200, B: 200, A: 255}
 
-	// palette is Tableau 10, for one line per channel or side.
-	palette = []color.Color{
-		color.NRGBA{R: 31, G: 119, B: 180, A: 255},
-		color.NRGBA{R: 255, G: 127, B: 14, A: 255},
-		color.NRGBA{R: 44, G: 160, B: 44, A: 255},
-		color.NRGBA{R: 214, G: 39, B: 40, A: 255},
-		color.NRGBA{R: 148, G: 103, B: 189, A: 255},
-		color.NRGBA{R: 140, G: 86, B: 75, A: 255},
-		color.NRGBA{R: 227, G: 119, B: 194, A: 255},
-		color.NRGBA{R: 127, G: 127, B: 127, A: 255},
-		color.NRGBA{R: 188, G: 189, B: 34, A: 255},
-		color.NRGBA{R: 23, G: 190, B: 207, A: 255},
-	}
-	// paletteDashes vary the line pattern once the palette repeats.
+	// paletteDashes vary the line pattern once the Palette repeats.
 	paletteDashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(2)}, {vg.Points(2), vg.Points(2)}}
 
 	noLine = draw.LineStyle{Color: color.Transparent}
 )
-
-func markerColor(kind string) color.Color {
-	switch kind {
-	case scenarios.EventCrisis:
-		return colCrisis
-	case scenarios.EventInitiative, scenarios.EventRecovery:
-		return colStep
-	case scenarios.EventLever:
-		return colLever
-	}
-	return colOther
-}
-
-func textStyle(size float64, c color.Color) text.Style {
-	return text.Style{
-		Color:   c,
-		Font:    font.From(sansFont, vg.Points(size)),
-		Handler: plot.DefaultTextHandler,
-	}
-}
 
 // newPlot returns a plot with the date axis over a's ticks, a 0-1 y axis
 // labelled ylabel, horizontal grid lines and the package's fonts.
 func newPlot(a *sim.Aggregate, title, ylabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle = textStyle(13, color.Black)
-	p.Title.TextStyle.XAlign = draw.XCenter
-	p.Title.TextStyle.YAlign = draw.YTop
-	p.Title.Padding = vg.Points(6)
-
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle = textStyle(11, color.Black)
-		ax.Label.TextStyle.XAlign = draw.XCenter
-		ax.Label.Padding = vg.Points(4)
-		ax.Tick.Label = textStyle(10, color.Black)
-		ax.Padding = vg.Points(3)
-	}
-	p.Y.Tick.Label.XAlign = draw.XRight
-	p.Y.Tick.Label.YAlign = draw.YCenter
-	p.X.Tick.Label.XAlign = draw.XCenter
-	p.X.Tick.Label.YAlign = draw.YTop
+	StyleTitleAndAxes(p)
 
 	p.X.Label.Text = "Year"
 	p.X.Tick.Marker = YearTicks{}
@@ -135,7 +79,7 @@ func newPlot(a *sim.Aggregate, title, ylabel string) *plot.Plot {
 
 	g := plotter.NewGrid()
 	g.Vertical.Color = nil
-	g.Horizontal = draw.LineStyle{Color: colGrid, Width: vg.Points(0.5), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
+	g.Horizontal = draw.LineStyle{Color: ColorGrid, Width: vg.Points(0.5), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
 	p.Add(g)
 	return p
 }
@@ -290,7 +234,7 @@ func FanChart(a *sim.Aggregate, metric, title, ylabel string, events []Marker) (
 			if err != nil {
 				return nil, fmt.Errorf("output: %s: %w", metric, err)
 			}
-			crises.GlyphStyle = draw.GlyphStyle{Color: colCrisis, Radius: vg.Points(3.5), Shape: draw.PyramidGlyph{}}
+			crises.GlyphStyle = draw.GlyphStyle{Color: ColorCrisis, Radius: vg.Points(3.5), Shape: draw.PyramidGlyph{}}
 			p.Add(crises)
 		}
 	}
@@ -354,8 +298,8 @@ func MedianChart(a *sim.Aggregate, prefix, title, ylabel string, events []Marker
 			return nil, fmt.Errorf("output: %s: %w", met.Name, err)
 		}
 		l.Width = vg.Points(1.8)
-		l.Color = palette[k%len(palette)]
-		l.Dashes = paletteDashes[(k/len(palette))%len(paletteDashes)]
+		l.Color = Palette[k%len(Palette)]
+		l.Dashes = paletteDashes[(k/len(Palette))%len(paletteDashes)]
 		p.Add(l)
 		name := met.Label
 		if name == "" {
@@ -491,7 +435,7 @@ const (
 
 func newLegendLayer(env []span) *legendLayer {
 	leg := plot.NewLegend()
-	leg.TextStyle = textStyle(9, color.Black)
+	leg.TextStyle = TextStyle(9, color.Black)
 	leg.ThumbnailWidth = vg.Points(22)
 	leg.Padding = vg.Points(1.5)
 	leg.Top, leg.Left = true, true
@@ -532,7 +476,7 @@ func (l *legendLayer) Plot(c draw.Canvas, p *plot.Plot) {
 	box.Max = box.Min.Add(vg.Point{X: w, Y: h})
 	corners := []vg.Point{box.Min, {X: box.Max.X, Y: box.Min.Y}, box.Max, {X: box.Min.X, Y: box.Max.Y}}
 	c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 225}, corners)
-	c.StrokeLines(draw.LineStyle{Color: colGrid, Width: vg.Points(0.5)}, append(corners, box.Min))
+	c.StrokeLines(draw.LineStyle{Color: ColorGrid, Width: vg.Points(0.5)}, append(corners, box.Min))
 	inner := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 		Min: box.Min.Add(vg.Point{X: legendPad, Y: legendPad}),
 		Max: box.Max.Sub(vg.Point{X: legendPad, Y: legendPad}),
@@ -588,7 +532,7 @@ const (
 )
 
 func newMarkerLayer(ms []Marker, x0, x1 float64) *markerLayer {
-	l := &markerLayer{style: textStyle(8, color.Black)}
+	l := &markerLayer{style: TextStyle(8, color.Black)}
 	l.style.Rotation = math.Pi / 2
 	l.style.XAlign = draw.XLeft
 	l.style.YAlign = draw.YCenter
@@ -609,7 +553,7 @@ func newMarkerLayer(ms []Marker, x0, x1 float64) *markerLayer {
 }
 
 func markerLine(kind string) draw.LineStyle {
-	return draw.LineStyle{Color: markerColor(kind), Width: vg.Points(0.9), Dashes: []vg.Length{vg.Points(4), vg.Points(2.5)}}
+	return draw.LineStyle{Color: EventColor(kind), Width: vg.Points(0.9), Dashes: []vg.Length{vg.Points(4), vg.Points(2.5)}}
 }
 
 // addLegend adds one legend entry per marker kind present.
@@ -674,10 +618,10 @@ func (l *markerLayer) Plot(c draw.Canvas, p *plot.Plot) {
 		prev = lx
 		y := c.Max.Y + markerGap
 		if lx != x {
-			c.StrokeLine2(draw.LineStyle{Color: markerColor(m.Kind), Width: vg.Points(0.5)}, x, c.Max.Y, lx, y)
+			c.StrokeLine2(draw.LineStyle{Color: EventColor(m.Kind), Width: vg.Points(0.5)}, x, c.Max.Y, lx, y)
 		}
 		sty := l.style
-		sty.Color = markerColor(m.Kind)
+		sty.Color = EventColor(m.Kind)
 		c.FillText(sty, vg.Point{X: lx, Y: y}, l.labels[i])
 	}
 }

@@ -30,7 +30,8 @@ type Manifest struct {
 	Workers int `json:"workers"`
 	// Version is the program version.
 	Version string `json:"version"`
-	// Args is the command line, program name first.
+	// Args are the arguments given to the command that wrote the folder,
+	// without the program name (e.g. ["run", "baseline", "--runs", "500"]).
 	Args []string `json:"args"`
 	// Started is when the run began. Written in UTC, RFC 3339, to the
 	// second.
@@ -70,12 +71,19 @@ func WriteManifest(dir string, m *Manifest) error {
 	if c.Files == nil {
 		c.Files = []string{}
 	}
-	b, err := json.MarshalIndent(&c, "", "  ")
+	return WriteJSON(dir, ManifestFile, &c)
+}
+
+// WriteJSON writes v as JSON indented by two spaces, with a trailing
+// newline, to the file name in folder dir, atomically (see AtomicFile).
+// Manifests of every kind are written with it.
+func WriteJSON(dir, name string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
 	b = append(b, '\n')
-	return writeAtomic(dir, ManifestFile, func(f *AtomicFile) error {
+	return writeAtomic(dir, name, func(f *AtomicFile) error {
 		_, err := f.Write(b)
 		return err
 	})

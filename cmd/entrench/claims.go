@@ -79,8 +79,8 @@ func (a *app) claims(ctx context.Context, s claimsSettings) error {
 	start := time.Now()
 	rep, err := claims.Run(ctx, set)
 	if err != nil {
-		if errors.Is(err, sim.ErrInterrupted) {
-			return &codeError{exitInterrupted, fmt.Errorf("interrupted: no claims table written: %w", err)}
+		if errors.Is(err, sim.ErrInterrupted) { // exit code exitInterrupted
+			return fmt.Errorf("interrupted: no claims table written: %w", err)
 		}
 		if errors.Is(err, claims.ErrSettings) {
 			return usageErr(err)

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -16,8 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/entrench/entrench/output"
-	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
+	"github.com/entrench/entrench/study"
 )
 
 // compareSettings are the typed settings of "entrench compare".
@@ -103,117 +101,27 @@ func (a *app) compare(ctx context.Context, argA, argB string, s compareSettings)
 	if err != nil {
 		return err
 	}
-	if _, err := sim.NewComparison(ma, mb); err != nil {
-		return usageErr(err) // before any output is written
-	}
 	out := s.Out
 	if out == "" {
 		out = filepath.Join("out", "compare-"+scA.Name+"-vs-"+scB.Name)
 	}
-	res, err := runComparison(ctx, ma, mb, studySettings{
-		Out: out, Workers: s.Workers, NoFigures: s.NoFigures, Progress: a.progress(s.Quiet), Args: os.Args,
+	res, err := study.Compare(ctx, ma, mb, study.Settings{
+		Out: out, Workers: s.Workers, NoFigures: s.NoFigures,
+		Progress: a.progress(s.Quiet, scA.Runs), Args: a.args, Version: versionString(),
 	})
+	if errors.Is(err, study.ErrIncomparable) {
+		return usageErr(err) // nothing was written
+	}
 	if res != nil && res.Comparison != nil && res.Comparison.A.N() > 0 {
 		fmt.Fprintf(a.stdout, "%s (A) vs %s (B): %d replicate pairs, seed %d, %s\n\n", scA.Name, scB.Name,
 			res.Report.Delivered, scA.Seed, res.Elapsed.Round(time.Millisecond))
 		writeCompareTable(a.stdout, res.Comparison)
 		fmt.Fprintf(a.stdout, "\nOutputs in %s\n", out)
 	}
+	if err == nil && res.Report.Failed > 0 {
+		return &codeError{exitSomeFailed, fmt.Errorf("%d of %d replicate pairs had a failure; see a/failures.csv and b/failures.csv in %s", res.Report.Failed, scA.Runs, out)}
+	}
 	return err
-}
-
-// comparisonResult is what runComparison produced.
-type comparisonResult struct {
-	Comparison *sim.Comparison
-	Report     sim.Report
-	Elapsed    time.Duration
-}
-
-// runComparison runs the paired study into folder out, with the same
-// manifest discipline as runStudy.
-func runComparison(ctx context.Context, ma, mb *sim.Model, st studySettings) (*comparisonResult, error) {
-	scA, scB := ma.Scenario, mb.Scenario
-	workers := st.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	dirA, dirB := filepath.Join(st.Out, "a"), filepath.Join(st.Out, "b")
-	for _, d := range []string{st.Out, dirA, dirB} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return nil, err
-		}
-	}
-	man := &output.Manifest{
-		Scenario: scA.Name + " vs " + scB.Name, ScenarioHash: scenarios.Hash(scA) + " " + scenarios.Hash(scB),
-		Seed: scA.Seed, Runs: scA.Runs, Workers: workers, Version: versionString(), Args: st.Args, Started: time.Now(),
-	}
-	if err := output.WriteManifest(st.Out, man); err != nil {
-		return nil, err
-	}
-	rwA, err := output.NewRunWriter(dirA, false)
-	if err != nil {
-		return nil, err
-	}
-	rwB, err := output.NewRunWriter(dirB, false)
-	if err != nil {
-		rwA.Abort()
-		return nil, err
-	}
-	opt := sim.Options{Runs: scA.Runs, Workers: workers}
-	if st.Progress != nil {
-		opt.Progress = st.Progress(scA.Runs)
-	}
-	start := time.Now()
-	c, rep, berr := sim.Compare(ctx, ma, mb, opt, []sim.Sink{rwA}, []sim.Sink{rwB})
-	res := &comparisonResult{Comparison: c, Report: rep, Elapsed: time.Since(start)}
-	interrupted := errors.Is(berr, sim.ErrInterrupted)
-	if berr != nil && !interrupted {
-		rwA.Abort()
-		rwB.Abort()
-		return res, berr
-	}
-	for _, rw := range []*output.RunWriter{rwA, rwB} {
-		if err := rw.Close(); err != nil {
-			return res, err
-		}
-	}
-	files := []string{output.CompareFile}
-	for _, f := range rwA.Files() {
-		files = append(files, "a/"+f, "b/"+f)
-	}
-	if c.A.N() > 0 && c.B.N() > 0 {
-		if err := output.WriteCompare(st.Out, c); err != nil {
-			return res, err
-		}
-		for _, x := range []struct {
-			dir string
-			agg *sim.Aggregate
-		}{{dirA, c.A}, {dirB, c.B}} {
-			if err := output.WriteTimeseries(x.dir, x.agg); err != nil {
-				return res, err
-			}
-		}
-		files = append(files, "a/timeseries.csv", "b/timeseries.csv")
-		if !st.NoFigures && c.Diff.N() > 0 {
-			figs, err := output.WriteCompareFigures(st.Out, c, scA, scB)
-			if err != nil {
-				return res, err
-			}
-			files = append(files, figs...)
-		}
-	}
-	man.RunsCompleted, man.RunsFailed = c.Diff.N(), rep.Failed
-	man.Finished, man.Files, man.Interrupted, man.Completed = time.Now(), files, interrupted, !interrupted
-	if err := output.WriteManifest(st.Out, man); err != nil {
-		return res, err
-	}
-	switch {
-	case interrupted:
-		return res, &codeError{exitInterrupted, fmt.Errorf("interrupted: %d of %d replicate pairs finished and written to %s; its manifest is marked incomplete", rep.Delivered, scA.Runs, st.Out)}
-	case rep.Failed > 0:
-		return res, &codeError{exitSomeFailed, fmt.Errorf("%d of %d replicate pairs had a failure; see a/failures.csv and b/failures.csv in %s", rep.Failed, scA.Runs, st.Out)}
-	}
-	return res, nil
 }
 
 // writeCompareTable prints the paired comparison as an aligned table.

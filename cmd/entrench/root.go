@@ -26,7 +26,9 @@ const (
 	exitInterrupted = 130 // stopped by a signal; outputs marked incomplete
 )
 
-// codeError carries an exit code with an error.
+// codeError carries an exit code with an error. A usage error (bad flags,
+// arguments, settings or scenario files: exitUsage) is a codeError made by
+// usageErr; execute classifies errors by type, never by their text.
 type codeError struct {
 	code int
 	err  error
@@ -35,6 +37,7 @@ type codeError struct {
 func (e *codeError) Error() string { return e.err.Error() }
 func (e *codeError) Unwrap() error { return e.err }
 
+// usageErr wraps err as a usage error (exit code exitUsage).
 func usageErr(err error) error { return &codeError{exitUsage, err} }
 
 // version is set at build time with -ldflags "-X main.version=..."; when
@@ -73,11 +76,18 @@ type app struct {
 	v      *viper.Viper
 	stdout io.Writer
 	stderr io.Writer
+	// args are the arguments given to the command (without the program
+	// name), as cobra receives them; studies record them in their
+	// manifests.
+	args []string
+	// started is set when a command's settings start loading: an error
+	// before it (an unknown command, bad arguments) is a usage error.
+	started bool
 }
 
 // execute runs the command line args and returns the exit code.
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{v: viper.New(), stdout: stdout, stderr: stderr}
+	a := &app{v: viper.New(), stdout: stdout, stderr: stderr, args: args}
 	root := a.newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -86,25 +96,27 @@ func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	var ce *codeError
-	code := exitError
-	if errors.As(err, &ce) {
-		code = ce.code
-	} else if isCobraUsage(err) {
-		code = exitUsage
+	if !a.started {
+		// Cobra failed before any command ran: an unknown command, a bad
+		// flag or the wrong number of arguments.
+		err = usageErr(err)
 	}
 	fmt.Fprintln(stderr, "entrench:", err)
-	return code
+	return exitCode(err)
 }
 
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires ", "invalid argument", "flag needs an argument", "required flag"} {
-		if strings.Contains(s, p) {
-			return true
-		}
+// exitCode classifies an error by its type.
+func exitCode(err error) int {
+	var ce *codeError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ce):
+		return ce.code
+	case errors.Is(err, sim.ErrInterrupted):
+		return exitInterrupted
 	}
-	return false
+	return exitError
 }
 
 func (a *app) newRootCmd() *cobra.Command {
@@ -130,9 +142,11 @@ and flags.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			a.started = true
 			return a.loadConfig(cmd)
 		},
 	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.PersistentFlags().String("config", "", "config file (YAML) with default settings, e.g. runs: 500 (default: ./entrench.yaml if present)")
 	root.AddCommand(a.newRunCmd(), a.newCompareCmd(), a.newValidateCmd(), a.newScenariosCmd(), a.newShowCmd(), a.newVersionCmd(), a.newClaimsCmd(), a.newServeCmd(), a.newSweepCmd(), a.newMergeCmd())
 	return root

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/entrench/entrench/output"
-	"github.com/entrench/entrench/scenarios"
-	"github.com/entrench/entrench/sim"
+	"github.com/entrench/entrench/study"
 )
 
 // runSettings are the typed settings of "entrench run", built from flags,
@@ -153,21 +150,25 @@ func (a *app) run(ctx context.Context, arg string, s runSettings) error {
 	if out == "" {
 		out = filepath.Join("out", sc.Name)
 	}
-	res, err := runStudy(ctx, m, studySettings{
+	res, err := study.Run(ctx, m, study.Settings{
 		Out: out, Workers: s.Workers, NoFigures: s.NoFigures,
-		Progress: a.progress(s.Quiet), Args: os.Args,
+		Progress: a.progress(s.Quiet, sc.Runs), Args: a.args, Version: versionString(),
 	})
-	if res != nil && res.Aggregate != nil && res.Aggregate.N() > 0 {
+	if res != nil && res.Aggregate.N() > 0 {
 		fmt.Fprintf(a.stdout, "%s: %d runs, seed %d, %s\n\n", sc.Name, res.Aggregate.N()+res.Aggregate.Failed, sc.Seed, res.Elapsed.Round(time.Millisecond))
 		_ = output.WriteSummaryTable(a.stdout, res.Aggregate)
 		fmt.Fprintf(a.stdout, "\nOutputs in %s\n", out)
 	}
+	if err == nil && res.Aggregate.Failed > 0 {
+		return &codeError{exitSomeFailed, fmt.Errorf("%d of %d replicates failed; see %s", res.Aggregate.Failed, sc.Runs, filepath.Join(out, output.FailuresFile))}
+	}
 	return err
 }
 
-// progress returns a progress callback drawing a bar on stderr when it is a
-// terminal and quiet is false, or nil.
-func (a *app) progress(quiet bool) func(total int) func(done, total int) {
+// progress returns a progress callback for a batch of total runs,
+// drawing a bar on stderr when it is a terminal and quiet is false, or
+// nil.
+func (a *app) progress(quiet bool, total int) func(done, total int) {
 	if quiet {
 		return nil
 	}
@@ -175,106 +176,15 @@ func (a *app) progress(quiet bool) func(total int) func(done, total int) {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
-	return func(total int) func(done, total int) {
-		bar := progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(a.stderr),
-			progressbar.OptionSetDescription("runs"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("runs"),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
-		return func(done, _ int) { _ = bar.Set(done) }
-	}
-}
-
-// studySettings configure runStudy.
-type studySettings struct {
-	Out       string
-	Workers   int
-	NoFigures bool
-	// Progress, if not nil, makes a per-run callback for a batch of the
-	// given total.
-	Progress func(total int) func(done, total int)
-	Args     []string
-}
-
-// studyResult is what runStudy produced.
-type studyResult struct {
-	Aggregate *sim.Aggregate
-	Report    sim.Report
-	Elapsed   time.Duration
-}
-
-// runStudy runs m's replicates into folder out: the manifest first (not
-// completed), streamed runs/events/failures, then time series, figures and
-// the completed manifest last. On interruption what finished is written and
-// the manifest says so.
-func runStudy(ctx context.Context, m *sim.Model, st studySettings) (*studyResult, error) {
-	sc := m.Scenario
-	workers := st.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	workers = min(workers, sc.Runs) // what the batch will use
-	if err := os.MkdirAll(st.Out, 0o755); err != nil {
-		return nil, err
-	}
-	man := &output.Manifest{
-		Scenario: sc.Name, ScenarioHash: scenarios.Hash(sc), Seed: sc.Seed, Runs: sc.Runs,
-		Workers: workers, Version: versionString(), Args: st.Args, Started: time.Now(),
-	}
-	if err := output.WriteManifest(st.Out, man); err != nil {
-		return nil, err
-	}
-	rw, err := output.NewRunWriter(st.Out, false)
-	if err != nil {
-		return nil, err
-	}
-	agg := m.NewAggregate()
-	opt := sim.Options{Runs: sc.Runs, Workers: workers}
-	if st.Progress != nil {
-		opt.Progress = st.Progress(sc.Runs)
-	}
-	start := time.Now()
-	rep, berr := sim.Batch(ctx, m, opt, rw, agg)
-	res := &studyResult{Aggregate: agg, Report: rep, Elapsed: time.Since(start)}
-	interrupted := errors.Is(berr, sim.ErrInterrupted)
-	if berr != nil && !interrupted {
-		rw.Abort()
-		return res, berr
-	}
-	if err := rw.Close(); err != nil {
-		return res, err
-	}
-	files := rw.Files()
-	if agg.N() > 0 {
-		if err := output.WriteTimeseries(st.Out, agg); err != nil {
-			return res, err
-		}
-		files = append(files, "timeseries.csv")
-		if !st.NoFigures {
-			figs, err := output.WriteFigures(st.Out, agg, sc)
-			if err != nil {
-				return res, err
-			}
-			files = append(files, figs...)
-		}
-	}
-	man.RunsCompleted, man.RunsFailed = agg.N(), agg.Failed
-	man.Finished, man.Files = time.Now(), files
-	man.Interrupted = interrupted
-	man.Completed = !interrupted
-	if err := output.WriteManifest(st.Out, man); err != nil {
-		return res, err
-	}
-	switch {
-	case interrupted:
-		return res, &codeError{exitInterrupted, fmt.Errorf("interrupted: %d of %d runs finished and written to %s; its manifest is marked incomplete", rep.Delivered, sc.Runs, st.Out)}
-	case agg.Failed > 0:
-		return res, &codeError{exitSomeFailed, fmt.Errorf("%d of %d replicates failed; see %s", agg.Failed, sc.Runs, filepath.Join(st.Out, "failures.csv"))}
-	}
-	return res, nil
+	bar := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(a.stderr),
+		progressbar.OptionSetDescription("runs"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("runs"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	return func(done, _ int) { _ = bar.Set(done) }
 }

@@ -29,7 +29,7 @@ func (a *app) serveConfig() (lab.Config, error) {
 		key string
 		dst *int
 	}{
-		{"max-runs", &cfg.MaxRuns}, {"runs", &cfg.DefaultRuns}, {"max-horizon", &cfg.MaxHorizon},
+		{"max-runs", &cfg.MaxRuns}, {"runs", &cfg.StartRuns}, {"max-horizon", &cfg.MaxHorizon},
 		{"max-officials", &cfg.MaxOfficials}, {"max-concurrent", &cfg.MaxConcurrent}, {"workers", &cfg.Workers},
 	}
 	for _, s := range ints {
@@ -102,7 +102,7 @@ cancelling the runs in progress.`,
 	}
 	f := cmd.Flags()
 	f.String("addr", lab.DefaultAddr, "host:port to listen on; anything but a loopback address exposes the lab to the network")
-	f.Int("runs", lab.DefaultDefaultRuns, "pairs of runs a page starts with")
+	f.Int("runs", lab.DefaultStartRuns, "pairs of runs a page starts with")
 	f.Int("max-runs", lab.DefaultMaxRuns, "most pairs of runs one request may ask for")
 	f.Int("max-horizon", lab.DefaultMaxHorizon, "longest scenario horizon accepted, in ticks")
 	f.Int("max-officials", lab.DefaultMaxOfficials, "most officials a scenario may have, summed over its organizations")

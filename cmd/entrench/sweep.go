@@ -146,7 +146,7 @@ func loadExperiment(arg string) (*sweep.Experiment, error) {
 func (a *app) sweep(ctx context.Context, args []string, s sweepSettings) error {
 	opt := sweep.Options{
 		Workers: s.Workers, Shard: s.Shard, Shards: s.Shards,
-		Version: versionString(), Args: os.Args, NoFigures: s.NoFigures,
+		Version: versionString(), Args: a.args, NoFigures: s.NoFigures,
 	}
 	var rep *sweep.Report
 	var err error
@@ -236,7 +236,7 @@ unfinished sweep or is in use by another session.`,
 				out = filepath.Join("out", m.Experiment)
 			}
 			rep, err := sweep.Merge(cmd.Context(), args, out, sweep.Options{
-				Workers: s.Workers, Version: versionString(), Args: os.Args, NoFigures: s.NoFigures,
+				Workers: s.Workers, Version: versionString(), Args: a.args, NoFigures: s.NoFigures,
 			})
 			a.sweepReport(rep)
 			return sweepErr(err)
