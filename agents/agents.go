@@ -3,9 +3,62 @@ package agents
 import (
 	"math"
 	"math/rand/v2"
-
-	"github.com/entrench/entrench/scenarios"
 )
+
+// Params are the parameters of the officials' and channels' rules, with
+// every rate already converted to one tick (the engine compiles them once
+// from the scenario's coefficients; see docs/ODD.md, section 7). Rates are
+// shares of a gap closed per tick, 0..1; weights are logit weights, >= 0.
+// The zero value switches every rule off and is of no use to a model.
+type Params struct {
+	// Bias is the constant of the propensity logit.
+	Bias float64
+	// WDisposition, WHabit, WStake, WAttention, WTension and WAutonomy are
+	// the logit weights of disposition, habit, stake index, attention,
+	// tension (subtracted) and autonomy threat (subtracted).
+	WDisposition, WHabit, WStake, WAttention, WTension, WAutonomy float64
+	// NoiseSD is the standard deviation of the logit noise per tick.
+	NoiseSD float64
+	// HabitGain and HabitDecay are the habit's learning and decay rates per
+	// tick.
+	HabitGain, HabitDecay float64
+	// Socialization is the rate per tick at which dispositions move toward
+	// the leadership line within ConfidenceBound (disposition units, 0..2).
+	Socialization, ConfidenceBound float64
+	// DispositionReversion is the rate per tick at which dispositions
+	// drift back toward the recruiting mean.
+	DispositionReversion float64
+	// StakeHalf is the stake stock at which the stake index is one half
+	// (> 0); ResistStake and ResistHabit are the resistance gained per
+	// unit of stake and of habit.
+	StakeHalf, ResistStake, ResistHabit float64
+	// ExchangeRate is the expected share of juniors sent on an exchange per
+	// tick at full activity; ExchangeBoost the share of the gap to full
+	// habit an exchange gives.
+	ExchangeRate, ExchangeBoost float64
+	// BuildRate and FallRate are the shares of the gap to a higher (at full
+	// attention) or lower channel target closed per tick; AttentionHold is
+	// how much of the target depends on attention, 0..1.
+	BuildRate, FallRate, AttentionHold float64
+	// CrisisDispositionCut is the disposition a crisis of severity 1 takes
+	// from officials with no resistance, 0..2.
+	CrisisDispositionCut float64
+	// PromotionTournament is the number of candidates drawn for a
+	// promotion, >= 1.
+	PromotionTournament int
+	// TenureTicks is the mean career length in ticks.
+	TenureTicks float64
+}
+
+// Staffing is what hiring and promotion need besides the population and
+// the organization: the parameters, the current tick and the actors'
+// generator (owned by the caller's goroutine).
+type Staffing struct {
+	Params *Params
+	// Now is the current tick.
+	Now int
+	Rng *rand.Rand
+}
 
 // Population holds every official of a world in flat slices (structure of
 // arrays), so the monthly update walks memory in order. Officials are
@@ -95,7 +148,7 @@ type Org struct {
 
 // SetBase computes the shared part of the propensity logit from the
 // organization's inputs and the crisis tension.
-func SetBase(o *Org, tension float64, k *scenarios.Coefficients) {
+func SetBase(o *Org, tension float64, k *Params) {
 	o.Base = k.Bias + k.WStake*StakeIndex(o.Stake, k.StakeHalf) + k.WAttention*o.Attention -
 		k.WTension*tension - k.WAutonomy*o.Threat
 }
@@ -103,7 +156,7 @@ func SetBase(o *Org, tension float64, k *scenarios.Coefficients) {
 // Evaluate sets every official's propensity from the current logit
 // without noise and without changing habit or disposition, then
 // aggregates: the initial state at tick 0.
-func Evaluate(p *Population, o *Org, tension float64, k *scenarios.Coefficients) {
+func Evaluate(p *Population, o *Org, tension float64, k *Params) {
 	SetBase(o, tension, k)
 	lo, hi := o.Slots()
 	for i := lo; i < hi; i++ {
@@ -120,7 +173,7 @@ func StakeIndex(stake, half float64) float64 { return stake / (stake + half) }
 
 // Resistance is 1-exp(-(a*stake + b*habit)): zero with no stake and no
 // habit, rising toward 1 as either grows (Pierson's increasing returns).
-func Resistance(stake, habit float64, k *scenarios.Coefficients) float64 {
+func Resistance(stake, habit float64, k *Params) float64 {
 	return 1 - math.Exp(-(k.ResistStake*stake + k.ResistHabit*habit))
 }
 
@@ -138,7 +191,7 @@ func Logistic(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 // rate dispositionReversion (crises are forgotten), and moves toward the
 // leadership line at rate socialization when within confidenceBound of it
 // (bounded confidence: no pull from further away).
-func UpdateOfficials(p *Population, o *Org, tension float64, k *scenarios.Coefficients, rng *rand.Rand) {
+func UpdateOfficials(p *Population, o *Org, tension float64, k *Params, rng *rand.Rand) {
 	SetBase(o, tension, k)
 	base := o.Base
 	x := o.Engagement
@@ -179,7 +232,7 @@ func UpdateOfficials(p *Population, o *Org, tension float64, k *scenarios.Coeffi
 
 // finish sets the organization's aggregates from the rank-weighted sums of
 // propensity and habit and the top rank's mean propensity.
-func finish(o *Org, psum, hsum, top float64, k *scenarios.Coefficients) {
+func finish(o *Org, psum, hsum, top float64, k *Params) {
 	o.Stance = psum / o.WeightSum
 	o.HabitMean = hsum / o.WeightSum
 	o.Line = top
@@ -188,7 +241,7 @@ func finish(o *Org, psum, hsum, top float64, k *scenarios.Coefficients) {
 
 // Aggregate recomputes Stance, HabitMean, Line and Resistance from the
 // officials without changing them (used at tick 0 and after turnover).
-func Aggregate(p *Population, o *Org, k *scenarios.Coefficients) {
+func Aggregate(p *Population, o *Org, k *Params) {
 	var psum, hsum, top float64
 	last := len(o.RankLo) - 1
 	for r, w := range o.RankWeight {
@@ -210,15 +263,15 @@ func Aggregate(p *Population, o *Org, k *scenarios.Coefficients) {
 // Recruit fills slot i with a new official: disposition drawn from the
 // organization's distribution (clamped to -1..1), no habit, not exchanged,
 // a propensity from the organization's current shared logit (o.Base),
-// and a retirement tick drawn from a geometric tenure with the given mean
-// in ticks, counted from tick now.
-func Recruit(p *Population, o *Org, i, now int, tenure float64, k *scenarios.Coefficients, rng *rand.Rand) {
-	d := o.DispMean + o.DispSD*rng.NormFloat64()
+// and a retirement tick drawn from a geometric tenure with mean
+// s.Params.TenureTicks, counted from tick s.Now.
+func Recruit(p *Population, o *Org, i int, s Staffing) {
+	d := o.DispMean + o.DispSD*s.Rng.NormFloat64()
 	p.Disp[i] = clamp(d, -1, 1)
 	p.Habit[i] = 0
 	p.Exchanged[i] = false
-	p.Prop[i] = Logistic(o.Base + k.WDisposition*p.Disp[i])
-	p.RetireAt[i] = int32(now + 1 + Tenure(tenure, rng))
+	p.Prop[i] = Logistic(o.Base + s.Params.WDisposition*p.Disp[i])
+	p.RetireAt[i] = int32(s.Now + 1 + Tenure(s.Params.TenureTicks, s.Rng))
 }
 
 // Tenure draws a geometric number of ticks on {0, 1, ...} with success
@@ -238,43 +291,44 @@ func Tenure(mean float64, rng *rand.Rand) int {
 	return int(n)
 }
 
-// Turnover retires every official of o whose retirement tick has come, and
-// fills each vacancy by promotion: a tournament of size k.PromotionTournament
+// Turnover retires every official of o whose retirement tick has come
+// (s.Now or earlier), and fills each vacancy by promotion: a tournament of
+// size s.Params.PromotionTournament
 // among the rank below picks the candidate whose propensity is closest to
 // the leadership line (ties to the first drawn), the winner moves up, and
 // the vacancy cascades down to the lowest rank, where a recruit is hired.
 // It returns the number of retirements. Officials out of line with the
 // leadership (such as exchange participants under a hostile leadership)
 // therefore rise more slowly: sidelining emerges from the rule.
-func Turnover(p *Population, o *Org, now int, tenure float64, k *scenarios.Coefficients, rng *rand.Rand) int {
+func Turnover(p *Population, o *Org, s Staffing) int {
 	n := 0
 	lo, hi := o.Slots()
 	for i := lo; i < hi; i++ {
-		if int(p.RetireAt[i]) > now {
+		if int(p.RetireAt[i]) > s.Now {
 			continue
 		}
 		n++
-		fillVacancy(p, o, i, now, tenure, k, rng)
+		fillVacancy(p, o, i, s)
 	}
 	return n
 }
 
 // fillVacancy fills slot i by promotion from the rank below, recursively.
-func fillVacancy(p *Population, o *Org, i, now int, tenure float64, k *scenarios.Coefficients, rng *rand.Rand) {
+func fillVacancy(p *Population, o *Org, i int, s Staffing) {
 	for {
 		r := o.rankOf(i)
 		if r == 0 {
-			Recruit(p, o, i, now, tenure, k, rng)
+			Recruit(p, o, i, s)
 			return
 		}
 		clo, chi := o.RankLo[r-1], o.RankHi[r-1]
 		if chi <= clo {
-			Recruit(p, o, i, now, tenure, k, rng)
+			Recruit(p, o, i, s)
 			return
 		}
 		best, bestDist := -1, math.Inf(1)
-		for t := 0; t < k.PromotionTournament; t++ {
-			j := clo + rng.IntN(chi-clo)
+		for t := 0; t < s.Params.PromotionTournament; t++ {
+			j := clo + s.Rng.IntN(chi-clo)
 			d := math.Abs(p.Prop[j] - o.Line)
 			if d < bestDist {
 				best, bestDist = j, d
@@ -297,11 +351,12 @@ func (o *Org) rankOf(i int) int {
 }
 
 // Exchange sends junior officials of o on mil-to-mil exchanges: the expected
-// number this month is rate*activity*juniors (the fraction is drawn), each
-// picked at random among the lowest rank, marked Exchanged and gaining
-// boost of the gap to full habit (joint work becomes a habit that fades
-// only slowly). It returns how many went.
-func Exchange(p *Population, o *Org, rate, activity, boost float64, rng *rand.Rand) int {
+// number this tick is k.ExchangeRate*activity*juniors (the fraction is
+// drawn), each picked at random among the lowest rank, marked Exchanged and
+// gaining k.ExchangeBoost of the gap to full habit (joint work becomes a
+// habit that fades only slowly). It returns how many went.
+func Exchange(p *Population, o *Org, activity float64, k *Params, rng *rand.Rand) int {
+	rate, boost := k.ExchangeRate, k.ExchangeBoost
 	lo, hi := o.RankLo[0], o.RankHi[0]
 	if hi <= lo {
 		return 0
@@ -320,10 +375,11 @@ func Exchange(p *Population, o *Org, rate, activity, boost float64, rng *rand.Ra
 }
 
 // CutDispositions applies a crisis of severity sev to o's officials: each
-// loses sev*cut*(1-resistance) of disposition (floored at -1). Stakeholders
-// lobby to keep work going, so resistance shrinks the cut.
-func CutDispositions(p *Population, o *Org, sev, cut float64) {
-	loss := sev * cut * (1 - o.Resistance)
+// loses sev*k.CrisisDispositionCut*(1-resistance) of disposition (floored
+// at -1). Stakeholders lobby to keep work going, so resistance shrinks the
+// cut.
+func CutDispositions(p *Population, o *Org, sev float64, k *Params) {
+	loss := sev * k.CrisisDispositionCut * (1 - o.Resistance)
 	lo, hi := o.Slots()
 	for i := lo; i < hi; i++ {
 		p.Disp[i] = math.Max(-1, p.Disp[i]-loss)

@@ -6,8 +6,19 @@ import (
 	"testing"
 
 	"github.com/entrench/entrench/agents"
-	"github.com/entrench/entrench/scenarios"
 )
+
+// params returns the default coefficients of the scenario schema
+// (scenarios.DefaultCoefficients) as monthly parameters.
+func params() agents.Params {
+	return agents.Params{
+		Bias: 0.3, WDisposition: 1.5, WHabit: 1.5, WStake: 2.5, WAttention: 1, WTension: 2, WAutonomy: 3,
+		NoiseSD: 0.5, HabitGain: 0.03, HabitDecay: 0.01, Socialization: 0.02, ConfidenceBound: 0.6,
+		DispositionReversion: 0.03, StakeHalf: 1, ResistStake: 0.8, ResistHabit: 0.5,
+		ExchangeRate: 0.02, ExchangeBoost: 0.5, BuildRate: 0.25, FallRate: 0.5, AttentionHold: 0.3,
+		CrisisDispositionCut: 0.3, PromotionTournament: 3, TenureTicks: 240,
+	}
+}
 
 // newOrg builds an organization of n officials in one rank, all with
 // disposition d.
@@ -24,11 +35,11 @@ func newOrg(n int, d float64) (*agents.Population, *agents.Org) {
 func TestCrisisCutShrinksWithResistance(t *testing.T) {
 	// MODEL.md: the cut a crisis makes is smaller where the organization
 	// holds more stakes and habit (its resistance).
-	k := scenarios.DefaultCoefficients()
+	k := params()
 	cut := func(stake, habit float64) float64 {
 		p, o := newOrg(10, 0.2)
 		o.Resistance = agents.Resistance(stake, habit, &k)
-		agents.CutDispositions(p, o, 0.8, k.CrisisDispositionCut)
+		agents.CutDispositions(p, o, 0.8, &k)
 		return 0.2 - p.Disp[0]
 	}
 	none, staked, habitual := cut(0, 0), cut(2, 0), cut(0, 0.9)
@@ -41,7 +52,7 @@ func TestCrisisCutShrinksWithResistance(t *testing.T) {
 }
 
 func TestResistanceRisesWithStakeAndHabit(t *testing.T) {
-	k := scenarios.DefaultCoefficients()
+	k := params()
 	prev := -1.0
 	for _, s := range []float64{0, 0.5, 1, 2, 5} {
 		r := agents.Resistance(s, 0, &k)
@@ -70,20 +81,20 @@ func TestShockSmallerWithResistance(t *testing.T) {
 func TestStepBuildsSlowlyFallsFast(t *testing.T) {
 	orgs := []agents.Org{{Influence: 1, Bloc: 0, Stance: 0.6}, {Influence: 1, Bloc: 1, Stance: 0.8}}
 	c := &agents.Channel{Participants: []int{0, 1}, Capacity: 1, Activity: 0.3}
-	agents.Step(c, orgs, 1, 0, 0.25, 0.5)
+	agents.Step(c, orgs, 1, &agents.Params{AttentionHold: 0, BuildRate: 0.25, FallRate: 0.5})
 	up := c.Activity - 0.3
 	if math.Abs(c.Target-0.6) > 1e-12 {
 		t.Errorf("target %.3f, want the least willing bloc's 0.6", c.Target)
 	}
 	c.Activity = 0.9
-	agents.Step(c, orgs, 1, 0, 0.25, 0.5)
+	agents.Step(c, orgs, 1, &agents.Params{AttentionHold: 0, BuildRate: 0.25, FallRate: 0.5})
 	down := 0.9 - c.Activity
 	if !(up > 0 && down > 0 && down/0.3 > up/0.3) {
 		t.Errorf("up %.4f, down %.4f for equal gaps: falls must be faster", up, down)
 	}
 	// Waning attention lowers the target when attention holds it up.
 	c.Activity = 0.3
-	agents.Step(c, orgs, 0.2, 0.3, 0.25, 0.5)
+	agents.Step(c, orgs, 0.2, &agents.Params{AttentionHold: 0.3, BuildRate: 0.25, FallRate: 0.5})
 	if c.Target >= 0.6 {
 		t.Errorf("target %.3f with low attention and hold 0.3, want below 0.6", c.Target)
 	}
@@ -93,7 +104,7 @@ func TestPromotionFavoursAlignment(t *testing.T) {
 	// Two ranks: juniors half keen (propensity 0.9), half aligned with a
 	// hostile leadership line (0.1). Every senior retires now; with a
 	// tournament of 3 the aligned ones win most vacancies.
-	k := scenarios.DefaultCoefficients()
+	k := params()
 	k.PromotionTournament = 3
 	rng := rand.New(rand.NewPCG(1, 2))
 	var keen, aligned int
@@ -111,7 +122,7 @@ func TestPromotionFavoursAlignment(t *testing.T) {
 		for i := 16; i < 20; i++ {
 			p.RetireAt[i] = 0
 		}
-		agents.Turnover(&p, o, 1, 240, &k, rng)
+		agents.Turnover(&p, o, agents.Staffing{Params: &k, Now: 1, Rng: rng})
 		for i := 16; i < 20; i++ {
 			if p.Prop[i] > 0.5 {
 				keen++

@@ -49,13 +49,15 @@ func Support(c *Channel, orgs []Org) (east, west float64) {
 	return s[0], s[1]
 }
 
-// Step moves the channel one month toward its target: the capacity times
+// Step moves the channel one tick toward its target: the capacity times
 // the support of the least willing bloc (cooperation needs both), times
-// 1-hold*(1-attention), so that cooperation sags when executives look
-// away. Activity builds slowly, at build*attention of the gap, and falls
-// fast, at fall of the gap (Slovic's trust asymmetry). attention is the
-// lowest executive attention among the channel's sides, 0..1.
-func Step(c *Channel, orgs []Org, attention, hold, build, fall float64) {
+// 1-k.AttentionHold*(1-attention), so that cooperation sags when
+// executives look away. Activity builds slowly, at k.BuildRate*attention
+// of the gap, and falls fast, at k.FallRate of the gap (Slovic's trust
+// asymmetry). attention is the lowest executive attention among the
+// channel's sides, 0..1.
+func Step(c *Channel, orgs []Org, attention float64, k *Params) {
+	hold, build, fall := k.AttentionHold, k.BuildRate, k.FallRate
 	e, w := Support(c, orgs)
 	w = math.Min(1, w+c.Demand)
 	c.Target = c.Capacity * math.Min(e, w) * (1 - hold*(1-attention))

@@ -73,24 +73,10 @@ func sideOwn(l Lever, sc *scenarios.Scenario) float64 {
 // leverNote says when a lever takes effect, if not from the start, and
 // whether scheduled events change it later.
 func leverNote(l Lever, sc *scenarios.Scenario) string {
-	var from scenarios.Month
-	var before float64
-	lv := sc.Levers
-	switch l.Path {
-	case "levers.tapi_stake.value":
-		from, before = lv.TAPIStake.From, lv.TAPIStake.Before
-	case "levers.ndn_transit.value":
-		from, before = lv.NDNTransit.From, lv.NDNTransit.Before
-	case "levers.border_cooperation.value":
-		from, before = lv.BorderCooperation.From, lv.BorderCooperation.Before
-	case "levers.mil2mil_pressure.value":
-		from, before = lv.Mil2MilPressure.From, lv.Mil2MilPressure.Before
-	case "levers.defense_sales.count", "levers.defense_sales.size", "levers.defense_sales.follow_on_years":
-		from = lv.DefenseSales.From
-	case "levers.us_attention.level", "levers.us_attention.decay":
-		from = lv.USAttention.From
-	case "crises.rate_per_year", "crises.severity_mean":
-		from = sc.Crises.From
+	set := l.spec.Setting(sc)
+	from, before := set.From, set.Before
+	if before == set.Value || l.Keep {
+		before = 0 // nothing to say about the setting before
 	}
 	var parts []string
 	if !from.IsZero() && from > sc.Start {

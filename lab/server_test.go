@@ -217,7 +217,7 @@ func TestLeverTable(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range scenarios.LeverPaths {
+	for _, p := range scenarios.LeverKeys() {
 		if !seen[p] {
 			t.Errorf("lever path %q of the schema has no row in the lab's lever table", p)
 		}

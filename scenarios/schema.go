@@ -310,19 +310,10 @@ type Event struct {
 	// raises, or an attention event resets, or ["all"]. Default ["all"].
 	Sides []string `yaml:"sides"`
 	// Set holds lever settings for a lever event, keyed by lever path
-	// (see LeverPaths). Required for lever events.
+	// (see LeverSpecs). Required for lever events.
 	Set map[string]float64 `yaml:"set"`
 	// Source is a one-line source note.
 	Source string `yaml:"source"`
-}
-
-// LeverPaths lists the keys a lever event may set.
-var LeverPaths = []string{
-	"tapi_stake", "ndn_transit", "border_cooperation", "mil2mil_pressure",
-	"defense_sales.count", "defense_sales.size", "defense_sales.follow_on_years",
-	"us_attention.level", "us_attention.decay",
-	"crises.rate_per_year", "crises.severity_mean",
-	"initiatives.rate_per_year",
 }
 
 // Coefficients are the behavioural coefficients of the model. Their

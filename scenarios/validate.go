@@ -25,7 +25,7 @@ const all = "all"
 //   - at least one side in each bloc, two organizations and one channel;
 //   - every organization's side exists, every channel's participants are
 //     organizations spanning both blocs, every event's channels and sides
-//     exist (or are "all"), every lever event sets only LeverPaths, and the
+//     exist (or are "all"), every lever event sets only the lever paths of LeverSpecs, and the
 //     side of us_attention exists when its level or decay is used;
 //   - kinds and blocs are among the allowed values, events fall within
 //     [Start, End()], and FallRate is at least BuildRate.
@@ -121,13 +121,6 @@ func (v *validator) nonNegative(path string, x float64) {
 func (v *validator) finite(path string, x float64) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		v.add(path, ErrRange, "%s is not a finite number", num(x))
-	}
-}
-
-// orKeep checks a setting that is -1 (keep) or in [0, 1].
-func (v *validator) orKeep(path string, x float64) {
-	if x != -1 && !(x >= 0 && x <= 1) {
-		v.add(path, ErrRange, "%s is out of range: must be -1 (keep the side's own) or from 0 to 1", num(x))
 	}
 }
 
@@ -333,9 +326,9 @@ func (s *Scenario) check(v *validator) {
 
 	s.checkLevers(v, sides)
 
-	v.within("initiatives.rate_per_year", s.Initiatives.RatePerYear, 0, 24)
+	v.checkLever("initiatives.rate_per_year", "initiatives.rate_per_year", s.Initiatives.RatePerYear)
 	cr := s.Crises
-	v.within("crises.rate_per_year", cr.RatePerYear, 0, 24)
+	v.checkLever("crises.rate_per_year", "crises.rate_per_year", cr.RatePerYear)
 	v.checkLever("crises.severity_mean", "crises.severity_mean", cr.SeverityMean)
 	v.within("crises.severity_concentration", cr.SeverityConcentration, 0.5, 1000)
 	v.month("crises.from", cr.From, false)
@@ -388,28 +381,16 @@ func (s *Scenario) checkParticipants(v *validator, path string, names []string, 
 	}
 }
 
-// checkLever checks the value of a lever setting, named by its lever path
-// (see LeverPaths), at the key path path.
-func (v *validator) checkLever(path, lever string, x float64) {
-	switch lever {
-	case "us_attention.level", "us_attention.decay":
-		v.orKeep(path, x)
-	case "defense_sales.count":
-		if x != math.Trunc(x) {
-			v.add(path, ErrRange, "%s must be a whole number of contracts", num(x))
-			return
-		}
-		v.within(path, x, 0, 20)
-	case "defense_sales.follow_on_years":
-		v.within(path, x, 0, 50)
-	case "crises.rate_per_year", "initiatives.rate_per_year":
-		v.within(path, x, 0, 24)
-	case "crises.severity_mean":
-		if !(x > 0 && x < 1) {
-			v.add(path, ErrRange, "%s is out of range: must be strictly between 0 and 1", num(x))
-		}
-	default: // the four capacity levers and defense_sales.size
-		v.within(path, x, 0, 1)
+// checkLever checks the value x of the lever with lever path key (see
+// LeverSpecs) at the key path path, against the registry's range.
+func (v *validator) checkLever(path, key string, x float64) {
+	i, ok := LeverIndex(key)
+	if !ok {
+		v.add(path, ErrUnknownKey, "unknown lever path %q%s", key, didYouMean(key, LeverKeys(), "lever paths"))
+		return
+	}
+	if msg := leverTable[i].Check(x); msg != "" {
+		v.add(path, ErrRange, "%s", msg)
 	}
 }
 
@@ -428,14 +409,14 @@ func (s *Scenario) checkLevers(v *validator, sides *known) {
 		v.month(p+".from", lv.l.From, false)
 	}
 	ds := l.DefenseSales
-	v.intWithin("levers.defense_sales.count", ds.Count, 0, 20)
+	v.checkLever("levers.defense_sales.count", "defense_sales.count", float64(ds.Count))
 	v.checkLever("levers.defense_sales.size", "defense_sales.size", ds.Size)
 	v.checkLever("levers.defense_sales.follow_on_years", "defense_sales.follow_on_years", ds.FollowOnYears)
 	v.month("levers.defense_sales.from", ds.From, false)
 
 	a := l.USAttention
-	v.orKeep("levers.us_attention.level", a.Level)
-	v.orKeep("levers.us_attention.decay", a.Decay)
+	v.checkLever("levers.us_attention.level", "us_attention.level", a.Level)
+	v.checkLever("levers.us_attention.decay", "us_attention.decay", a.Decay)
 	v.month("levers.us_attention.from", a.From, false)
 	used := a.Level >= 0 || a.Decay >= 0
 	for _, e := range s.Events {
@@ -470,16 +451,12 @@ func (s *Scenario) checkEvents(v *validator, sides, channels *known) {
 		v.refsOrAll(p+".sides", e.Sides, sides)
 		switch {
 		case e.Kind == EventLever && len(e.Set) == 0:
-			v.add(p+".set", ErrRequired, "a lever event must set at least one lever; lever paths: %s", joinComma(LeverPaths))
+			v.add(p+".set", ErrRequired, "a lever event must set at least one lever; lever paths: %s", joinComma(LeverKeys()))
 		case e.Kind != EventLever && len(e.Set) > 0:
 			v.add(p+".set", ErrRange, "only lever events set levers (this event's kind is %q)", e.Kind)
 		}
 		for _, key := range sortedKeys(e.Set) {
 			kp := joinPath(p+".set", key)
-			if !slices.Contains(LeverPaths, key) {
-				v.add(kp, ErrUnknownKey, "unknown lever path %q%s", key, didYouMean(key, LeverPaths, "lever paths"))
-				continue
-			}
 			v.checkLever(kp, key, e.Set[key])
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/scenarios"
 )
 
@@ -80,7 +81,7 @@ func newFloor(n int) *floor {
 	return f
 }
 
-func (f *floor) step(k *scenarios.Coefficients) float64 {
+func (f *floor) step(k *agents.Params) float64 {
 	base, x, line, home := 0.1, 0.3, 0.2, 0.0
 	var ps, hs float64
 	for i := range f.disp {
@@ -106,7 +107,7 @@ func (f *floor) step(k *scenarios.Coefficients) float64 {
 func BenchmarkFloor(b *testing.B) {
 	m := benchModel(b)
 	f := newFloor(m.officials)
-	k := &m.Scenario.Model
+	k := &m.params
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := time.Now()
@@ -128,7 +129,7 @@ func BenchmarkEngineOverFloor(b *testing.B) {
 	m := benchModel(b)
 	w, res := NewWorld(m), newRes(m)
 	f := newFloor(m.officials)
-	k := &m.Scenario.Model
+	k := &m.params
 	b.ResetTimer()
 	de := tickLoop(m, w, res, b.N)
 	start := time.Now()

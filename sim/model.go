@@ -5,12 +5,14 @@ import (
 	"math"
 	"sort"
 
+	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/scenarios"
 )
 
 // Model is a scenario compiled for simulation: indices resolved, events
-// sorted by tick, metric list fixed. It is immutable once built and safe to
-// share between goroutines; each goroutine runs replicates in its own World.
+// sorted by tick, metric list fixed, per-tick rates computed. It is
+// immutable once built and safe to share between goroutines; each
+// goroutine runs replicates in its own World.
 type Model struct {
 	// Scenario is the validated scenario the model was compiled from. It
 	// must not be modified after Compile.
@@ -20,31 +22,59 @@ type Model struct {
 	// Dates holds the calendar month of each tick 0..horizon.
 	Dates []scenarios.Month
 
+	// params are the officials' and channels' parameters per tick.
+	params agents.Params
+	// env holds the environment's per-tick rates.
+	env envParams
+
 	sides     []sideSpec
 	orgs      []orgSpec
 	channels  []chanSpec
 	officials int
 	ranks     []scenarios.Rank
 	rankShare []float64
+	// usSide is the index of the side the US attention lever acts on, -1
+	// when the scenario has no such side.
+	usSide int
 	// schedule[t] lists the scheduled events firing at tick t.
 	schedule [][]schedEvent
-	// levers[t] lists the lever changes taking effect at tick t.
-	levers  [][]leverChange
-	initial leverState
+	// leverChanges[t] lists the lever changes taking effect at tick t.
+	leverChanges [][]leverChange
+	// initialLevers holds every lever's value at tick 0, by registry index.
+	initialLevers leverState
+	// lever holds the registry index of each lever the engine acts on.
+	lever leverIndex
 
-	// metric offsets
-	mChan, mSide, mWill, mAttn int
+	// Offsets in Metrics of the first per-channel, per-side activity,
+	// per-side willingness and per-side attention metric.
+	firstChannelMetric, firstSideMetric, firstWillingnessMetric, firstAttentionMetric int
 	// hasRuMilitary is true when some eastern organization is military, so
 	// that the Russian military stance is defined.
 	hasRuMilitary bool
+}
+
+// envParams are the environment's coefficients with rates per tick.
+type envParams struct {
+	// tensionKept is the share of crisis tension left after one tick.
+	tensionKept float64
+	// afghanRate is the share of the gap to its target Afghan stability
+	// closes per tick; afghanBase and afghanGain set the target
+	// base+gain*activity of the Afghan channels; afghanStart is its value
+	// at tick 0.
+	afghanRate, afghanBase, afghanGain, afghanStart float64
+	// initiativeStep is the activity an event of strength 1 adds.
+	initiativeStep float64
 }
 
 type sideSpec struct {
 	name                           string
 	bloc                           int
 	attention, floor, decay, boost float64
-	channels                       []int   // channels the side takes part in
-	influence                      float64 // summed influence of its organizations
+	// attentionRate is the share of the gap to the floor that attention
+	// closes per tick: 1-(1-decay)^tickMonths.
+	attentionRate float64
+	channels      []int   // channels the side takes part in
+	influence     float64 // summed influence of its organizations
 }
 
 type orgSpec struct {
@@ -68,6 +98,9 @@ type chanSpec struct {
 	afghan, energy, defense bool
 	milToMil                bool
 	sidesMask               []bool // by side index: side takes part
+	// stakeMonths is the months of yield a stake accrues per tick: the
+	// tick's months, but no more than one stake lifetime.
+	stakeMonths float64
 }
 
 type schedEvent struct {
@@ -76,68 +109,93 @@ type schedEvent struct {
 	sides    []int // nil: all
 }
 
-type leverChange struct {
-	path  string
-	value float64
-}
-
-// leverState holds the current value of every lever (see
-// scenarios.LeverPaths).
-type leverState struct {
-	tapi, ndn, border, pressure float64
-	dsCount, dsSize, dsFollow   float64
-	usLevel, usDecay            float64
-	crisisRate, crisisSev       float64
-	initRate                    float64
-}
-
-func (l *leverState) set(path string, v float64) error {
-	switch path {
-	case "tapi_stake":
-		l.tapi = v
-	case "ndn_transit":
-		l.ndn = v
-	case "border_cooperation":
-		l.border = v
-	case "mil2mil_pressure":
-		l.pressure = v
-	case "defense_sales.count":
-		l.dsCount = v
-	case "defense_sales.size":
-		l.dsSize = v
-	case "defense_sales.follow_on_years":
-		l.dsFollow = v
-	case "us_attention.level":
-		l.usLevel = v
-	case "us_attention.decay":
-		l.usDecay = v
-	case "crises.rate_per_year":
-		l.crisisRate = v
-	case "crises.severity_mean":
-		l.crisisSev = v
-	case "initiatives.rate_per_year":
-		l.initRate = v
-	default:
-		return fmt.Errorf("sim: unknown lever %q", path)
-	}
-	return nil
-}
-
-// Compile checks the scenario with Validate and builds a Model.
+// Compile checks the scenario with Validate and builds a Model, in the
+// order of docs/ODD.md: parameters, sides, organizations, channels, levers,
+// events, metrics.
 func Compile(sc *scenarios.Scenario) (*Model, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
 	m := &Model{Scenario: sc, ranks: sc.Ranks}
+	m.compileParams()
+	sideIdx := m.compileSides()
+	orgIdx := m.compileOrganizations(sideIdx)
+	chanIdx, err := m.compileChannels(orgIdx)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.compileLevers(); err != nil {
+		return nil, err
+	}
+	if err := m.compileEvents(sideIdx, chanIdx); err != nil {
+		return nil, err
+	}
+	m.compileMetrics()
+	return m, nil
+}
+
+// compileParams converts the scenario's monthly coefficients to rates per
+// tick of tm months: the officials' rates r become 1-(1-r)^tm and their
+// noise standard deviation is scaled by sqrt(tm) (independent monthly
+// shocks add up), all left as they are for monthly ticks; the channels',
+// exchanges', tension's and Afghan stability's rates become 1-(1-r)^tm
+// for every tick length.
+func (m *Model) compileParams() {
+	k := &m.Scenario.Model
+	tm := float64(m.Scenario.TickMonths)
+	perTick := func(r float64) float64 { return 1 - math.Pow(1-r, tm) }
+	p := agents.Params{
+		Bias: k.Bias, WDisposition: k.WDisposition, WHabit: k.WHabit, WStake: k.WStake,
+		WAttention: k.WAttention, WTension: k.WTension, WAutonomy: k.WAutonomy,
+		NoiseSD: k.NoiseSD, HabitGain: k.HabitGain, HabitDecay: k.HabitDecay,
+		Socialization: k.Socialization, ConfidenceBound: k.ConfidenceBound,
+		DispositionReversion: k.DispositionReversion,
+		StakeHalf:            k.StakeHalf, ResistStake: k.ResistStake, ResistHabit: k.ResistHabit,
+		ExchangeRate: perTick(k.ExchangeRate), ExchangeBoost: k.ExchangeBoost,
+		BuildRate: perTick(k.BuildRate), FallRate: perTick(k.FallRate), AttentionHold: k.AttentionHold,
+		CrisisDispositionCut: k.CrisisDispositionCut,
+		PromotionTournament:  k.PromotionTournament,
+		TenureTicks:          k.TenureMonths / tm,
+	}
+	if m.Scenario.TickMonths != 1 {
+		p.HabitGain, p.HabitDecay = perTick(k.HabitGain), perTick(k.HabitDecay)
+		p.Socialization, p.DispositionReversion = perTick(k.Socialization), perTick(k.DispositionReversion)
+		p.NoiseSD *= math.Sqrt(tm)
+	}
+	m.params = p
+	m.env = envParams{
+		tensionKept: math.Pow(1-k.TensionDecay, tm),
+		afghanRate:  perTick(k.AfghanRate), afghanBase: k.AfghanBase, afghanGain: k.AfghanGain,
+		afghanStart:    k.AfghanStability,
+		initiativeStep: k.InitiativeStep,
+	}
+}
+
+// compileSides resolves the sides and returns their indices by name.
+func (m *Model) compileSides() map[string]int {
+	sc := m.Scenario
+	tm := float64(sc.TickMonths)
 	sideIdx := map[string]int{}
+	m.usSide = -1
 	for i, s := range sc.Sides {
 		b := 0
 		if s.Bloc == scenarios.BlocWest {
 			b = 1
 		}
 		sideIdx[s.Name] = i
-		m.sides = append(m.sides, sideSpec{name: s.Name, bloc: b, attention: s.Attention, floor: s.AttentionFloor, decay: s.AttentionDecay, boost: s.InitiativeBoost})
+		if s.Name == sc.Levers.USAttention.Side {
+			m.usSide = i
+		}
+		m.sides = append(m.sides, sideSpec{name: s.Name, bloc: b, attention: s.Attention, floor: s.AttentionFloor,
+			decay: s.AttentionDecay, boost: s.InitiativeBoost, attentionRate: 1 - math.Pow(1-s.AttentionDecay, tm)})
 	}
+	return sideIdx
+}
+
+// compileOrganizations resolves the organizations and the rank shares and
+// returns the organizations' indices by name.
+func (m *Model) compileOrganizations(sideIdx map[string]int) map[string]int {
+	sc := m.Scenario
 	orgIdx := map[string]int{}
 	for i, o := range sc.Organizations {
 		si := sideIdx[o.Side]
@@ -155,6 +213,21 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 	for _, o := range m.orgs {
 		m.sides[o.side].influence += o.influence
 	}
+	total := 0.0
+	for _, r := range sc.Ranks {
+		total += r.Share
+	}
+	for _, r := range sc.Ranks {
+		m.rankShare = append(m.rankShare, r.Share/total)
+	}
+	return orgIdx
+}
+
+// compileChannels resolves the channels and their participants and
+// returns the channels' indices by name.
+func (m *Model) compileChannels(orgIdx map[string]int) (map[string]int, error) {
+	sc := m.Scenario
+	tm := float64(sc.TickMonths)
 	chanIdx := map[string]int{}
 	for ci, c := range sc.Channels {
 		chanIdx[c.Name] = ci
@@ -162,7 +235,8 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 			name: c.Name, kind: c.Kind, activity: c.Activity, capacity: c.Capacity,
 			yield: c.StakeYield, persistence: c.StakePersistence,
 			freeze: c.FreezeSensitivity, depth: c.AutonomyDepth,
-			sidesMask: make([]bool, len(sc.Sides)),
+			sidesMask:   make([]bool, len(sc.Sides)),
+			stakeMonths: math.Min(tm, c.StakePersistence),
 		}
 		switch c.Kind {
 		case scenarios.ChanAfghanTransit, scenarios.ChanCounternarcotics, scenarios.ChanBorderSecurity:
@@ -194,47 +268,14 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 		}
 		m.channels = append(m.channels, cs)
 	}
+	return chanIdx, nil
+}
 
-	total := 0.0
-	for _, r := range sc.Ranks {
-		total += r.Share
-	}
-	for _, r := range sc.Ranks {
-		m.rankShare = append(m.rankShare, r.Share/total)
-	}
-
-	// Levers: initial values and timed changes.
-	m.levers = make([][]leverChange, sc.Horizon+1)
-	lv := &sc.Levers
-	simple := []struct {
-		path string
-		l    scenarios.Lever
-	}{
-		{"tapi_stake", lv.TAPIStake}, {"ndn_transit", lv.NDNTransit},
-		{"border_cooperation", lv.BorderCooperation}, {"mil2mil_pressure", lv.Mil2MilPressure},
-	}
-	for _, s := range simple {
-		m.addLever(sc, s.path, s.l.Before, s.l.Value, s.l.From)
-	}
-	ds := lv.DefenseSales
-	m.addLever(sc, "defense_sales.count", 0, float64(ds.Count), ds.From)
-	m.addLever(sc, "defense_sales.size", ds.Size, ds.Size, 0)
-	m.addLever(sc, "defense_sales.follow_on_years", ds.FollowOnYears, ds.FollowOnYears, 0)
-	m.addLever(sc, "us_attention.level", -1, lv.USAttention.Level, lv.USAttention.From)
-	m.addLever(sc, "us_attention.decay", -1, lv.USAttention.Decay, lv.USAttention.From)
-	m.addLever(sc, "crises.rate_per_year", 0, sc.Crises.RatePerYear, sc.Crises.From)
-	if !sc.Crises.Until.IsZero() {
-		switch t := sc.TickOf(sc.Crises.Until) + 1; {
-		case t <= 0:
-			m.initial.crisisRate = 0
-		case t <= sc.Horizon:
-			m.levers[t] = append(m.levers[t], leverChange{"crises.rate_per_year", 0})
-		}
-	}
-	m.initial.crisisSev = sc.Crises.SeverityMean
-	m.initial.initRate = sc.Initiatives.RatePerYear
-
-	// Scheduled events, sorted by date (stable: file order breaks ties).
+// compileEvents sorts the scheduled events by date (stable: file order
+// breaks ties) into the ticks they fire at, and turns lever events into
+// lever changes.
+func (m *Model) compileEvents(sideIdx, chanIdx map[string]int) error {
+	sc := m.Scenario
 	m.schedule = make([][]schedEvent, sc.Horizon+1)
 	evs := make([]*scenarios.Event, len(sc.Events))
 	for i := range sc.Events {
@@ -256,7 +297,11 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				m.levers[t] = append(m.levers[t], leverChange{k, e.Set[k]})
+				i, ok := scenarios.LeverIndex(k)
+				if !ok {
+					return fmt.Errorf("sim: event %s: unknown lever %q", e.Name, k)
+				}
+				m.leverChanges[t] = append(m.leverChanges[t], leverChange{i, e.Set[k]})
 			}
 		}
 		se := schedEvent{ev: e}
@@ -272,8 +317,12 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 		}
 		m.schedule[t] = append(m.schedule[t], se)
 	}
+	return nil
+}
 
-	// Metrics.
+// compileMetrics fixes the per-tick metrics and the dates of the ticks.
+func (m *Model) compileMetrics() {
+	sc := m.Scenario
 	m.Metrics = []Metric{
 		{"cooperation", "Cooperation (mean channel activity)", "overall"},
 		{"entrenchment", "Entrenchment (share of influence)", "overall"},
@@ -281,42 +330,25 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 		{"afghan_stability", "Afghan stability", "environment"},
 		{"ru_military_stance", "Russian military stance", "overall"},
 	}
-	m.mChan = len(m.Metrics)
+	m.firstChannelMetric = len(m.Metrics)
 	for _, c := range sc.Channels {
 		m.Metrics = append(m.Metrics, Metric{"channel." + c.Name, c.Name, "channel"})
 	}
-	m.mSide = len(m.Metrics)
+	m.firstSideMetric = len(m.Metrics)
 	for _, s := range sc.Sides {
 		m.Metrics = append(m.Metrics, Metric{"side." + s.Name, s.Name, "side"})
 	}
-	m.mWill = len(m.Metrics)
+	m.firstWillingnessMetric = len(m.Metrics)
 	for _, s := range sc.Sides {
 		m.Metrics = append(m.Metrics, Metric{"willingness." + s.Name, s.Name, "willingness"})
 	}
-	m.mAttn = len(m.Metrics)
+	m.firstAttentionMetric = len(m.Metrics)
 	for _, s := range sc.Sides {
 		m.Metrics = append(m.Metrics, Metric{"attention." + s.Name, s.Name, "attention"})
 	}
 	m.Dates = make([]scenarios.Month, sc.Horizon+1)
 	for t := range m.Dates {
 		m.Dates[t] = sc.DateOf(t)
-	}
-	return m, nil
-}
-
-// addLever records a lever's value before and from a month.
-func (m *Model) addLever(sc *scenarios.Scenario, path string, before, value float64, from scenarios.Month) {
-	t := 0
-	if !from.IsZero() {
-		t = sc.TickOf(from)
-	}
-	if t <= 0 {
-		_ = m.initial.set(path, value)
-		return
-	}
-	_ = m.initial.set(path, before)
-	if t <= sc.Horizon {
-		m.levers[t] = append(m.levers[t], leverChange{path, value})
 	}
 }
 
@@ -332,9 +364,3 @@ func (m *Model) NewAggregate() *Aggregate { return NewAggregate(m.Metrics, m.Dat
 
 // ticks returns horizon+1.
 func (m *Model) ticks() int { return len(m.Dates) }
-
-// crisisProb turns a yearly Poisson rate into the probability of at least
-// one arrival in a tick.
-func crisisProb(ratePerYear float64, tickMonths int) float64 {
-	return 1 - math.Exp(-ratePerYear*float64(tickMonths)/12)
-}

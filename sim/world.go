@@ -27,33 +27,43 @@ const (
 )
 
 // World is the state of one replicate in progress. A World is owned by one
-// goroutine: it is not safe for concurrent use. Reset reuses its memory, so
-// a worker keeps one World for all its replicates and the monthly Step
-// allocates nothing.
+// goroutine: it is not safe for concurrent use, and neither are its random
+// generators. Reset reuses its memory, so a worker keeps one World for all
+// its replicates and the Step of one tick allocates nothing.
 type World struct {
 	m *Model
-	k *scenarios.Coefficients
-	// kt holds the coefficients the officials' rules apply once per tick:
-	// monthly rates compounded over tick_months, noise scaled by
-	// sqrt(tick_months). Equal to *k for monthly ticks.
-	kt scenarios.Coefficients
+	// params are the model's per-tick parameters of the officials' and
+	// channels' rules.
+	params *agents.Params
 
-	pop      agents.Population
-	orgs     []agents.Org
-	chans    []agents.Channel
-	stakes   [][]float64 // stakes[c][i]: stake of channels[c].Participants[i]
-	attn     []float64   // by side
-	sideS    []float64   // by side: scratch sums for record
+	pop       agents.Population
+	orgs      []agents.Org
+	chans     []agents.Channel
+	stakes    [][]float64 // stakes[c][i]: stake of channels[c].Participants[i]
+	attention []float64   // executive attention by side, 0..1
+	// willSums is scratch for record: each side's influence-weighted
+	// stance sum.
+	willSums []float64
 	tension  float64
 	afghan   float64
-	lever    leverState
 	tick     int
-	sevDist  distuv.Beta
-	envSrc   *rand.PCG
-	actSrc   *rand.PCG
-	popSrc   *rand.PCG
-	env, act *rand.Rand
-	pop0     *rand.Rand
+
+	// lever holds every lever's current value (by registry index); the
+	// fields after it are derived from it by applyLevers.
+	lever leverState
+	// usFloor and usRate override the US side's attention floor and
+	// per-tick decay rate when not negative.
+	usFloor, usRate float64
+	// crisisProb and initiativeProb are the per-tick probabilities of a
+	// random crisis and a random initiative; crisisSeverity is the mean
+	// severity of random crises.
+	crisisProb, initiativeProb, crisisSeverity float64
+
+	severity distuv.Beta
+	// Random streams (see the Purpose constants): each generator draws
+	// from its own PCG, reseeded by Reset.
+	envSrc, actSrc, popSrc *rand.PCG
+	envRng, actRng, popRng *rand.Rand
 
 	// noRecord skips per-tick metric recording (benchmarks measure what
 	// collection costs with it).
@@ -77,15 +87,14 @@ type crisis struct {
 
 // NewWorld allocates a World for the model.
 func NewWorld(m *Model) *World {
-	w := &World{m: m, k: &m.Scenario.Model}
-	w.kt = perTick(*w.k, m.Scenario.TickMonths)
+	w := &World{m: m, params: &m.params}
 	w.envSrc = rand.NewPCG(0, 0)
 	w.actSrc = rand.NewPCG(0, 0)
 	w.popSrc = rand.NewPCG(0, 0)
-	w.env = rand.New(w.envSrc)
-	w.act = rand.New(w.actSrc)
-	w.pop0 = rand.New(w.popSrc)
-	w.sevDist.Src = w.envSrc
+	w.envRng = rand.New(w.envSrc)
+	w.actRng = rand.New(w.actSrc)
+	w.popRng = rand.New(w.popSrc)
+	w.severity.Src = w.envSrc
 	w.pop.Resize(m.officials)
 	w.orgs = make([]agents.Org, len(m.orgs))
 	slot := 0
@@ -112,25 +121,11 @@ func NewWorld(m *Model) *World {
 		w.chans[c].Freeze, w.chans[c].Depth = cs.freeze, cs.depth
 		w.stakes[c] = make([]float64, len(cs.participants))
 	}
-	w.attn = make([]float64, len(m.sides))
-	w.sideS = make([]float64, len(m.sides))
+	w.attention = make([]float64, len(m.sides))
+	w.willSums = make([]float64, len(m.sides))
+	w.lever = make(leverState, len(m.initialLevers))
 	w.pendingCrisis = make([]crisis, 0, 8)
 	return w
-}
-
-// perTick converts the officials' monthly rates to rates per tick of tm
-// months: a rate r becomes 1-(1-r)^tm and the noise standard deviation is
-// scaled by sqrt(tm) (independent monthly shocks add up).
-func perTick(k scenarios.Coefficients, tm int) scenarios.Coefficients {
-	if tm == 1 {
-		return k
-	}
-	f := float64(tm)
-	rate := func(r float64) float64 { return 1 - math.Pow(1-r, f) }
-	k.HabitGain, k.HabitDecay = rate(k.HabitGain), rate(k.HabitDecay)
-	k.Socialization, k.DispositionReversion = rate(k.Socialization), rate(k.DispositionReversion)
-	k.NoiseSD *= math.Sqrt(f)
-	return k
 }
 
 // rankCounts splits n officials over ranks by share (largest remainder),
@@ -197,67 +192,34 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	w.envSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposeEnvironment))
 	w.actSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposeActors))
 	w.popSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposePopulation))
-	pop := w.pop0
 
 	w.tick = 0
 	w.tension = 0
-	w.afghan = w.k.AfghanStability
-	w.lever = m.initial
+	w.afghan = m.env.afghanStart
+	copy(w.lever, m.initialLevers)
 	for i, s := range m.sides {
-		w.attn[i] = s.attention
+		w.attention[i] = s.attention
 	}
-	tenure := w.k.TenureMonths / float64(sc.TickMonths)
 	for c := range w.chans {
 		w.chans[c].Activity = m.channels[c].activity
 		clear(w.stakes[c])
 	}
 	w.applyLevers()
+	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng}
 	for i := range w.orgs {
 		o := &w.orgs[i]
 		o.Stake = 0
 		w.orgInputs(i)
-		agents.SetBase(o, w.tension, &w.kt)
+		agents.SetBase(o, w.tension, w.params)
 		lo, hi := o.Slots()
 		for j := lo; j < hi; j++ {
-			agents.Recruit(&w.pop, o, j, 0, tenure, &w.kt, pop)
+			agents.Recruit(&w.pop, o, j, hire)
 			// Initial officials are part-way through their careers.
-			w.pop.RetireAt[j] = int32(1 + agents.Tenure(tenure, pop))
+			w.pop.RetireAt[j] = int32(1 + agents.Tenure(w.params.TenureTicks, w.popRng))
 		}
-		agents.Evaluate(&w.pop, o, w.tension, &w.kt)
+		agents.Evaluate(&w.pop, o, w.tension, w.params)
 	}
 	w.record(0)
-}
-
-// applyLevers derives channel inputs from the current lever values.
-func (w *World) applyLevers() {
-	l := &w.lever
-	for c := range w.chans {
-		cs, ch := &w.m.channels[c], &w.chans[c]
-		f := 1.0
-		switch cs.kind {
-		case scenarios.ChanEnergy:
-			f = l.tapi
-		case scenarios.ChanAfghanTransit:
-			f = l.ndn
-		case scenarios.ChanBorderSecurity, scenarios.ChanCounternarcotics:
-			f = l.border
-		case scenarios.ChanDefenseIndustrial:
-			f = math.Min(1, l.dsCount*l.dsSize)
-		}
-		ch.Capacity = cs.capacity * clamp01(f)
-		ch.Yield = cs.yield
-		ch.Persistence = cs.persistence / float64(w.m.Scenario.TickMonths)
-		if cs.defense && l.dsFollow > 0 {
-			ch.Persistence = l.dsFollow * 12 / float64(w.m.Scenario.TickMonths)
-		}
-		if ch.Persistence < 1 {
-			ch.Persistence = 1
-		}
-		ch.Demand = 0
-		if cs.milToMil {
-			ch.Demand = clamp01(l.pressure)
-		}
-	}
 }
 
 func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
@@ -293,189 +255,6 @@ func (w *World) Run() (err error) {
 	return w.res.Err
 }
 
-// Step advances the world by one tick, in the order of docs/ODD.md
-// section 3: environment and events, officials, organizations, channels,
-// stakes, crisis effects, turnover, metrics.
-func (w *World) Step() {
-	w.tick++
-	t := w.tick
-	m, sc, k := w.m, w.m.Scenario, w.k
-	tm := float64(sc.TickMonths)
-	coopBefore := w.res.Series[t-1]
-
-	// 1. Environment decays, then events fire.
-	w.tension *= math.Pow(1-k.TensionDecay, tm)
-	for i, s := range m.sides {
-		floor, decay := s.floor, s.decay
-		if sc.Levers.USAttention.Side == s.name {
-			if w.lever.usLevel >= 0 {
-				floor = w.lever.usLevel
-			}
-			if w.lever.usDecay >= 0 {
-				decay = w.lever.usDecay
-			}
-		}
-		w.attn[i] += (1 - math.Pow(1-decay, tm)) * (floor - w.attn[i])
-	}
-	if len(m.levers[t]) > 0 {
-		for _, lc := range m.levers[t] {
-			_ = w.lever.set(lc.path, lc.value)
-		}
-		w.applyLevers()
-	}
-	w.pendingCrisis = w.pendingCrisis[:0]
-	for _, se := range m.schedule[t] {
-		e := se.ev
-		w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: e.Kind, Name: e.Name,
-			Scheduled: true, Severity: e.Severity, CooperationBefore: coopBefore})
-		switch e.Kind {
-		case scenarios.EventCrisis:
-			w.pendingCrisis = append(w.pendingCrisis, crisis{e.Severity, se.channels, len(w.res.Events) - 1})
-		case scenarios.EventInitiative, scenarios.EventRecovery:
-			w.boostAttention(se.sides, e.Severity)
-			step := k.InitiativeStep * e.Severity
-			if se.channels == nil {
-				for c := range w.chans {
-					agents.Boost(&w.chans[c], step)
-				}
-			} else {
-				for _, c := range se.channels {
-					agents.Boost(&w.chans[c], step)
-				}
-			}
-			if e.Kind == scenarios.EventRecovery {
-				w.tension *= 1 - e.Severity
-			}
-		case scenarios.EventAttention:
-			if se.sides == nil {
-				for i := range w.attn {
-					w.attn[i] = e.Severity
-				}
-			} else {
-				for _, i := range se.sides {
-					w.attn[i] = e.Severity
-				}
-			}
-		}
-	}
-	// Random arrivals: the environment stream draws two uniforms every tick
-	// and a severity (a variable number of draws) for each arrival, none
-	// of which depends on the levers, so crisis sequences are common
-	// across scenarios that share a crisis and initiative process.
-	uCrisis, uInit := w.env.Float64(), w.env.Float64()
-	if uInit < crisisProb(w.lever.initRate, sc.TickMonths) {
-		w.boostAttention(nil, 1)
-		w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventInitiative,
-			Name: "random initiative", Severity: 1, CooperationBefore: coopBefore})
-	}
-	if uCrisis < crisisProb(w.lever.crisisRate, sc.TickMonths) {
-		mean := math.Min(0.999, math.Max(0.001, w.lever.crisisSev))
-		conc := sc.Crises.SeverityConcentration
-		w.sevDist.Alpha, w.sevDist.Beta = mean*conc, (1-mean)*conc
-		sev := w.sevDist.Rand()
-		w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventCrisis,
-			Name: "random crisis", Severity: sev, CooperationBefore: coopBefore})
-		w.pendingCrisis = append(w.pendingCrisis, crisis{sev, nil, len(w.res.Events) - 1})
-	}
-
-	// 2-3. Officials update; organizations aggregate.
-	for i := range w.orgs {
-		w.orgInputs(i)
-		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, &w.kt, w.act)
-	}
-
-	// 4. Channels move toward what the least willing bloc supports.
-	for c := range w.chans {
-		agents.Step(&w.chans[c], w.orgs, w.channelAttention(c), k.AttentionHold, 1-math.Pow(1-k.BuildRate, tm), 1-math.Pow(1-k.FallRate, tm))
-	}
-
-	// 5. Stakes accrue and depreciate; Afghan stability follows the Afghan
-	// channels; TAPI revenue follows Afghan stability.
-	var afg float64
-	na := 0
-	for c := range w.chans {
-		if m.channels[c].afghan {
-			afg += w.chans[c].Activity
-			na++
-		}
-	}
-	if na > 0 {
-		afg /= float64(na)
-	}
-	target := clamp01(k.AfghanBase + k.AfghanGain*afg)
-	w.afghan += (1 - math.Pow(1-k.AfghanRate, tm)) * (target - w.afghan)
-	for i := range w.orgs {
-		w.orgs[i].Stake = 0
-	}
-	for c := range w.chans {
-		ch := &w.chans[c]
-		// A stake accrues for the tick's months, but no more than its
-		// lifetime: with stakes shorter than a tick the stock is what one
-		// lifetime of activity yields.
-		mult := math.Min(tm, m.channels[c].persistence)
-		if m.channels[c].energy {
-			mult *= w.afghan
-		}
-		st := w.stakes[c]
-		for i, oi := range ch.Participants {
-			st[i] = agents.AccrueStake(st[i], ch, mult)
-			w.orgs[oi].Stake += st[i]
-		}
-	}
-	for i := range w.orgs {
-		o := &w.orgs[i]
-		o.Resistance = agents.Resistance(o.Stake, o.HabitMean, k)
-	}
-
-	// 6. Crisis effects: tension rises; activity and dispositions are cut,
-	// less where participants hold stakes and habit.
-	for _, cr := range w.pendingCrisis {
-		w.tension += cr.sev * (1 - w.tension)
-		if cr.channels == nil {
-			for c := range w.chans {
-				agents.Shock(&w.chans[c], w.orgs, cr.sev)
-			}
-			for i := range w.orgs {
-				agents.CutDispositions(&w.pop, &w.orgs[i], cr.sev, k.CrisisDispositionCut)
-			}
-			continue
-		}
-		for _, c := range cr.channels {
-			agents.Shock(&w.chans[c], w.orgs, cr.sev)
-		}
-		for i := range w.orgs {
-			if w.touches(i, cr.channels) {
-				agents.CutDispositions(&w.pop, &w.orgs[i], cr.sev, k.CrisisDispositionCut)
-			}
-		}
-	}
-
-	// 7. Exchanges, turnover and promotion.
-	tenure := k.TenureMonths / tm
-	for i := range w.orgs {
-		o := &w.orgs[i]
-		for _, c := range m.orgs[i].channels {
-			if m.channels[c].milToMil && w.chans[c].Activity > 0 {
-				agents.Exchange(&w.pop, o, 1-math.Pow(1-k.ExchangeRate, tm), w.chans[c].Activity, k.ExchangeBoost, w.act)
-			}
-		}
-		if agents.Turnover(&w.pop, o, t, tenure, &w.kt, w.act) > 0 {
-			agents.Aggregate(&w.pop, o, k)
-		}
-	}
-
-	// 8. Metrics.
-	if w.noRecord {
-		w.res.Series[t] = w.res.Series[t-1]
-		return
-	}
-	w.record(t)
-	coop := w.res.Series[t]
-	for i := len(w.res.Events) - 1; i >= 0 && w.res.Events[i].Tick == t; i-- {
-		w.res.Events[i].CooperationAfter = coop
-	}
-}
-
 // orgInputs sets organization i's inputs from the world: its side's
 // attention, its engagement (mean activity of its enabled channels) and the
 // autonomy threat (sensitivity times the depth-weighted activity of its
@@ -484,7 +263,7 @@ func (w *World) Step() {
 func (w *World) orgInputs(i int) {
 	m := w.m
 	o := &w.orgs[i]
-	o.Attention = w.attn[o.Side]
+	o.Attention = w.attention[o.Side]
 	var eng, threat float64
 	n := 0
 	for _, c := range m.orgs[i].channels {
@@ -522,12 +301,12 @@ func (w *World) touches(i int, channels []int) bool {
 func (w *World) boostAttention(sides []int, strength float64) {
 	if sides == nil {
 		for i, s := range w.m.sides {
-			w.attn[i] += strength * s.boost * (1 - w.attn[i])
+			w.attention[i] += strength * s.boost * (1 - w.attention[i])
 		}
 		return
 	}
 	for _, i := range sides {
-		w.attn[i] += strength * w.m.sides[i].boost * (1 - w.attn[i])
+		w.attention[i] += strength * w.m.sides[i].boost * (1 - w.attention[i])
 	}
 }
 
@@ -538,7 +317,7 @@ func (w *World) channelAttention(c int) float64 {
 	a := 1.0
 	for b := 0; b < 2; b++ {
 		for _, i := range w.m.channels[c].sides[b] {
-			a = math.Min(a, w.attn[i])
+			a = math.Min(a, w.attention[i])
 		}
 	}
 	return clamp01(a)
@@ -554,7 +333,7 @@ func (w *World) record(t int) {
 	for c := range w.chans {
 		a := w.chans[c].Activity
 		coop += a
-		s[(m.mChan+c)*T+t] = a
+		s[(m.firstChannelMetric+c)*T+t] = a
 	}
 	if len(w.chans) > 0 {
 		coop /= float64(len(w.chans))
@@ -575,7 +354,7 @@ func (w *World) record(t int) {
 			ruS += o.Influence * o.Stance
 			ruW += o.Influence
 		}
-		w.sideS[o.Side] += o.Influence * o.Stance
+		w.willSums[o.Side] += o.Influence * o.Stance
 	}
 	s[T+t] = ent / inf
 	s[2*T+t] = w.tension
@@ -593,14 +372,14 @@ func (w *World) record(t int) {
 		if len(sd.channels) > 0 {
 			a /= float64(len(sd.channels))
 		}
-		s[(m.mSide+si)*T+t] = a
+		s[(m.firstSideMetric+si)*T+t] = a
 		ws := 0.0
 		if sd.influence > 0 {
-			ws = w.sideS[si] / sd.influence
+			ws = w.willSums[si] / sd.influence
 		}
-		w.sideS[si] = 0
-		s[(m.mWill+si)*T+t] = ws
-		s[(m.mAttn+si)*T+t] = clamp01(w.attn[si])
+		w.willSums[si] = 0
+		s[(m.firstWillingnessMetric+si)*T+t] = ws
+		s[(m.firstAttentionMetric+si)*T+t] = clamp01(w.attention[si])
 	}
 }
 
