@@ -288,7 +288,7 @@ func Tests() []Test {
 		Test{Claim: 5, A: "baseline", B: "attention-wanes", Reference: true, Measure: refRecovery, Direction: Above},
 	)
 	// 6. The backcast's stylized facts, and the memo's counterfactual.
-	const bc, ml = "backcast-1997-2014", "memo-levers-2010"
+	const bc, ml = "backcast-1997-2016", "memo-levers-2010"
 	ts = append(ts,
 		Test{Claim: 6, A: bc, Measure: eventMeasure("fall_kosovo_1999", "Cooperation lost in the month of Kosovo (1999-03)", "share", kosovo, fall), Direction: Above, Threshold: 0.2},
 		Test{Claim: 6, A: bc, Measure: eventMeasure("fall_georgia_2008", "Cooperation lost in the month of Georgia (2008-08)", "share", georgia, fall), Direction: Above, Threshold: 0.2},

@@ -118,7 +118,7 @@ func TestPlanSharesBatches(t *testing.T) {
 	n := 0
 	for _, c := range cs {
 		n += len(c.tests)
-		if c.a == "backcast-1997-2014" && c.b == "" {
+		if c.a == "backcast-1997-2016" && c.b == "" {
 			t.Errorf("the backcast's own tests should ride on its comparison with memo-levers-2010")
 		}
 	}
@@ -165,7 +165,7 @@ func TestScenarioVariantsDifferOnlyWhereStated(t *testing.T) {
 
 	// memo-levers-2010 is the backcast with lever changes only: the same
 	// actors, channels, crisis process and dated crises and steps.
-	bc, ml := load("backcast-1997-2014"), load("memo-levers-2010")
+	bc, ml := load("backcast-1997-2016"), load("memo-levers-2010")
 	notLever := func(es []scenarios.Event) []scenarios.Event {
 		var out []scenarios.Event
 		for _, e := range es {

@@ -16,7 +16,7 @@ import (
 
 // Scenario keys of the figures.
 const (
-	backcast   = "backcast-1997-2014"
+	backcast   = "backcast-1997-2016"
 	memoLevers = "memo-levers-2010"
 )
 
@@ -112,7 +112,7 @@ func (r *Report) WriteFigures(dir string) ([]string, error) {
 		}
 	}
 	if a := r.aggs[backcast]; a != nil {
-		p, err := output.FanChart(a, "cooperation", "Backcast 1997-2014: cooperation over "+runs,
+		p, err := output.FanChart(a, "cooperation", "Backcast 1997-2016: cooperation over "+runs,
 			"Cooperation level (mean channel activity, 0-1)", output.MarkersFromScenario(r.scs[backcast]))
 		if err := save(p, err, "backcast_cooperation_fan"); err != nil {
 			return files, err

@@ -17,7 +17,7 @@ import (
 // in shares of runs, with margins wide enough that only a change in the
 // model, not sampling noise, can fail them.
 
-const backcastName = "backcast-1997-2014"
+const backcastName = "backcast-1997-2016"
 
 // patternTick returns the tick of month s (YYYY-MM) in m.
 func patternTick(t *testing.T, m *sim.Model, s string) int {
