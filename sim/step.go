@@ -298,6 +298,11 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 		for b := 0; b < 2; b++ {
 			for _, si := range cs.sides[b] {
 				e := &w.execs[si]
+				if w.chans[c].Capacity <= 0 {
+					// Nothing to suspend in a channel its lever keeps shut.
+					e.Suspended[c] = false
+					continue
+				}
 				switch agents.Decide(e, c, k) {
 				case 1:
 					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventSuspension,
