@@ -471,7 +471,7 @@ func (s *Scenario) checkEvents(v *validator, sides, channels *known) {
 			v.enum(p+".kind", e.Kind, EventKinds, "kind")
 		}
 		switch {
-		case e.Kind == EventCrisis:
+		case e.Kind == EventCrisis && e.CrisisKind != "": // empty: militarized
 			v.enum(p+".crisis_kind", e.CrisisKind, CrisisKinds, "crisis kind")
 		case e.CrisisKind != "":
 			v.add(p+".crisis_kind", ErrRange, "only crisis events have a crisis_kind (this event's kind is %q)", e.Kind)
