@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
 )
@@ -111,7 +112,10 @@ func (t Test) Rule() string {
 // Result is a test with its estimate and verdict.
 type Result struct {
 	Test
-	Estimate
+	// Difference is the estimate: the mean of the measure in A for a
+	// one-scenario test (MeanB NaN), the mean paired difference B-A for a
+	// comparison, each with its interval at level sim.Confidence.
+	estimate.Difference
 	// Supported is true when the estimate's 95% interval lies entirely on
 	// the claimed side of the threshold.
 	Supported bool
@@ -462,13 +466,13 @@ func run(ctx context.Context, s Settings, ts []Test) (*Report, error) {
 		}
 		for k, ti := range c.tests {
 			t := ts[ti]
-			var e Estimate
+			var e estimate.Difference
 			if t.B == "" {
-				e = single(sa.vals[k])
+				e = estimate.Single(sa.vals[k], sim.Confidence)
 			} else {
-				e = paired(sa.vals[k], sb.vals[k])
+				e = estimate.Paired(sa.vals[k], sb.vals[k], sim.Confidence)
 			}
-			results[ti] = Result{Test: t, Estimate: e, Supported: decide(t, e)}
+			results[ti] = Result{Test: t, Difference: e, Supported: decide(t, e.Estimate)}
 		}
 	}
 	rep.Claims = group(results)
@@ -485,14 +489,14 @@ func (r *Report) keep(key string, a *sim.Aggregate, sc *scenarios.Scenario) {
 
 // decide applies a test's rule to its estimate. An undefined interval
 // (fewer than two replicates) supports nothing.
-func decide(t Test, e Estimate) bool {
-	if math.IsNaN(e.CILo) || math.IsNaN(e.CIHi) {
+func decide(t Test, e estimate.Estimate) bool {
+	if math.IsNaN(e.Lo) || math.IsNaN(e.Hi) {
 		return false
 	}
 	if t.Direction == Above {
-		return e.CILo > t.Threshold
+		return e.Lo > t.Threshold
 	}
-	return e.CIHi < t.Threshold
+	return e.Hi < t.Threshold
 }
 
 // group collects results by claim and sets each claim's verdict.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
 )
@@ -47,25 +48,6 @@ func TestMeasures(t *testing.T) {
 	}
 }
 
-func TestEstimates(t *testing.T) {
-	nan := math.NaN()
-	e := single([]float64{1, 2, 3, nan})
-	if e.N != 3 || !near(e.Value, 2) || !near(e.SE, 1/math.Sqrt(3)) || !near(e.CIHi-e.Value, sim.T975(3)/math.Sqrt(3)) {
-		t.Errorf("single: %+v", e)
-	}
-	p := paired([]float64{1, 2, 3, nan, 5}, []float64{2, 4, 4, 1, nan})
-	// Pairs (1,2), (2,4), (3,4): differences 1, 2, 1.
-	if p.N != 3 || !near(p.Value, 4.0/3) || !near(p.MeanA, 2) || !near(p.MeanB, 10.0/3) {
-		t.Errorf("paired: %+v", p)
-	}
-	if e := single([]float64{4}); e.N != 1 || !math.IsNaN(e.CILo) {
-		t.Errorf("one value should give no interval: %+v", e)
-	}
-	if e := paired([]float64{nan}, []float64{1}); e.N != 0 || !math.IsNaN(e.Value) {
-		t.Errorf("no pairs: %+v", e)
-	}
-}
-
 func TestDecide(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -83,7 +65,7 @@ func TestDecide(t *testing.T) {
 		{"undefined", Above, 0, math.NaN(), math.NaN(), false},
 	}
 	for _, tc := range tests {
-		got := decide(Test{Direction: tc.dir, Threshold: tc.thr}, Estimate{CILo: tc.lo, CIHi: tc.hi})
+		got := decide(Test{Direction: tc.dir, Threshold: tc.thr}, estimate.Estimate{Lo: tc.lo, Hi: tc.hi})
 		if got != tc.want {
 			t.Errorf("%s: got %v", tc.name, got)
 		}
@@ -264,11 +246,11 @@ func TestRunWritesWellFormedTable(t *testing.T) {
 			}
 			if c.Number != 5 && !r.Supported {
 				t.Errorf("claim %d (%s vs %s), %s: estimate %.4g, CI [%.4g, %.4g] does not meet %s",
-					c.Number, r.A, r.B, r.Measure.Name, r.Value, r.CILo, r.CIHi, r.Rule())
+					c.Number, r.A, r.B, r.Measure.Name, r.Mean, r.Lo, r.Hi, r.Rule())
 			}
 		}
 	}
-	if c := rep.Claims[4]; c.Number != 5 || c.Results[2].Measure.Name != refRecovery.Name || c.Results[2].Value <= 0 {
+	if c := rep.Claims[4]; c.Number != 5 || c.Results[2].Measure.Name != refRecovery.Name || c.Results[2].Mean <= 0 {
 		t.Errorf("claim 5: waning attention should slow recovery after the reference crisis: %+v", c.Results[2].Estimate)
 	}
 }
