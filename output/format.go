@@ -9,9 +9,11 @@ import (
 // to a CSV file. It is fixed so that the same results give the same bytes.
 const FloatDigits = 10
 
-// formatFloat formats x for a CSV field: 'g' with FloatDigits significant
-// digits, NaN as the empty string, infinities as "+Inf" and "-Inf".
-func formatFloat(x float64) string {
+// FormatFloat formats x for a CSV field, as every CSV writer of the
+// project does (run, compare, sweep): 'g' with FloatDigits significant
+// digits, NaN as the empty string, infinities as "+Inf" and "-Inf",
+// negative zero as "-0".
+func FormatFloat(x float64) string {
 	if math.IsNaN(x) {
 		return ""
 	}

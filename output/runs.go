@@ -119,7 +119,7 @@ func (w *RunWriter) Consume(r *sim.RunResult) error {
 	w.completed++
 	row := w.start(r)
 	for _, x := range r.Summary {
-		row = append(row, formatFloat(x))
+		row = append(row, FormatFloat(x))
 	}
 	w.write(fileRuns, row)
 	for i := range r.Events {
@@ -128,8 +128,8 @@ func (w *RunWriter) Consume(r *sim.RunResult) error {
 		}
 		e := &r.Events[i]
 		w.write(fileEvents, append(w.start(r), strconv.Itoa(e.Tick), e.Date.String(), e.Kind, e.Name,
-			strconv.FormatBool(e.Scheduled), formatFloat(e.Severity),
-			formatFloat(e.CooperationBefore), formatFloat(e.CooperationAfter)))
+			strconv.FormatBool(e.Scheduled), FormatFloat(e.Severity),
+			FormatFloat(e.CooperationBefore), FormatFloat(e.CooperationAfter)))
 	}
 	return w.err
 }

@@ -254,7 +254,7 @@ func TestWriteTimeseries(t *testing.T) {
 				t.Errorf("row %q, want tick %s date %s metric %s", r, tt.tick, tt.date, tt.met)
 			}
 			st := a.Stats(a.MetricIndex(tt.met), mustAtoi(t, tt.tick))
-			if r[3] != formatFloat(st.Mean) || r[9] != formatFloat(st.Q95) {
+			if r[3] != FormatFloat(st.Mean) || r[9] != FormatFloat(st.Q95) {
 				t.Errorf("row %q does not match stats %+v", r, st)
 			}
 		})

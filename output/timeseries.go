@@ -47,7 +47,7 @@ func WriteTimeseries(dir string, a *sim.Aggregate) error {
 				s := a.Stats(m, t)
 				rec[2] = met.Name
 				for i, x := range [...]float64{s.Mean, s.SD, s.Q05, s.Q25, s.Q50, s.Q75, s.Q95} {
-					rec[3+i] = formatFloat(x)
+					rec[3+i] = FormatFloat(x)
 				}
 				if err := w.Write(rec); err != nil {
 					return err
