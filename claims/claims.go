@@ -188,7 +188,7 @@ func summaryMeasure(i int, unit string) Measure {
 var refDrawdown = Measure{
 	Name: "relative_drawdown_reference", Label: "Relative drawdown after the reference crisis", Unit: "share",
 	Value: func(m *sim.Model, r *sim.RunResult) float64 {
-		return RelativeDrawdown(metricSeries(m, r, "cooperation"), ReferenceTick, ReferenceWindow)
+		return sim.RelativeDrawdown(metricSeries(m, r, "cooperation"), ReferenceTick, ReferenceWindow)
 	},
 }
 
@@ -197,7 +197,7 @@ var refDrawdown = Measure{
 var refRecovery = Measure{
 	Name: "recovery_months_reference", Label: "Months to regain 90% after the reference crisis", Unit: "months",
 	Value: func(m *sim.Model, r *sim.RunResult) float64 {
-		return RecoveryTicks(metricSeries(m, r, "cooperation"), ReferenceTick, RecoveredFraction) * float64(m.Scenario.TickMonths)
+		return sim.RecoveryTicks(metricSeries(m, r, "cooperation"), ReferenceTick, RecoveredFraction) * float64(m.Scenario.TickMonths)
 	},
 }
 
@@ -229,13 +229,15 @@ func eventMeasure(name, label, unit string, d scenarios.Month, f func(xs []float
 		}}
 }
 
-func fall(xs []float64, at, _ int) float64 { return MonthFall(xs, at) }
+func fall(xs []float64, at, _ int) float64 { return sim.MonthFall(xs, at) }
 
 func recovery(xs []float64, at, tm int) float64 {
-	return RecoveryTicks(xs, at, RecoveredFraction) * float64(tm)
+	return sim.RecoveryTicks(xs, at, RecoveredFraction) * float64(tm)
 }
 
-func relDrawdown(xs []float64, at, _ int) float64 { return RelativeDrawdown(xs, at, ReferenceWindow) }
+func relDrawdown(xs []float64, at, _ int) float64 {
+	return sim.RelativeDrawdown(xs, at, ReferenceWindow)
+}
 
 // deepest2014 is the cooperation lost to the 2014 crises minus the larger
 // of the losses to Kosovo 1999 and Georgia 2008 (each: the level before
@@ -248,7 +250,7 @@ var deepest2014 = Measure{
 		if k < 1 || g < 1 || c < 1 {
 			return math.NaN()
 		}
-		return Drawdown(xs, c, ReferenceWindow) - math.Max(Drawdown(xs, k, ReferenceWindow), Drawdown(xs, g, ReferenceWindow))
+		return sim.Drawdown(xs, c, ReferenceWindow) - math.Max(sim.Drawdown(xs, k, ReferenceWindow), sim.Drawdown(xs, g, ReferenceWindow))
 	},
 }
 

@@ -19,35 +19,6 @@ import (
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-12 || (math.IsNaN(a) && math.IsNaN(b)) }
 
-func TestMeasures(t *testing.T) {
-	xs := []float64{0.5, 0.5, 0.2, 0.1, 0.3, 0.46, 0.5}
-	nan := math.NaN()
-	tests := []struct {
-		name string
-		got  float64
-		want float64
-	}{
-		{"drawdown", Drawdown(xs, 2, 12), 0.4},
-		{"drawdown window 0", Drawdown(xs, 2, 0), 0.3},
-		{"relative drawdown", RelativeDrawdown(xs, 2, 12), 0.8},
-		{"relative drawdown no fall", RelativeDrawdown(xs, 6, 12), 0},
-		{"relative drawdown at 0", RelativeDrawdown(xs, 0, 12), nan},
-		{"relative drawdown past end", RelativeDrawdown(xs, 7, 12), nan},
-		{"relative drawdown from zero", RelativeDrawdown([]float64{0, 0, 0}, 1, 12), nan},
-		{"month fall", MonthFall(xs, 2), 0.6},
-		{"month fall rise", MonthFall(xs, 4), -2},
-		{"recovery", RecoveryTicks(xs, 2, 0.9), 3},
-		{"recovery never fell", RecoveryTicks(xs, 1, 0.9), 0},
-		{"recovery censored", RecoveryTicks([]float64{1, 1, 0, 0.2}, 2, 0.9), 2},
-		{"recovery out of range", RecoveryTicks(xs, 9, 0.9), nan},
-	}
-	for _, tc := range tests {
-		if !near(tc.got, tc.want) {
-			t.Errorf("%s: got %v, want %v", tc.name, tc.got, tc.want)
-		}
-	}
-}
-
 func TestDecide(t *testing.T) {
 	tests := []struct {
 		name   string
