@@ -205,15 +205,7 @@ var refRecovery = Measure{
 func meanOfMetric(name, label string) Measure {
 	return Measure{Name: "mean_" + name, Label: label, Unit: "0-1",
 		Value: func(m *sim.Model, r *sim.RunResult) float64 {
-			xs := metricSeries(m, r, name)
-			if len(xs) == 0 {
-				return math.NaN()
-			}
-			s := 0.0
-			for _, x := range xs {
-				s += x
-			}
-			return s / float64(len(xs))
+			return sim.MeanLevel(metricSeries(m, r, name)) // NaN without the metric
 		}}
 }
 

@@ -97,10 +97,4 @@ func pairedDiff(a, b []float64) (mean, se float64) {
 	return d.Mean, d.SE
 }
 
-func meanOf(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
+func meanOf(xs []float64) float64 { return sim.MeanLevel(xs) }

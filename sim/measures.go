@@ -9,6 +9,17 @@ import "math"
 // window or a count of ticks is in ticks: multiply by the scenario's
 // tick_months for months.
 
+// MeanLevel is the mean of xs over all its ticks (a plain sum divided by
+// the count, in tick order), in the metric's units; NaN for an empty
+// series.
+func MeanLevel(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
 // RelativeDrawdown is the share of the level just before tick at
 // (xs[at-1]) that is lost by the lowest point in ticks at..at+window
 // (clipped to the series): 0 when the level never falls, 1 when it falls

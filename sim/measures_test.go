@@ -27,6 +27,8 @@ func TestMeasures(t *testing.T) {
 		{"recovery", sim.RecoveryTicks(xs, 2, 0.9), 3},
 		{"recovery never fell", sim.RecoveryTicks(xs, 1, 0.9), 0},
 		{"recovery censored", sim.RecoveryTicks([]float64{1, 1, 0, 0.2}, 2, 0.9), 2},
+		{"mean level", sim.MeanLevel(xs), 2.56 / 7},
+		{"mean level empty", sim.MeanLevel(nil), nan},
 		{"trough", sim.Trough(xs, 2, 2), 0.1},
 		{"trough clipped", sim.Trough(xs, 5, 12), 0.46},
 		{"trough empty", sim.Trough(xs, 7, 12), math.Inf(1)},

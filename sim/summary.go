@@ -24,8 +24,8 @@ func summarize(m *Model, r *RunResult) {
 	if m.hasRuMilitary {
 		s[SumFinalRuMilitary] = ru[T-1]
 	}
-	s[SumMeanCooperation] = mean(coop)
-	s[SumMeanRuMilitary] = mean(ru)
+	s[SumMeanCooperation] = MeanLevel(coop)
+	s[SumMeanRuMilitary] = MeanLevel(ru)
 	peak := 0.0
 	for _, x := range coop {
 		peak = math.Max(peak, x)
@@ -69,12 +69,4 @@ func summarize(m *Model, r *RunResult) {
 	if crises > 0 {
 		s[SumCrisisSurvival] = float64(survived) / float64(crises)
 	}
-}
-
-func mean(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
 }
