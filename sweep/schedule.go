@@ -25,53 +25,61 @@ type schedule struct {
 
 // run computes the points not yet done, s.workers at a time, appending
 // each to the journal as it finishes, and checkpoints as often as the
-// options say.
+// options say. It returns ErrInterrupted when ctx is cancelled first.
 func (s *schedule) run(ctx context.Context, rep *Report) error {
-	e, jpath, done, k, n, workers, repWorkers := s.e, s.jpath, s.done, s.k, s.n, s.workers, s.repWorkers
-	everyTime, everyPoints := s.opt.checkpointEvery()
-	jf, err := os.OpenFile(jpath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	jf, err := os.OpenFile(s.jpath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
 	defer jf.Close()
-	p := newPlan(e)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	results, busy := s.start(ctx)
+	defer func() { rep.Busy += <-busy }()
+	if err := s.collect(jf, results, rep, cancel); err != nil {
+		return err
+	}
+	if rep.Done < rep.Points {
+		return ErrInterrupted
+	}
+	return nil
+}
+
+// start feeds the points to s.workers goroutines until all are given out
+// or ctx is cancelled. It returns the finished points, closed when every
+// worker has stopped, and then the summed time the workers were busy.
+func (s *schedule) start(ctx context.Context) (<-chan record, <-chan time.Duration) {
+	p := newPlan(s.e)
 	jobs := make(chan int)
-	results := make(chan record, workers)
-	busy := make(chan time.Duration, workers)
-	var busySum time.Duration
-	busyDone := make(chan struct{})
+	results := make(chan record, s.workers)
+	busy := make(chan time.Duration, s.workers)
+	busySum := make(chan time.Duration, 1)
 	go func() {
+		var sum time.Duration
 		for d := range busy {
-			busySum += d
+			sum += d
 		}
-		close(busyDone)
-	}()
-	defer func() {
-		<-busyDone
-		rep.Busy += busySum
+		busySum <- sum
 	}()
 	var wg sync.WaitGroup
-	for range workers {
+	for range s.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
 				t0 := time.Now()
-				r, ok := evalPoint(ctx, e, p, i, repWorkers)
+				r, ok := evalPoint(ctx, s.e, p, i, s.repWorkers)
 				busy <- time.Since(t0)
-				if !ok {
-					continue
+				if ok {
+					results <- r
 				}
-				results <- r
 			}
 		}()
 	}
 	go func() {
 		defer close(jobs)
-		for i := k; i < len(done); i += n {
-			if done[i] {
+		for i := s.k; i < len(s.done); i += s.n {
+			if s.done[i] {
 				continue
 			}
 			select {
@@ -86,6 +94,14 @@ func (s *schedule) run(ctx context.Context, rep *Report) error {
 		close(busy)
 		close(results)
 	}()
+	return results, busySum
+}
+
+// collect appends every finished point to the journal jf, counts it in rep,
+// checkpoints and reports progress. On an error it cancels the work and
+// drains results.
+func (s *schedule) collect(jf *os.File, results <-chan record, rep *Report, cancel func()) error {
+	everyTime, everyPoints := s.opt.checkpointEvery()
 	var werr error
 	lastSave, sinceSave := time.Now(), 0
 	for r := range results {
@@ -98,7 +114,7 @@ func (s *schedule) run(ctx context.Context, rep *Report) error {
 			werr = err
 		}
 		if werr != nil {
-			werr = fmt.Errorf("sweep: writing %s: %w", jpath, werr)
+			werr = fmt.Errorf("sweep: writing %s: %w", s.jpath, werr)
 			cancel()
 			continue
 		}
@@ -119,11 +135,5 @@ func (s *schedule) run(ctx context.Context, rep *Report) error {
 			s.opt.Progress(rep.Done, rep.Points)
 		}
 	}
-	if werr != nil {
-		return werr
-	}
-	if rep.Done < rep.Points {
-		return ErrInterrupted
-	}
-	return nil
+	return werr
 }
