@@ -754,3 +754,25 @@ func TestFolderLock(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckpointEvery checks the documented zero values and negative
+// values of the checkpoint options.
+func TestCheckpointEvery(t *testing.T) {
+	tests := []struct {
+		name     string
+		interval time.Duration
+		points   int
+		wantD    time.Duration
+		wantN    int
+	}{
+		{"zero: defaults", 0, 0, DefaultCheckpointInterval, DefaultCheckpointPoints},
+		{"negative: every point", -1, -1, 0, 1},
+		{"set", time.Minute, 7, time.Minute, 7},
+	}
+	for _, tc := range tests {
+		d, n := Options{CheckpointInterval: tc.interval, CheckpointPoints: tc.points}.checkpointEvery()
+		if d != tc.wantD || n != tc.wantN {
+			t.Errorf("%s: got %v, %d; want %v, %d", tc.name, d, n, tc.wantD, tc.wantN)
+		}
+	}
+}
