@@ -36,10 +36,10 @@ type World struct {
 	// channels' rules.
 	params *agents.Params
 
-	pop       agents.Population
-	orgs      []agents.Org
-	chans     []agents.Channel
-	stakes    [][]float64 // stakes[c][i]: stake of channels[c].Participants[i]
+	pop    agents.Population
+	orgs   []agents.Org
+	chans  []agents.Channel
+	stakes [][]float64 // stakes[c][i]: stake of channels[c].Participants[i]
 	// routine[c][i] is the routine of channels[c].Participants[i] in c,
 	// 0..1; exchanged[c][i] the share of its juniors exchanged in c in
 	// the last tick.
@@ -92,7 +92,7 @@ type World struct {
 
 type crisis struct {
 	sev      float64
-	kind     int // agents.Militarized or agents.Diplomatic
+	kind     int   // agents.Militarized or agents.Diplomatic
 	channels []int // nil: all
 	event    int   // index in res.Events
 }
