@@ -129,7 +129,10 @@ func TestNoStakesFrequentCrisesNeverEntrench(t *testing.T) {
 	if entA > 0.05 {
 		t.Errorf("without stakes and with frequent crises cooperation should not entrench: final entrenchment %.3f", entA)
 	}
-	if setbacks < 3 {
+	// Model 2: a crisis that suspends the channels makes one long
+	// setback (suspension, then a slow rebuild) where Model 1 made
+	// several short ones, so "episodic" is two or more per run.
+	if setbacks < 2 {
 		t.Errorf("cooperation without stakes should be episodic: %.1f setbacks per run", setbacks)
 	}
 	if ratchet > 0.3 {
