@@ -110,11 +110,10 @@ func NetLobbying(orgs []Org, side, bloc int, interest, opposition []float64, wei
 	var s, w float64
 	for i := range orgs {
 		o := &orgs[i]
-		switch {
-		case o.Side == side:
+		if o.Side == side {
 			s += o.Influence * (interest[i] - opposition[i])
 			w += o.Influence
-		case o.Bloc == bloc:
+		} else if o.Bloc == bloc {
 			s -= k.AllyOpposition * o.Influence * opposition[i]
 		}
 	}
@@ -150,11 +149,14 @@ func CutAttention(e *Executive, sev float64, k *Params) {
 func Decide(e *Executive, c int, k *Params) int {
 	bar := Bar(e.Net[c], e.Attention, k)
 	x := e.Reaction[c]
-	switch {
-	case !e.Suspended[c] && x > bar:
-		e.Suspended[c] = true
-		return 1
-	case e.Suspended[c] && x < bar-k.ResumeMargin:
+	if !e.Suspended[c] {
+		if x > bar {
+			e.Suspended[c] = true
+			return 1
+		}
+		return 0
+	}
+	if x < bar-k.ResumeMargin {
 		e.Suspended[c] = false
 		return -1
 	}

@@ -512,3 +512,69 @@ func TestChannelResistancePerChannel(t *testing.T) {
 		t.Errorf("channel resistance %.6f, want the influence-weighted %.6f (stakes in this channel only)", c.Resistance, want)
 	}
 }
+
+func TestBoostCappedAtCapacity(t *testing.T) {
+	c := &agents.Channel{Capacity: 0.6, Activity: 0.3}
+	agents.Boost(c, 0.2)
+	if math.Abs(c.Activity-0.5) > 1e-12 {
+		t.Errorf("activity %.4f after a step of 0.2 from 0.3, want 0.5", c.Activity)
+	}
+	agents.Boost(c, 0.2)
+	if c.Activity != 0.6 {
+		t.Errorf("activity %.4f, want capped at capacity 0.6", c.Activity)
+	}
+	c.Activity = 0.8 // above a lowered capacity: a boost does not cut it
+	agents.Boost(c, 0.2)
+	if c.Activity != 0.8 {
+		t.Errorf("activity %.4f, want 0.8 kept", c.Activity)
+	}
+}
+
+func TestExchangeCountFraction(t *testing.T) {
+	// Expected 0.55*10 = 5.5 exchanges a tick: 5 or 6, 6 half the time.
+	k := params()
+	k.ExchangeRate, k.ExchangeBoost = 0.55, 0.5
+	rng := rand.New(rand.NewPCG(7, 7))
+	total := 0
+	const n = 4000
+	for i := 0; i < n; i++ {
+		p, o := newOrg(10, 0)
+		got := agents.Exchange(p, o, 1, &k, rng)
+		if got != 5 && got != 6 {
+			t.Fatalf("%d exchanges, want 5 or 6", got)
+		}
+		total += got
+	}
+	// sd of the mean: 0.5/sqrt(4000) = 0.008; 5 sd.
+	if mean := float64(total) / n; math.Abs(mean-5.5) > 0.04 {
+		t.Errorf("mean exchanges %.4f, want 5.5", mean)
+	}
+}
+
+func TestDecideHysteresis(t *testing.T) {
+	k := params()
+	e := &agents.Executive{}
+	e.Resize(1)
+	e.Attention = 0.5 // bar 0.35
+	e.Reaction[0] = 0.35
+	if agents.Decide(e, 0, &k) != 0 || e.Suspended[0] {
+		t.Error("a reaction equal to the bar must not suspend")
+	}
+	e.Reaction[0] = 0.36
+	if agents.Decide(e, 0, &k) != 1 {
+		t.Error("a reaction above the bar must suspend")
+	}
+	for _, x := range []float64{0.36, 0.31, 0.30} {
+		e.Reaction[0] = x
+		if agents.Decide(e, 0, &k) != 0 || !e.Suspended[0] {
+			t.Errorf("reaction %.2f within the resume margin (bar 0.35 - 0.05) must keep the suspension", x)
+		}
+	}
+	e.Reaction[0] = 0.29
+	if agents.Decide(e, 0, &k) != -1 || e.Suspended[0] {
+		t.Error("a reaction below bar - margin must resume")
+	}
+	if agents.Decide(e, 0, &k) != 0 {
+		t.Error("no change on a second decision")
+	}
+}
