@@ -284,3 +284,31 @@ func TestSuspicionBuildsUnderPressure(t *testing.T) {
 		}
 	}
 }
+
+func TestSuspensionSummaries(t *testing.T) {
+	w := tinyWorld(t, func(sc *scenarios.Scenario) {
+		calm(sc)
+		sc.Horizon = 60
+		sc.Events = []scenarios.Event{{Date: sc.DateOf(6), Name: "war", Kind: scenarios.EventCrisis, CrisisKind: scenarios.CrisisMilitarized,
+			Channels: []string{"border"}, Sides: []string{"all"}, Severity: 0.9}}
+	})
+	if err := w.Run(); err != nil {
+		t.Fatal(err)
+	}
+	var start, end int
+	for _, e := range w.res.Events {
+		if e.Kind == scenarios.EventSuspension && start == 0 {
+			start = e.Tick
+		}
+		if e.Kind == scenarios.EventResumption {
+			end = e.Tick // the last side to lift it
+		}
+	}
+	s := w.res.Summary
+	if s[SumSuspensions] != 1 {
+		t.Errorf("%g suspensions, want 1 (the border channel, however many sides suspend it)", s[SumSuspensions])
+	}
+	if want := float64(end - start); start == 0 || s[SumSuspendedMonths] != want {
+		t.Errorf("%g suspended channel-months, want %g (ticks %d to %d)", s[SumSuspendedMonths], want, start, end)
+	}
+}

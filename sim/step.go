@@ -314,6 +314,9 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 				susp = susp || e.Suspended[c]
 			}
 		}
+		if susp && !w.chans[c].Suspended {
+			w.suspensions++
+		}
 		w.chans[c].Suspended = susp
 	}
 }

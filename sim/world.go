@@ -69,6 +69,9 @@ type World struct {
 	crisisProb, initiativeProb, crisisSeverity float64
 	// militarizedShare is the probability a random crisis is militarized.
 	militarizedShare float64
+	// suspensions counts the channels suspended in this replicate (a
+	// channel suspended by several sides at once counts once).
+	suspensions int
 
 	severity distuv.Beta
 	// Random streams (see the Purpose constants): each generator draws
@@ -218,6 +221,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 
 	w.tick = 0
 	w.tension = 0
+	w.suspensions = 0
 	w.afghan = m.env.afghanStart
 	copy(w.lever, m.initialLevers)
 	for i, s := range m.sides {
@@ -279,6 +283,7 @@ func (w *World) Run() (err error) {
 		w.Step()
 	}
 	summarize(w.m, w.res)
+	w.res.Summary[SumSuspensions] = float64(w.suspensions)
 	w.exchangeShares()
 	if math.IsNaN(w.res.Summary[SumFinalCooperation]) || math.IsNaN(w.res.Summary[SumMeanCooperation]) {
 		w.res.Err = fmt.Errorf("replicate %d: cooperation became NaN", w.res.Replicate)
