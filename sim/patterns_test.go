@@ -152,6 +152,17 @@ func TestBackcastStylizedFacts(t *testing.T) {
 		}
 		t.Logf("Crimea 2014-03: median months to half recovery %.0f, to 90%% of the loss regained %.0f (censored at %d); "+
 			"cooperation back to half its 2014-02 level by 2016-12 in %d of %d runs", median(half), median(most), len(m.Dates)-1-crimea, back, n)
+		for _, ev := range []struct {
+			name string
+			at   int
+		}{{"Kosovo 1999-03", kosovo}, {"Georgia 2008-08", georgia}, {"Crimea 2014-03", crimea}} {
+			var h, f []float64
+			for _, r := range runs {
+				nrc := series(t, m, r, "channel.nrc")
+				h, f = append(h, regainTicks(nrc, ev.at, 0.5)), append(f, regainTicks(nrc, ev.at, 0.9))
+			}
+			t.Logf("%s on channel.nrc: median months to half recovery %.0f, to 90%% of the loss regained %.0f", ev.name, median(h), median(f))
+		}
 	})
 
 	t.Run("2014 is the deepest break", func(t *testing.T) {
