@@ -114,7 +114,9 @@ func (m *Model) probeTicks() int {
 // changes or metric recording. Exchanges, turnover and promotion are
 // skipped too: a probe year is short beside a career (tenure_months, 240
 // by default), and skipping them makes a probe tick cost little more than
-// the officials' update (docs/ODD.md, "Observation").
+// the officials' update (docs/ODD.md, "Observation"). Organizations whose
+// channels are all shut are not updated (probeOfficials), and a probe
+// stops once total activity is below probeStopActivity.
 func (w *World) runProbe() {
 	m, ps := w.m, &w.probes
 	k := ps.count
@@ -182,7 +184,7 @@ func (w *World) probeStep(crisisNow bool) float64 {
 		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity, event: -1})
 	}
 	w.holdAttentionAtFloor()
-	w.stepOfficials()
+	w.probeOfficials()
 	w.stepChannels()
 	w.stepStakes()
 	w.stepCrises()
@@ -192,6 +194,31 @@ func (w *World) probeStep(crisisNow bool) float64 {
 		total += w.chans[c].Activity
 	}
 	return total
+}
+
+// probeOfficials is stepOfficials for the probe, skipping organizations
+// whose every channel has capacity 0 and activity 0. Levers are fixed
+// inside a probe, so such channels stay at 0 whatever their participants
+// think, and an organization's officials reach the probe's measure only
+// through the channels it takes part in: the skip leaves every channel's
+// activity as it would be. (If a later rule reads stances elsewhere, this
+// skip must look at that rule too.)
+func (w *World) probeOfficials() {
+	m := w.m
+	for i := range w.orgs {
+		inert := true
+		for _, c := range m.orgs[i].channels {
+			if w.chans[c].Capacity > 0 || w.chans[c].Activity > 0 {
+				inert = false
+				break
+			}
+		}
+		if inert {
+			continue
+		}
+		w.orgInputs(i)
+		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, w.params, w.actRng)
+	}
 }
 
 // holdAttentionAtFloor sets every executive's attention to its floor (the
