@@ -88,8 +88,27 @@ func newPlot(a *sim.Aggregate, title, ylabel string) *plot.Plot {
 // entrenchment means (sim.EntrenchmentMeaning) and that it is measured at
 // probe dates and held between them.
 func CaptionEntrenchment(p *plot.Plot) {
-	p.X.Label.Text = "Year\nEntrenchment: " + sim.EntrenchmentMeaning +
-		"\n(measured at probe dates, held between them)"
+	p.X.Label.Text = "Year\n" + wrapWords("Entrenchment: "+sim.EntrenchmentMeaning+
+		" (measured at probe dates, held between them)", 58)
+}
+
+// wrapWords breaks s into lines of at most width bytes at spaces (a longer
+// word gets a line of its own).
+func wrapWords(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && n+1+len(w) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }
 
 // unitRange reports whether a's values lie in [0, 1] (per-tick metrics)
