@@ -35,6 +35,29 @@
 // to it atomically; Run resumes from the last complete generation and
 // gives the same final result as an uninterrupted run.
 //
+// Job chains. A generation can be computed by several jobs (for example a
+// Slurm job array per generation, then a merge job), all sharing a
+// checkpoint folder and the same Problem and Settings:
+//
+//  1. each shard job calls NextStep(dir, ...) to get the Step of the next
+//     generation, evaluates its own attempt range with Step.Evaluate(ctx,
+//     first, count, workers) and writes the result with WriteShard;
+//  2. the merge job calls NextStep again, ReadShards and Step.Assemble. If
+//     the shards hold Particles accepted attempts it writes the generation
+//     with WriteGeneration and submits the next generation's jobs; if not,
+//     Assemble returns the first attempt still needed and the merge job
+//     submits shard jobs for the attempts from there (a second round); if
+//     the Step's Limit was reached, the generation is abandoned and the
+//     chain ends with the previous generation as the posterior;
+//  3. the chain also ends when NextStep returns a stop reason.
+//
+// The generation assembled is the one Run computes, whatever the shard
+// ranges, because attempt a of generation t always draws from the streams
+// (Seed, t, a, purpose) and particles are taken in attempt order. A good
+// shard size is about Particles / (acceptance rate of the previous
+// generation / 2) attempts over all shards, the cost of a second round
+// being one more job latency. Run can finish a chain from the same folder.
+//
 // References:
 //   - T. Toni, D. Welch, N. Strelkowa, A. Ipsen, M. P. H. Stumpf (2009),
 //     Approximate Bayesian computation scheme for parameter inference and

@@ -191,7 +191,7 @@ func TestShardedSteps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if g, next, err = st.Assemble(shards, 0); err != nil {
+			if g, next, _, err = st.Assemble(shards, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -211,7 +211,95 @@ func TestShardedSteps(t *testing.T) {
 	st, _ := NewStep(p, s, nil)
 	a, _ := st.Evaluate(context.Background(), 0, 10, 1)
 	b, _ := st.Evaluate(context.Background(), 20, 10, 1)
-	if _, _, err := st.Assemble([]*Shard{a, b}, 0); !errors.Is(err, ErrSettings) {
+	if _, _, _, err := st.Assemble([]*Shard{a, b}, 0); !errors.Is(err, ErrSettings) {
 		t.Errorf("shards with a gap: %v, want ErrSettings", err)
+	}
+}
+
+// TestNextStep drives a chain through NextStep from a folder until it
+// stops, and checks that it ends where Run ends.
+func TestNextStep(t *testing.T) {
+	c := conjugate{n: 20, priorVar: 10}
+	p := c.problem(t, 0.8)
+	s := smallSettings(2, "")
+	ref, err := Run(context.Background(), p, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for job := 0; ; job++ {
+		st, last, stop, err := NextStep(dir, p, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stop != "" {
+			if stop != ref.Stop || last.Index != ref.Final.Index {
+				t.Errorf("chain stopped by %q at generation %d, Run by %q at %d", stop, last.Index, ref.Stop, ref.Final.Index)
+			}
+			break
+		}
+		if job > 20 {
+			t.Fatal("the chain does not stop")
+		}
+		var shards []*Shard
+		for g := (*Generation)(nil); g == nil; {
+			first := 0
+			if len(shards) > 0 {
+				last := shards[len(shards)-1]
+				first = last.First + last.Count
+			}
+			sh, err := st.Evaluate(context.Background(), first, 400, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shards = append(shards, sh)
+			if g, _, _, err = st.Assemble(shards, 0); err != nil {
+				t.Fatal(err)
+			}
+			if g != nil {
+				if err := WriteGeneration(dir, p, s, g); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	r, err := Run(context.Background(), p, Settings{Particles: 300, Seed: 11, MaxGenerations: 6, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, g1 := outputs(t, ref)
+	p2, g2 := outputs(t, r)
+	if r.Resumed != len(ref.Generations) || p1 != p2 || g1 != g2 {
+		t.Errorf("the chain's folder gives other results than Run (resumed %d)", r.Resumed)
+	}
+}
+
+// TestBudgetInShards checks that Assemble abandons a generation whose
+// attempts reach the budget, as Run does.
+func TestBudgetInShards(t *testing.T) {
+	c := conjugate{n: 20, priorVar: 10}
+	p := c.problem(t, 0.8)
+	s := Settings{Particles: 100, Seed: 1, MaxSimulations: 250, Workers: 1}
+	g0st, _ := NewStep(p, s, nil)
+	sh, err := g0st.Evaluate(context.Background(), 0, 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g0, _, _, err := g0st.Assemble([]*Shard{sh}, 0)
+	if err != nil || g0 == nil {
+		t.Fatal(g0, err)
+	}
+	st, _ := NewStep(p, s, g0)
+	if l, why := st.Limit(); l != 150 || why != StopBudget {
+		t.Fatalf("limit %d %q, want 150 max-simulations", l, why)
+	}
+	// Evaluate past the limit, as a careless shard job could.
+	sh, err = st.Evaluate(context.Background(), 0, 1000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, stop, err := st.Assemble([]*Shard{sh}, 0)
+	if err != nil || g != nil || stop != StopBudget {
+		t.Errorf("assemble past the budget: %v, stop %q, %v", g != nil, stop, err)
 	}
 }

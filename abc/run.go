@@ -144,20 +144,7 @@ func runGeneration(ctx context.Context, p *Problem, s Settings, prev *Generation
 	if err != nil {
 		return nil, "", err
 	}
-	limit, why := math.MaxInt, Stop("")
-	if s.MaxSimulations > 0 {
-		used := 0
-		if prev != nil {
-			used = prev.TotalSimulations
-		}
-		limit, why = s.MaxSimulations-used, StopBudget
-	}
-	if s.MinAcceptance > 0 && prev != nil {
-		// Past this many attempts the acceptance is below the minimum.
-		if l := int(float64(s.Particles) / s.MinAcceptance); l < limit {
-			limit, why = l, StopAcceptance
-		}
-	}
+	limit, _ := st.Limit()
 	rate := 1.0
 	if prev != nil {
 		rate = prev.Stats().Acceptance / 2
@@ -173,7 +160,8 @@ func runGeneration(ctx context.Context, p *Problem, s Settings, prev *Generation
 		count = max(2*s.Workers, min(count, 8*s.Particles, limit-next))
 		count = min(count, limit-next)
 		if count <= 0 {
-			return nil, why, nil
+			// Unreachable: Assemble abandons the generation at the limit.
+			return nil, "", fmt.Errorf("abc: generation %d: no attempts left", st.gen)
 		}
 		sh, err := st.Evaluate(ctx, next, count, s.Workers)
 		if err != nil {
@@ -181,9 +169,12 @@ func runGeneration(ctx context.Context, p *Problem, s Settings, prev *Generation
 		}
 		shards = append(shards, sh)
 		accepted += len(sh.Accepted)
-		g, n, err := st.Assemble(shards, 0)
+		g, n, stop, err := st.Assemble(shards, 0)
 		if err != nil {
 			return nil, "", err
+		}
+		if stop != "" {
+			return nil, stop, nil
 		}
 		if g != nil {
 			g.Seconds = time.Since(start).Seconds()
@@ -191,4 +182,30 @@ func runGeneration(ctx context.Context, p *Problem, s Settings, prev *Generation
 		}
 		next = n
 	}
+}
+
+// NextStep reads the generations in checkpoint folder dir and returns the
+// step that computes the next one, with the last generation (nil if there
+// is none). When the stopping rules end the calibration after the last
+// generation, it returns a nil step and the reason. It is the start of
+// every job of a job chain (see the package documentation).
+func NextStep(dir string, p *Problem, s Settings) (st *Step, last *Generation, stop Stop, err error) {
+	if err := p.Validate(); err != nil {
+		return nil, nil, "", err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, nil, "", err
+	}
+	gens, err := ReadGenerations(dir, p, s)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if len(gens) > 0 {
+		last = gens[len(gens)-1]
+		if stop = stopAfter(s.withDefaults(), last); stop != "" {
+			return nil, last, stop, nil
+		}
+	}
+	st, err = NewStep(p, s, last)
+	return st, last, "", err
 }

@@ -115,6 +115,9 @@ type Step struct {
 	// density.
 	chol    []float64
 	logNorm float64
+	// limit is the first attempt the generation may not use, and why.
+	limit int
+	why   Stop
 }
 
 // NewStep prepares generation prev.Index+1, or generation 0 when prev is
@@ -127,7 +130,20 @@ func NewStep(p *Problem, s Settings, prev *Generation) (*Step, error) {
 		return nil, err
 	}
 	s = s.withDefaults()
-	st := &Step{p: p, s: s, prev: prev, dim: len(p.Params), tol: math.Inf(1)}
+	st := &Step{p: p, s: s, prev: prev, dim: len(p.Params), tol: math.Inf(1), limit: math.MaxInt}
+	if s.MaxSimulations > 0 {
+		used := 0
+		if prev != nil {
+			used = prev.TotalSimulations
+		}
+		st.limit, st.why = max(0, s.MaxSimulations-used), StopBudget
+	}
+	if s.MinAcceptance > 0 && prev != nil {
+		// Past this many attempts the acceptance is below the minimum.
+		if l := int(float64(s.Particles) / s.MinAcceptance); l < st.limit {
+			st.limit, st.why = l, StopAcceptance
+		}
+	}
 	if prev == nil {
 		return st, nil
 	}
@@ -267,6 +283,13 @@ func (st *Step) Generation() int { return st.gen }
 // Tolerance returns the step's tolerance (+Inf for generation 0).
 func (st *Step) Tolerance() float64 { return st.tol }
 
+// Limit returns the number of attempts the generation may use (math.MaxInt
+// for no limit) and the rule that sets it: the budget of simulations
+// (StopBudget) or the minimum acceptance rate (StopAcceptance). Attempts
+// at or past the limit are never evaluated by Run and are ignored by
+// Assemble.
+func (st *Step) Limit() (int, Stop) { return st.limit, st.why }
+
 // propose returns the parameters of attempt a.
 func (st *Step) propose(a int) ([]float64, error) {
 	rng := stream(st.s.Seed, st.gen, a, PurposePropose)
@@ -378,19 +401,21 @@ func (st *Step) Evaluate(ctx context.Context, first, count, workers int) (*Shard
 // Assemble merges shards that together cover attempts 0..n-1 without gap
 // or overlap (in any order) into the generation. If they hold fewer than
 // Particles accepted attempts, it returns nil and next = n, the first
-// attempt still to evaluate. Attempts after the Particles-th accepted one
-// are ignored and not counted. seconds is recorded as the generation's
-// wall time.
-func (st *Step) Assemble(shards []*Shard, seconds float64) (g *Generation, next int, err error) {
+// attempt still to evaluate; if moreover n has reached the Limit, the
+// generation is abandoned and stop says why (the previous generation is
+// then the final one). Attempts after the Particles-th accepted one, or at
+// or past the Limit, are ignored and not counted. seconds is recorded as
+// the generation's wall time.
+func (st *Step) Assemble(shards []*Shard, seconds float64) (g *Generation, next int, stop Stop, err error) {
 	sh := slices.Clone(shards)
 	slices.SortFunc(sh, func(a, b *Shard) int { return cmp.Compare(a.First, b.First) })
 	n := 0
 	for _, s := range sh {
 		if s.Generation != st.gen {
-			return nil, 0, fmt.Errorf("%w: a shard of generation %d given to generation %d", ErrSettings, s.Generation, st.gen)
+			return nil, 0, "", fmt.Errorf("%w: a shard of generation %d given to generation %d", ErrSettings, s.Generation, st.gen)
 		}
 		if s.First != n {
-			return nil, 0, fmt.Errorf("%w: generation %d: shards leave attempts %d..%d uncovered or overlap", ErrSettings, st.gen, n, s.First-1)
+			return nil, 0, "", fmt.Errorf("%w: generation %d: shards leave attempts %d..%d uncovered or overlap", ErrSettings, st.gen, n, s.First-1)
 		}
 		n += s.Count
 	}
@@ -398,13 +423,16 @@ func (st *Step) Assemble(shards []*Shard, seconds float64) (g *Generation, next 
 	var acc []Attempt
 	for _, s := range sh {
 		for _, a := range s.Accepted {
-			if len(acc) < N {
+			if len(acc) < N && a.Index < st.limit {
 				acc = append(acc, a)
 			}
 		}
 	}
 	if len(acc) < N {
-		return nil, n, nil
+		if n >= st.limit {
+			return nil, n, st.why, nil
+		}
+		return nil, n, "", nil
 	}
 	g = &Generation{
 		Index:       st.gen,
@@ -421,7 +449,7 @@ func (st *Step) Assemble(shards []*Shard, seconds float64) (g *Generation, next 
 	if st.prev == nil {
 		g.Distance, err = NewDistance(st.p.Observed, st.p.Weights, st.s.Scale, g.Summaries)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, "", err
 		}
 		for i, s := range g.Summaries {
 			g.Distances[i] = g.Distance.Dist(s)
@@ -437,7 +465,7 @@ func (st *Step) Assemble(shards []*Shard, seconds float64) (g *Generation, next 
 		g.TotalSimulations = st.prev.TotalSimulations + g.Simulations
 	}
 	g.ESS = ess(g.Weights)
-	return g, n, nil
+	return g, n, "", nil
 }
 
 // weights returns the normalized importance weights of new particles,
