@@ -161,12 +161,18 @@ func (p Prior) cdfs() (float64, float64) {
 }
 
 // LogProb returns the log density of p at x: -Inf outside the support or
-// the truncation, and the density renormalized over [Lo, Hi] inside.
+// the truncation, and the density renormalized over [Lo, Hi] inside. The
+// support is open where the density is undefined or infinite (a
+// log-normal at 0, a beta with a shape below 1 at 0 or 1): LogProb is -Inf
+// there too, never NaN or +Inf, so such points are never particles.
 func (p Prior) LogProb(x float64) float64 {
 	if math.IsNaN(x) || x < p.Lo || x > p.Hi {
 		return math.Inf(-1)
 	}
 	lp := p.dist().LogProb(x)
+	if math.IsNaN(lp) || math.IsInf(lp, 1) {
+		return math.Inf(-1)
+	}
 	if math.IsInf(p.Lo, -1) && math.IsInf(p.Hi, 1) {
 		return lp
 	}
@@ -174,14 +180,22 @@ func (p Prior) LogProb(x float64) float64 {
 	return lp - math.Log(hi-lo)
 }
 
-// Rand returns a draw from p by inversion of its CDF, using one value of
-// rng.
+// Rand returns a draw from p by inversion of its CDF. It uses one value of
+// rng, and another in the rare case that rounding puts the draw where
+// LogProb is -Inf (on the boundary of an open support).
 func (p Prior) Rand(rng *rand.Rand) float64 {
-	// u in (0, 1), never 0 or 1, so that the quantile is finite.
-	u := (float64(rng.Uint64()>>11) + 0.5) / (1 << 53)
 	lo, hi := p.cdfs()
-	x := p.dist().Quantile(lo + u*(hi-lo))
-	return min(max(x, p.Lo), p.Hi)
+	d := p.dist()
+	var x float64
+	for range 100 {
+		// u in (0, 1), never 0 or 1, so that the quantile is finite.
+		u := (float64(rng.Uint64()>>11) + 0.5) / (1 << 53)
+		x = min(max(d.Quantile(lo+u*(hi-lo)), p.Lo), p.Hi)
+		if !math.IsInf(p.LogProb(x), -1) {
+			break
+		}
+	}
+	return x
 }
 
 // Param is a named parameter with its prior.

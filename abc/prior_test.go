@@ -75,6 +75,35 @@ func TestPriorDensityAndDraws(t *testing.T) {
 	}
 }
 
+// TestOpenSupport checks that LogProb is -Inf, never NaN or +Inf, where
+// the density is undefined or infinite.
+func TestOpenSupport(t *testing.T) {
+	for _, c := range []struct {
+		p Prior
+		x float64
+	}{
+		{mustPrior(t, LogNormal, 0, 1), 0},
+		{mustPrior(t, LogNormal, 0, 1), -1},
+		{mustPrior(t, Beta, 0.5, 2), 0},
+		{mustPrior(t, Beta, 2, 0.5), 1},
+		{mustPrior(t, Beta, 2, 2), 1.5},
+		{mustPrior(t, Uniform, 0, 1), 2},
+		{mustPrior(t, Normal, 0, 1), math.NaN()},
+	} {
+		if lp := c.p.LogProb(c.x); !math.IsInf(lp, -1) {
+			t.Errorf("%v at %g: log density %g, want -Inf", c.p, c.x, lp)
+		}
+	}
+	// Draws of a beta with a tiny shape crowd 0 but never reach it.
+	p := mustPrior(t, Beta, 0.02, 1)
+	rng := stream(5, 0, 0, 0)
+	for range 10000 {
+		if x := p.Rand(rng); math.IsInf(p.LogProb(x), -1) {
+			t.Fatalf("draw %g outside the open support", x)
+		}
+	}
+}
+
 // TestBadPriors checks that bad priors are errors wrapping ErrPrior.
 func TestBadPriors(t *testing.T) {
 	n := mustPrior(t, Normal, 0, 1)
