@@ -36,6 +36,17 @@ func (s Scale) String() string {
 	return fmt.Sprintf("Scale(%d)", int(s))
 }
 
+// ParseScale returns the Scale named "mad" or "sd".
+func ParseScale(name string) (Scale, error) {
+	switch name {
+	case "mad":
+		return ScaleMAD, nil
+	case "sd":
+		return ScaleSD, nil
+	}
+	return 0, fmt.Errorf("%w: unknown scale %q (allowed: mad, sd)", ErrSettings, name)
+}
+
 // Distance is the weighted Euclidean distance of standardized summaries,
 //
 //	d(s) = sqrt( Σ_k W_k ((s_k - Observed_k) / Scales_k)² ).

@@ -3,6 +3,7 @@ package abc
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"math"
 	"math/rand/v2"
@@ -83,6 +84,15 @@ func TestOutputsFormat(t *testing.T) {
 	want = "generation,tolerance,acceptance,ess,simulations,total_simulations,seconds\n1,0.5,0.25,1.6,8,12,1.235\n"
 	if b.String() != want {
 		t.Errorf("generations.csv:\n%s\nwant\n%s", b.String(), want)
+	}
+	if got := st.String(); got != "generation 1: tolerance 0.5, acceptance 0.250, ESS 2, 8 simulations (12 in all), 1.2 s" {
+		t.Errorf("progress line %q", got)
+	}
+	if sc, err := ParseScale("sd"); sc != ScaleSD || err != nil {
+		t.Errorf("ParseScale(sd) = %v, %v", sc, err)
+	}
+	if _, err := ParseScale("iqr"); !errors.Is(err, ErrSettings) {
+		t.Errorf("ParseScale(iqr): %v", err)
 	}
 	if err := WritePosterior(&b, []string{"a"}, g); err == nil {
 		t.Error("one name for two parameters accepted")

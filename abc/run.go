@@ -55,6 +55,10 @@ type Result struct {
 // generation in progress is lost, and a new Run with the same folder
 // starts it again from its first attempt and gives the same result as an
 // uninterrupted run.
+//
+// Run calls p.Simulate from up to s.Workers goroutines at once and
+// s.Progress from its own goroutine. Two Runs may proceed at once if they
+// use different folders; one folder must have one writer.
 func Run(ctx context.Context, p *Problem, s Settings) (*Result, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err

@@ -61,6 +61,13 @@ type Stats struct {
 	Seconds          float64
 }
 
+// String returns a progress line, as in "generation 3: tolerance 0.2414,
+// acceptance 0.350, ESS 996, 2860 simulations (9715 in all), 0.1 s".
+func (s Stats) String() string {
+	return fmt.Sprintf("generation %d: tolerance %.4g, acceptance %.3f, ESS %.0f, %d simulations (%d in all), %.1f s",
+		s.Generation, s.Tolerance, s.Acceptance, s.ESS, s.Simulations, s.TotalSimulations, s.Seconds)
+}
+
 // Stats returns the diagnostics of g.
 func (g *Generation) Stats() Stats {
 	return Stats{
