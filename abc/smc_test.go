@@ -89,7 +89,8 @@ func TestWeightsByHand(t *testing.T) {
 	prev := &Generation{
 		Index: 0, Tolerance: math.Inf(1),
 		Particles: [][]float64{{0}, {1}}, Weights: []float64{0.25, 0.75},
-		Distances: []float64{1, 2}, Distance: &Distance{Observed: []float64{0}, Scales: []float64{1}, Weights: []float64{1}},
+		Distances: []float64{1, 2}, Summaries: [][]float64{{1}, {2}}, Simulations: 2, TotalSimulations: 2,
+		Distance: &Distance{Observed: []float64{0}, Scales: []float64{1}, Weights: []float64{1}},
 	}
 	st, err := NewStep(p, Settings{Particles: 2}, prev)
 	if err != nil {

@@ -154,8 +154,8 @@ func NewStep(p *Problem, s Settings, prev *Generation) (*Step, error) {
 	if prev == nil {
 		return st, nil
 	}
-	if err := st.checkPrev(); err != nil {
-		return nil, err
+	if err := checkGeneration(prev, p, s); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSettings, err)
 	}
 	st.gen = prev.Index + 1
 	tol, ok := NextTolerance(s, prev)
@@ -171,22 +171,6 @@ func NewStep(p *Problem, s Settings, prev *Generation) (*Step, error) {
 	}
 	st.chol, st.logNorm = kernel(prev.Particles, prev.Weights)
 	return st, nil
-}
-
-// checkPrev checks that the previous generation fits the problem.
-func (st *Step) checkPrev() error {
-	g := st.prev
-	n := len(g.Particles)
-	if n < 2 || len(g.Weights) != n || len(g.Distances) != n || g.Distance == nil ||
-		len(g.Distance.Observed) != len(st.p.Observed) {
-		return fmt.Errorf("%w: generation %d is malformed", ErrSettings, g.Index)
-	}
-	for _, th := range g.Particles {
-		if len(th) != st.dim {
-			return fmt.Errorf("%w: generation %d has particles of %d parameters, want %d", ErrSettings, g.Index, len(th), st.dim)
-		}
-	}
-	return nil
 }
 
 // NextTolerance returns the tolerance of the generation after prev under

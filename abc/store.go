@@ -108,6 +108,12 @@ func ReadGeneration(dir string, t int, p *Problem, s Settings) (*Generation, err
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCheckpoint, err)
 	}
+	return decodeGeneration(path, b, t, p, s)
+}
+
+// decodeGeneration parses and checks the contents b of generation file
+// path.
+func decodeGeneration(path string, b []byte, t int, p *Problem, s Settings) (*Generation, error) {
 	var f genFile
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrCheckpoint, path, err)
@@ -115,10 +121,8 @@ func ReadGeneration(dir string, t int, p *Problem, s Settings) (*Generation, err
 	if err := checkTag(path, f.Format, f.Run, p, s); err != nil {
 		return nil, err
 	}
-	n := len(f.Particles)
-	if f.Generation != t || f.Distance == nil || n < 2 || len(f.Weights) != n ||
-		len(f.Distances) != n || len(f.Summaries) != n || (t > 0) != (f.Tolerance != nil) {
-		return nil, fmt.Errorf("%w: %s is malformed", ErrCheckpoint, path)
+	if f.Generation != t || (t > 0) != (f.Tolerance != nil) {
+		return nil, fmt.Errorf("%w: %s does not hold generation %d", ErrCheckpoint, path, t)
 	}
 	g := &Generation{
 		Index: t, Tolerance: math.Inf(1), Particles: f.Particles, Summaries: f.Summaries,
@@ -128,7 +132,57 @@ func ReadGeneration(dir string, t int, p *Problem, s Settings) (*Generation, err
 	if f.Tolerance != nil {
 		g.Tolerance = *f.Tolerance
 	}
+	if err := checkGeneration(g, p, s); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrCheckpoint, path, err)
+	}
 	return g, nil
+}
+
+// checkGeneration checks that g is a well-formed population of p under s.
+func checkGeneration(g *Generation, p *Problem, s Settings) error {
+	s = s.withDefaults()
+	n, dim, ns := s.Particles, len(p.Params), len(p.Observed)
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	switch {
+	case len(g.Particles) != n || len(g.Weights) != n || len(g.Distances) != n || len(g.Summaries) != n:
+		return fmt.Errorf("generation %d does not hold %d particles with weights, distances and summaries", g.Index, n)
+	case g.Index < 0 || (g.Index == 0) != math.IsInf(g.Tolerance, 1) || !(g.Tolerance > 0):
+		return fmt.Errorf("generation %d has tolerance %g", g.Index, g.Tolerance)
+	case g.Simulations < n || g.TotalSimulations < g.Simulations:
+		return fmt.Errorf("generation %d counts %d simulations (%d in all) for %d particles", g.Index, g.Simulations, g.TotalSimulations, n)
+	}
+	d := g.Distance
+	if d == nil || len(d.Observed) != ns || len(d.Scales) != ns || len(d.Weights) != ns {
+		return fmt.Errorf("generation %d has no distance for %d summaries", g.Index, ns)
+	}
+	for k := range ns {
+		if !finite(d.Observed[k]) || !(d.Scales[k] > 0) || !finite(d.Scales[k]) || !(d.Weights[k] >= 0) || !finite(d.Weights[k]) {
+			return fmt.Errorf("generation %d: summary %d has a bad observed value, scale or weight", g.Index, k+1)
+		}
+	}
+	sum := 0.0
+	for i := range n {
+		if len(g.Particles[i]) != dim || len(g.Summaries[i]) != ns {
+			return fmt.Errorf("generation %d: particle %d has %d parameters and %d summaries, want %d and %d",
+				g.Index, i, len(g.Particles[i]), len(g.Summaries[i]), dim, ns)
+		}
+		for _, x := range g.Particles[i] {
+			if !finite(x) {
+				return fmt.Errorf("generation %d: particle %d is not finite", g.Index, i)
+			}
+		}
+		if w := g.Weights[i]; !(w >= 0) || !finite(w) {
+			return fmt.Errorf("generation %d: particle %d has weight %g", g.Index, i, w)
+		}
+		if x := g.Distances[i]; !(x >= 0) || !finite(x) {
+			return fmt.Errorf("generation %d: particle %d has distance %g", g.Index, i, x)
+		}
+		sum += g.Weights[i]
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		return fmt.Errorf("generation %d: weights sum to %g, not 1", g.Index, sum)
+	}
+	return nil
 }
 
 var genName = regexp.MustCompile(`^gen-(\d{4,})\.json$`)
@@ -206,8 +260,8 @@ func ReadShards(dir string, t int, p *Problem, s Settings) ([]*Shard, error) {
 		if err := checkTag(path, f.Format, f.Run, p, s); err != nil {
 			return nil, err
 		}
-		if f.Generation != t || f.Count < 0 || len(f.Accepted) > f.Count {
-			return nil, fmt.Errorf("%w: %s is malformed", ErrCheckpoint, path)
+		if err := checkShard(&f.Shard, t, p); err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrCheckpoint, path, err)
 		}
 		sh := f.Shard
 		out = append(out, &sh)
@@ -254,6 +308,24 @@ func writeAtomic(dir, name string, b []byte) error {
 	if d, err := os.Open(dir); err == nil {
 		d.Sync() // best effort: not every file system syncs folders
 		d.Close()
+	}
+	return nil
+}
+
+// checkShard checks that sh is a well-formed shard of generation t of p.
+func checkShard(sh *Shard, t int, p *Problem) error {
+	if sh.Generation != t || sh.First < 0 || sh.Count < 0 || len(sh.Accepted) > sh.Count {
+		return fmt.Errorf("not a shard of generation %d", t)
+	}
+	prev := sh.First - 1
+	for _, a := range sh.Accepted {
+		if a.Index <= prev || a.Index >= sh.First+sh.Count {
+			return fmt.Errorf("attempt %d is out of order or out of range %d..%d", a.Index, sh.First, sh.First+sh.Count-1)
+		}
+		prev = a.Index
+		if len(a.Theta) != len(p.Params) || len(a.Summaries) != len(p.Observed) || !(a.Distance >= 0) {
+			return fmt.Errorf("attempt %d is malformed", a.Index)
+		}
 	}
 	return nil
 }
