@@ -32,7 +32,11 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	m := abc.Summarize(r.Names, r.Final)[0]
+	ms, err := abc.Summarize(r.Names, r.Final)
+	if err != nil {
+		panic(err)
+	}
+	m := ms[0]
 	fmt.Printf("%s: median %.1f, 90%% interval [%.1f, %.1f], stopped by %s after %d generations\n",
 		m.Name, m.Median, m.Q05, m.Q95, r.Stop, len(r.Generations))
 	abc.WriteSummary(os.Stdout, nil) // the header of summary.csv

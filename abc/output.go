@@ -108,8 +108,17 @@ type Marginal struct {
 	Q05, Median, Q95 float64
 }
 
-// Summarize returns the marginal of every parameter of g.
-func Summarize(names []string, g *Generation) []Marginal {
+// Summarize returns the marginal of every parameter of g, named by names
+// (one per parameter).
+func Summarize(names []string, g *Generation) ([]Marginal, error) {
+	for i, th := range g.Particles {
+		if len(th) != len(names) {
+			return nil, fmt.Errorf("abc: particle %d has %d parameters for %d names", i, len(th), len(names))
+		}
+	}
+	if len(g.Weights) != len(g.Particles) || len(g.Particles) == 0 {
+		return nil, fmt.Errorf("abc: %d weights for %d particles", len(g.Weights), len(g.Particles))
+	}
 	out := make([]Marginal, len(names))
 	x := make([]float64, len(g.Particles))
 	for k, n := range names {
@@ -130,7 +139,7 @@ func Summarize(names []string, g *Generation) []Marginal {
 			Q95:    WeightedQuantile(x, g.Weights, 0.95),
 		}
 	}
-	return out
+	return out, nil
 }
 
 // WriteSummary writes marginals as CSV: parameter, mean, sd, q05, median,

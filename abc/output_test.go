@@ -29,7 +29,11 @@ func TestGolden(t *testing.T) {
 	}
 	post, gens := outputs(t, r)
 	var sum, dist bytes.Buffer
-	if err := WriteSummary(&sum, Summarize(r.Names, r.Final)); err != nil {
+	ms, err := Summarize(r.Names, r.Final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSummary(&sum, ms); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteDistance(&dist, []string{"ybar"}, r.Distance); err != nil {
@@ -97,7 +101,14 @@ func TestOutputsFormat(t *testing.T) {
 	if err := WritePosterior(&b, []string{"a"}, g); err == nil {
 		t.Error("one name for two parameters accepted")
 	}
-	m := Summarize([]string{"a", "b"}, g)[0]
+	if _, err := Summarize([]string{"a"}, g); err == nil {
+		t.Error("Summarize with one name for two parameters")
+	}
+	ms, err := Summarize([]string{"a", "b"}, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ms[0]
 	if math.Abs(m.Mean-(0.025+0.25)) > 1e-15 || m.Median != 1.0/3 || m.Q05 != 0.1 {
 		t.Errorf("summary %+v", m)
 	}
@@ -199,7 +210,10 @@ func TestFixedScheduleTwoParameters(t *testing.T) {
 			t.Errorf("particle %v outside the prior", th)
 		}
 	}
-	ms := Summarize(r.Names, r.Final)
+	ms, err := Summarize(r.Names, r.Final)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var b strings.Builder
 	WriteSummary(&b, ms)
 	t.Logf("%s", b.String())

@@ -11,8 +11,12 @@ import (
 
 // Resample draws n particle indices of g with replacement, with
 // probability proportional to their weights (multinomial resampling).
-// Simulation-based calibration ranks the true value among such draws.
+// Simulation-based calibration ranks the true value among such draws. It
+// returns nil if g has no particles or n < 1.
 func Resample(g *Generation, n int, rng *rand.Rand) []int {
+	if len(g.Weights) == 0 || n < 1 {
+		return nil
+	}
 	cum := make([]float64, len(g.Weights))
 	c := 0.0
 	for i, w := range g.Weights {

@@ -59,8 +59,18 @@ func TestConjugatePosterior(t *testing.T) {
 			t.Errorf("generation %d: tolerance %g does not decrease from %g", g.Index, g.Tolerance, gens[g.Index-1].Tolerance)
 		}
 	}
-	sd := func(g *Generation) float64 { return Summarize(r.Names, g)[0].SD }
-	m := Summarize(r.Names, r.Final)[0]
+	sd := func(g *Generation) float64 {
+		ms, err := Summarize(r.Names, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ms[0].SD
+	}
+	ms, err := Summarize(r.Names, r.Final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ms[0]
 	scale := r.Distance.Scales[0]
 	t.Logf("exact mean %.4f sd %.4f; ABC mean %.4f sd %.4f (generation 1 sd %.4f); final tolerance %.4g (%.4g in ȳ units); %d simulations, %.2fs",
 		wantMean, wantSD, m.Mean, m.SD, sd(gens[1]), r.Final.Tolerance, r.Final.Tolerance*scale,
