@@ -303,3 +303,29 @@ func TestBudgetInShards(t *testing.T) {
 		t.Errorf("assemble past the budget: %v, stop %q, %v", g != nil, stop, err)
 	}
 }
+
+// TestExtendFinished continues a finished calibration with a larger
+// MaxGenerations and gets the longer run's result.
+func TestExtendFinished(t *testing.T) {
+	c := conjugate{n: 20, priorVar: 10}
+	p := c.problem(t, 0.8)
+	ref, err := Run(context.Background(), p, smallSettings(2, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := smallSettings(2, t.TempDir())
+	s.MaxGenerations = 3
+	if _, err := Run(context.Background(), p, s); err != nil {
+		t.Fatal(err)
+	}
+	s.MaxGenerations = 6
+	r, err := Run(context.Background(), p, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, g1 := outputs(t, ref)
+	p2, g2 := outputs(t, r)
+	if r.Resumed != 3 || p1 != p2 || g1 != g2 {
+		t.Errorf("extended run (resumed %d) differs from the longer run", r.Resumed)
+	}
+}

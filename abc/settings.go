@@ -61,7 +61,10 @@ const (
 
 // Settings configure the algorithm. A zero field takes the default named
 // in its comment; values out of range are rejected by Validate. Fields
-// marked "result" change results; the others do not.
+// marked "result" change results and are part of the Fingerprint that a
+// checkpoint folder must match; the others may change between a run and
+// its resumption (raise MaxGenerations or MaxSimulations to continue a
+// finished calibration).
 type Settings struct {
 	// Particles is the population size N (result), >= 2. Default
 	// DefaultParticles (1000).
@@ -96,8 +99,8 @@ type Settings struct {
 	// is abandoned and the previous one is final. Default 0: no budget.
 	MaxSimulations int
 
-	// Workers is the number of simulations run at once. Default 0: all
-	// cores. Results do not depend on it.
+	// Workers is the number of simulations run at once. Default 0 (or
+	// less): all cores. Results do not depend on it.
 	Workers int
 	// Dir, if not empty, is a folder (created if missing) where every
 	// completed generation is written atomically; a run with the same

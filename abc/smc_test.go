@@ -132,3 +132,28 @@ func TestWeightsByHand(t *testing.T) {
 		t.Errorf("the particle far from the ancestors should weigh more: %v", got)
 	}
 }
+
+// TestQuantileSchedule checks an adaptive schedule at another quantile
+// against a direct computation of the type 7 quantile.
+func TestQuantileSchedule(t *testing.T) {
+	c := conjugate{n: 20, priorVar: 10}
+	p := c.problem(t, 0.5)
+	s := Settings{Particles: 100, Seed: 2, Quantile: 0.3, MaxGenerations: 4, Workers: 2, Dir: t.TempDir()}
+	if _, err := Run(context.Background(), p, s); err != nil {
+		t.Fatal(err)
+	}
+	gens, err := ReadGenerations(s.Dir, p, s)
+	if err != nil || len(gens) != 4 {
+		t.Fatalf("%d generations, %v", len(gens), err)
+	}
+	for _, g := range gens[1:] {
+		d := slices.Clone(gens[g.Index-1].Distances)
+		slices.Sort(d)
+		// Position 0.3 × (100 - 1) = 29.7 between order statistics 29 and 30.
+		h := 0.3 * 99
+		want := d[29] + (h-29)*(d[30]-d[29])
+		if g.Tolerance != want || !(g.Tolerance < gens[g.Index-1].Tolerance) {
+			t.Errorf("generation %d: tolerance %.17g, want %.17g", g.Index, g.Tolerance, want)
+		}
+	}
+}
