@@ -1,6 +1,10 @@
 package abc
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	"github.com/entrench/entrench/sim"
+)
 
 // Purposes of the random streams of one attempt. They are part of the
 // stream identity: changing one changes results.
@@ -13,22 +17,10 @@ const (
 )
 
 // StreamSeed derives the two PCG seed words of one random stream from
-// (seed, generation, attempt, purpose) with SplitMix64 mixing. It is the
-// mixing of sim.StreamSeed with the design point replaced by the
-// generation and the replicate by the attempt.
+// (seed, generation, attempt, purpose): it is sim.StreamSeed with the
+// design point replaced by the generation and the replicate by the attempt.
 func StreamSeed(seed uint64, generation, attempt int, purpose uint64) (uint64, uint64) {
-	x := mix(seed + 0x9e3779b97f4a7c15)
-	x = mix(x ^ mix(uint64(generation)+0xbf58476d1ce4e5b9))
-	x = mix(x ^ mix(uint64(attempt)+0x94d049bb133111eb))
-	x = mix(x ^ mix(purpose+0x2545f4914f6cdd1d))
-	return x, mix(x ^ 0xda942042e4dd58b5)
-}
-
-// mix is the SplitMix64 finalizer.
-func mix(z uint64) uint64 {
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
+	return sim.StreamSeed(seed, generation, attempt, purpose)
 }
 
 // stream returns a generator for one (seed, generation, attempt, purpose).
