@@ -1,0 +1,48 @@
+// Package philox provides counter-based random numbers: Philox4x32-10 and
+// the uniform and normal transforms and the fast exp that the officials
+// kernel needs.
+//
+// Every draw is a pure function of a Key and a Counter, so the order in
+// which draws are evaluated, the vector width and the number of workers
+// cannot change a result, and a probe can fork a run without copying a
+// generator.
+//
+// # Generator
+//
+// Block is Philox4x32 with 10 rounds (Salmon, Moraes, Dror and Shaw 2011,
+// "Parallel random numbers: as easy as 1, 2, 3", SC11), bit-identical to
+// philox4x32_R(10, ctr, key) of Random123 (checked against its known-answer
+// vectors). One block is 128 bits: two 64-bit words, hence two uniforms or
+// one Box-Muller pair of normals.
+//
+// # Keys and counters
+//
+// NewKey derives the 64-bit key from (seed, design point, replicate,
+// purpose) with the SplitMix64 chain of sim.StreamSeed. At derives the
+// counter from (tick, official, draw): word 0 is the low half of the draw
+// index, word 1 the official, word 2 the tick and word 3 the high half of
+// the draw index. A draw index counts blocks, not numbers: draw d of an
+// official in a tick yields two uniforms or two normals.
+//
+// # Floating point
+//
+// The transforms use only IEEE basic arithmetic (+, -, *, /, sqrt), integer
+// and bit operations, and no table look-ups, so a vectorized twin can
+// reproduce them bit for bit. Every product that is added to something is
+// wrapped in an explicit float64 conversion, which the Go specification
+// says prevents fusing it into an FMA: the results are the same with
+// GOAMD64=v1 and v3 and on arm64 (TestGolden pins them). The normal
+// transform is Box-Muller on a 53-bit uniform in (0,1] for the radius and a
+// 53-bit uniform in [0,1) for the angle: its largest magnitude is
+// sqrt(-2 ln 2^-53) = 8.57, so tails are right to beyond 8 sigma. It was
+// chosen over the inverse normal CDF (Wichura's AS241) because it has no
+// branches and yields two normals per block; its logarithm and sine and
+// cosine are fdlibm's reduction with a polynomial, evaluated here in plain
+// arithmetic (see log.go).
+//
+// # Concurrency
+//
+// The functions are pure and safe for concurrent use. A Stream is a value
+// with state and is safe for one goroutine only; streams at different
+// counters are independent and never need to be shared.
+package philox
