@@ -73,7 +73,7 @@ func sinCos2Pi(v float64) (sin, cos float64) {
 		c6    = -1.0 / 87178291200
 		c7    = 1.0 / 20922789888000
 	)
-	t := 4 * v
+	t := float64(4 * v) // exact; the conversion keeps it out of an FMA
 	tm := t + magic
 	q := tm - magic
 	n := math.Float64bits(tm) & 3 // quadrant: q mod 4
