@@ -30,15 +30,23 @@
 // and bit operations, and no table look-ups, so a vectorized twin can
 // reproduce them bit for bit. Every product that is added to something is
 // wrapped in an explicit float64 conversion, which the Go specification
-// says prevents fusing it into an FMA: the results are the same with
-// GOAMD64=v1 and v3 and on arm64 (TestGolden pins them). The normal
+// says prevents fusing it into an FMA, so the results do not depend on
+// GOAMD64 or the architecture (TestGolden pins them and passes with
+// GOAMD64=v1 and v3; the amd64 v3 and arm64 builds of this package contain
+// no fused multiply-add instruction). The data-dependent choices (the
+// logarithm's mantissa range, the quadrant) are selects, not loops or
+// rejections, so every lane does the same work. The normal
 // transform is Box-Muller on a 53-bit uniform in (0,1] for the radius and a
 // 53-bit uniform in [0,1) for the angle: its largest magnitude is
 // sqrt(-2 ln 2^-53) = 8.57, so tails are right to beyond 8 sigma. It was
-// chosen over the inverse normal CDF (Wichura's AS241) because it has no
-// branches and yields two normals per block; its logarithm and sine and
-// cosine are fdlibm's reduction with a polynomial, evaluated here in plain
-// arithmetic (see log.go).
+// chosen over the inverse normal CDF (Wichura's AS241) because it needs no
+// choice between a central and a tail formula and yields two normals per
+// block. Its logarithm is fdlibm's
+// (reduction to [sqrt(2)/2, sqrt(2)) and a minimax polynomial) and its sine
+// and cosine reduce 2 pi v exactly to a quarter turn plus [-pi/4, pi/4] and
+// sum Taylor series there (see log.go). Exp is the fast exponential the
+// kernel needs: range reduction and a degree-6 minimax polynomial, relative
+// error 1.9e-9.
 //
 // # Concurrency
 //

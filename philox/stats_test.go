@@ -242,10 +242,10 @@ func TestNormals(t *testing.T) {
 	// with variance 2*2 = 4.
 	pairs := float64(n / 2)
 	for _, c := range []struct {
-		name     string
-		sum, var_ float64
+		name          string
+		sum, variance float64
 	}{{"z0*z1", pairProd, 1}, {"(z0^2-1)(z1^2-1)", sqProd, 4}} {
-		z := c.sum / pairs / math.Sqrt(c.var_/pairs)
+		z := c.sum / pairs / math.Sqrt(c.variance/pairs)
 		t.Logf("pair %s: z = %+.2f", c.name, z)
 		if math.Abs(z) > zMax {
 			t.Errorf("pair %s mean %.3g (z = %.2f): the two normals of a pair are dependent", c.name, c.sum/pairs, z)
