@@ -79,20 +79,16 @@ func sinCos2Pi(v float64) (sin, cos float64) {
 	n := math.Float64bits(tm) & 3 // quadrant: q mod 4
 	x := float64((t - q) * (math.Pi / 2))
 	z := float64(x * x)
-	ps := s6 + float64(z*s7)
-	ps = s5 + float64(z*ps)
-	ps = s4 + float64(z*ps)
-	ps = s3 + float64(z*ps)
-	ps = s2 + float64(z*ps)
-	ps = s1 + float64(z*ps)
+	// Estrin's scheme: independent pieces in parallel, then z^2 and z^4
+	// combine them, so the dependency chain is half Horner's.
+	z2 := float64(z * z)
+	z4 := float64(z2 * z2)
+	ps := (s1 + float64(z*s2)) + float64(z2*(s3+float64(z*s4))) +
+		float64(z4*((s5+float64(z*s6))+float64(z2*s7)))
+	pc := (c1 + float64(z*c2)) + float64(z2*(c3+float64(z*c4))) +
+		float64(z4*((c5+float64(z*c6))+float64(z2*c7)))
 	sn := x + float64(float64(x*z)*ps)
-	pc := c6 + float64(z*c7)
-	pc = c5 + float64(z*pc)
-	pc = c4 + float64(z*pc)
-	pc = c3 + float64(z*pc)
-	pc = c2 + float64(z*pc)
-	pc = c1 + float64(z*pc)
-	cs := (1 - float64(0.5*z)) + float64(float64(z*z)*pc)
+	cs := (1 - float64(0.5*z)) + float64(z2*pc)
 	switch n {
 	case 0:
 		return sn, cs
