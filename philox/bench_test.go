@@ -138,3 +138,15 @@ func BenchmarkRefMathExp(b *testing.B) {
 	sinkF = acc
 	perDraw(b, 1)
 }
+
+func BenchmarkBlock64x2(b *testing.B) {
+	b.ReportAllocs()
+	k := NewKey(1, 2, 3, 4)
+	var acc uint64
+	for i := 0; b.Loop(); i++ {
+		a0, a1, b0, b1 := Block64x2(k, At(1, uint32(2*i), 0), At(1, uint32(2*i+1), 0))
+		acc += a0 ^ a1 ^ b0 ^ b1
+	}
+	sinkU = acc
+	perDraw(b, 4)
+}
