@@ -35,7 +35,10 @@
 // GOAMD64=v1 and v3; the amd64 v3 and arm64 builds of this package contain
 // no fused multiply-add instruction). The data-dependent choices (the
 // logarithm's mantissa range, the quadrant) are selects, not loops or
-// rejections, so every lane does the same work. The normal
+// rejections, so every lane does the same work. Every integer-to-float
+// conversion is exact (integers below 2^53), so a twin may convert by any
+// method, such as the add-a-magic-constant trick where AVX2 has no 64-bit
+// integer conversion. The normal
 // transform is Box-Muller on a 53-bit uniform in (0,1] for the radius and a
 // 53-bit uniform in [0,1) for the angle: its largest magnitude is
 // sqrt(-2 ln 2^-53) = 8.57, so tails are right to beyond 8 sigma. It was
