@@ -77,6 +77,8 @@ func TestStreamMatchesBlocks(t *testing.T) {
 	}
 }
 
+var _ rand.Source = (*Stream)(nil)
+
 // TestStreamAsSource checks that a *Stream drives math/rand/v2 without
 // allocating, and that two generators on one stream position agree.
 func TestStreamAsSource(t *testing.T) {
