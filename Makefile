@@ -34,7 +34,7 @@ test-slurm:
 	$(GO) test -count=1 -run TestSlurmShardMerge -v ./cmd/entrench
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/ ./agents/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/ ./agents/ ./philox/
 
 # Every fuzz target, each for FUZZTIME (go test -fuzz takes one target at a
 # time).

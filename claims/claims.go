@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
 	"github.com/entrench/entrench/study"
@@ -116,7 +117,10 @@ func (t Test) Rule() string {
 // Result is a test with its estimate and verdict.
 type Result struct {
 	Test
-	Estimate
+	// Difference is the estimate: the mean of the measure in A for a
+	// one-scenario test (MeanB NaN), the mean paired difference B-A for a
+	// comparison, each with its interval at level sim.Confidence.
+	estimate.Difference
 	// Supported is true when the estimate's 95% interval lies entirely on
 	// the claimed side of the threshold.
 	Supported bool
@@ -189,7 +193,7 @@ func summaryMeasure(i int, unit string) Measure {
 var refDrawdown = Measure{
 	Name: "relative_drawdown_reference", Label: "Relative drawdown after the reference crisis", Unit: "share",
 	Value: func(m *sim.Model, r *sim.RunResult) float64 {
-		return RelativeDrawdown(metricSeries(m, r, "cooperation"), ReferenceTick, ReferenceWindow)
+		return sim.RelativeDrawdown(metricSeries(m, r, "cooperation"), ReferenceTick, ReferenceWindow)
 	},
 }
 
@@ -198,7 +202,7 @@ var refDrawdown = Measure{
 var refRecovery = Measure{
 	Name: "recovery_months_reference", Label: "Months to regain 90% after the reference crisis", Unit: "months",
 	Value: func(m *sim.Model, r *sim.RunResult) float64 {
-		return RecoveryTicks(metricSeries(m, r, "cooperation"), ReferenceTick, RecoveredFraction) * float64(m.Scenario.TickMonths)
+		return sim.RecoveryTicks(metricSeries(m, r, "cooperation"), ReferenceTick, RecoveredFraction) * float64(m.Scenario.TickMonths)
 	},
 }
 
@@ -206,15 +210,7 @@ var refRecovery = Measure{
 func meanOfMetric(name, label string) Measure {
 	return Measure{Name: "mean_" + name, Label: label, Unit: "0-1",
 		Value: func(m *sim.Model, r *sim.RunResult) float64 {
-			xs := metricSeries(m, r, name)
-			if len(xs) == 0 {
-				return math.NaN()
-			}
-			s := 0.0
-			for _, x := range xs {
-				s += x
-			}
-			return s / float64(len(xs))
+			return sim.MeanLevel(metricSeries(m, r, name)) // NaN without the metric
 		}}
 }
 
@@ -230,13 +226,15 @@ func eventMeasure(name, label, unit string, d scenarios.Month, f func(xs []float
 		}}
 }
 
-func fall(xs []float64, at, _ int) float64 { return MonthFall(xs, at) }
+func fall(xs []float64, at, _ int) float64 { return sim.MonthFall(xs, at) }
 
 func recovery(xs []float64, at, tm int) float64 {
-	return RecoveryTicks(xs, at, RecoveredFraction) * float64(tm)
+	return sim.RecoveryTicks(xs, at, RecoveredFraction) * float64(tm)
 }
 
-func relDrawdown(xs []float64, at, _ int) float64 { return RelativeDrawdown(xs, at, ReferenceWindow) }
+func relDrawdown(xs []float64, at, _ int) float64 {
+	return sim.RelativeDrawdown(xs, at, ReferenceWindow)
+}
 
 // deepest2014 is the cooperation lost to the 2014 crises minus the larger
 // of the losses to Kosovo 1999 and Georgia 2008 (each: the level before
@@ -249,7 +247,7 @@ var deepest2014 = Measure{
 		if k < 1 || g < 1 || c < 1 {
 			return math.NaN()
 		}
-		return Drawdown(xs, c, ReferenceWindow) - math.Max(Drawdown(xs, k, ReferenceWindow), Drawdown(xs, g, ReferenceWindow))
+		return sim.Drawdown(xs, c, ReferenceWindow) - math.Max(sim.Drawdown(xs, k, ReferenceWindow), sim.Drawdown(xs, g, ReferenceWindow))
 	},
 }
 
@@ -466,13 +464,13 @@ func run(ctx context.Context, s Settings, ts []Test) (*Report, error) {
 		}
 		for k, ti := range c.tests {
 			t := ts[ti]
-			var e Estimate
+			var e estimate.Difference
 			if t.B == "" {
-				e = single(sa.vals[k])
+				e = estimate.Single(sa.vals[k], sim.Confidence)
 			} else {
-				e = paired(sa.vals[k], sb.vals[k])
+				e = estimate.Paired(sa.vals[k], sb.vals[k], sim.Confidence)
 			}
-			results[ti] = Result{Test: t, Estimate: e, Supported: decide(t, e)}
+			results[ti] = Result{Test: t, Difference: e, Supported: decide(t, e.Estimate)}
 		}
 	}
 	rep.Claims = group(results)
@@ -489,14 +487,14 @@ func (r *Report) keep(key string, a *sim.Aggregate, sc *scenarios.Scenario) {
 
 // decide applies a test's rule to its estimate. An undefined interval
 // (fewer than two replicates) supports nothing.
-func decide(t Test, e Estimate) bool {
-	if math.IsNaN(e.CILo) || math.IsNaN(e.CIHi) {
+func decide(t Test, e estimate.Estimate) bool {
+	if math.IsNaN(e.Lo) || math.IsNaN(e.Hi) {
 		return false
 	}
 	if t.Direction == Above {
-		return e.CILo > t.Threshold
+		return e.Lo > t.Threshold
 	}
-	return e.CIHi < t.Threshold
+	return e.Hi < t.Threshold
 }
 
 // group collects results by claim and sets each claim's verdict.

@@ -12,59 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-12 || (math.IsNaN(a) && math.IsNaN(b)) }
-
-func TestMeasures(t *testing.T) {
-	xs := []float64{0.5, 0.5, 0.2, 0.1, 0.3, 0.46, 0.5}
-	nan := math.NaN()
-	tests := []struct {
-		name string
-		got  float64
-		want float64
-	}{
-		{"drawdown", Drawdown(xs, 2, 12), 0.4},
-		{"drawdown window 0", Drawdown(xs, 2, 0), 0.3},
-		{"relative drawdown", RelativeDrawdown(xs, 2, 12), 0.8},
-		{"relative drawdown no fall", RelativeDrawdown(xs, 6, 12), 0},
-		{"relative drawdown at 0", RelativeDrawdown(xs, 0, 12), nan},
-		{"relative drawdown past end", RelativeDrawdown(xs, 7, 12), nan},
-		{"relative drawdown from zero", RelativeDrawdown([]float64{0, 0, 0}, 1, 12), nan},
-		{"month fall", MonthFall(xs, 2), 0.6},
-		{"month fall rise", MonthFall(xs, 4), -2},
-		{"recovery", RecoveryTicks(xs, 2, 0.9), 3},
-		{"recovery never fell", RecoveryTicks(xs, 1, 0.9), 0},
-		{"recovery censored", RecoveryTicks([]float64{1, 1, 0, 0.2}, 2, 0.9), 2},
-		{"recovery out of range", RecoveryTicks(xs, 9, 0.9), nan},
-	}
-	for _, tc := range tests {
-		if !near(tc.got, tc.want) {
-			t.Errorf("%s: got %v, want %v", tc.name, tc.got, tc.want)
-		}
-	}
-}
-
-func TestEstimates(t *testing.T) {
-	nan := math.NaN()
-	e := single([]float64{1, 2, 3, nan})
-	if e.N != 3 || !near(e.Value, 2) || !near(e.SE, 1/math.Sqrt(3)) || !near(e.CIHi-e.Value, sim.T975(3)/math.Sqrt(3)) {
-		t.Errorf("single: %+v", e)
-	}
-	p := paired([]float64{1, 2, 3, nan, 5}, []float64{2, 4, 4, 1, nan})
-	// Pairs (1,2), (2,4), (3,4): differences 1, 2, 1.
-	if p.N != 3 || !near(p.Value, 4.0/3) || !near(p.MeanA, 2) || !near(p.MeanB, 10.0/3) {
-		t.Errorf("paired: %+v", p)
-	}
-	if e := single([]float64{4}); e.N != 1 || !math.IsNaN(e.CILo) {
-		t.Errorf("one value should give no interval: %+v", e)
-	}
-	if e := paired([]float64{nan}, []float64{1}); e.N != 0 || !math.IsNaN(e.Value) {
-		t.Errorf("no pairs: %+v", e)
-	}
-}
 
 func TestDecide(t *testing.T) {
 	tests := []struct {
@@ -83,7 +36,7 @@ func TestDecide(t *testing.T) {
 		{"undefined", Above, 0, math.NaN(), math.NaN(), false},
 	}
 	for _, tc := range tests {
-		got := decide(Test{Direction: tc.dir, Threshold: tc.thr}, Estimate{CILo: tc.lo, CIHi: tc.hi})
+		got := decide(Test{Direction: tc.dir, Threshold: tc.thr}, estimate.Estimate{Lo: tc.lo, Hi: tc.hi})
 		if got != tc.want {
 			t.Errorf("%s: got %v", tc.name, got)
 		}
@@ -269,11 +222,11 @@ func TestRunWritesWellFormedTable(t *testing.T) {
 			probeBound := c.Number == 1 && r.Measure.Name == sim.SummaryNames[sim.SumFinalEntrenchment]
 			if c.Number != 5 && !probeBound && !r.Supported {
 				t.Errorf("claim %d (%s vs %s), %s: estimate %.4g, CI [%.4g, %.4g] does not meet %s",
-					c.Number, r.A, r.B, r.Measure.Name, r.Value, r.CILo, r.CIHi, r.Rule())
+					c.Number, r.A, r.B, r.Measure.Name, r.Mean, r.Lo, r.Hi, r.Rule())
 			}
 		}
 	}
-	if c := rep.Claims[4]; c.Number != 5 || c.Results[2].Measure.Name != refRecovery.Name || c.Results[2].Value <= 0 {
+	if c := rep.Claims[4]; c.Number != 5 || c.Results[2].Measure.Name != refRecovery.Name || c.Results[2].Mean <= 0 {
 		t.Errorf("claim 5: waning attention should slow recovery after the reference crisis: %+v", c.Results[2].Estimate)
 	}
 }

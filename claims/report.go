@@ -62,7 +62,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			rec := []string{
 				strconv.Itoa(c.Number), c.Text, c.Verdict, t.A, t.B, strconv.FormatBool(t.Reference),
 				t.Measure.Name, t.Measure.Unit, t.Rule(), t.Direction.String(), f(t.Threshold), strconv.Itoa(t.N),
-				f(t.MeanA), f(t.MeanB), f(t.Value), f(t.SE), f(t.CILo), f(t.CIHi), strconv.FormatBool(t.Supported),
+				f(t.MeanA), f(t.MeanB), f(t.Mean), f(t.SE), f(t.Lo), f(t.Hi), strconv.FormatBool(t.Supported),
 			}
 			if err := cw.Write(rec); err != nil {
 				return err
@@ -126,7 +126,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			}
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | [%s, %s] | %d | %s |\n",
 				c.Number, an, bn, mdEscape(label), t.Rule(),
-				formatNum(t.MeanA), formatNum(t.MeanB), formatNum(t.Value), formatNum(t.CILo), formatNum(t.CIHi), t.N, sup)
+				formatNum(t.MeanA), formatNum(t.MeanB), formatNum(t.Mean), formatNum(t.Lo), formatNum(t.Hi), t.N, sup)
 		}
 	}
 	b.WriteString("\nEstimate: the mean of A for a one-scenario test, the mean paired difference B-A for a comparison.\n")

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/output"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
@@ -35,7 +36,7 @@ type row struct {
 	N         int
 	// Stat keeps the unrounded numbers for data attributes (tests and
 	// anyone copying them).
-	Stat sim.PairedStat
+	Stat estimate.Difference
 }
 
 // metricRow describes a summary metric the page reports.
@@ -99,10 +100,10 @@ func newResult(c *sim.Comparison, rep sim.Report, a, b *scenarios.Scenario, chan
 		}
 		r := row{Name: sim.SummaryNames[m.index], Label: label, Hint: m.hint, N: p.N, Stat: p}
 		d := decimals(p)
-		r.A, r.B, r.Diff = fixed(p.MeanA, d), fixed(p.MeanB, d), signed(p.Diff, d)
+		r.A, r.B, r.Diff = fixed(p.MeanA, d), fixed(p.MeanB, d), signed(p.Mean, d)
 		r.Verdict, r.Class = verdict(p)
 		if p.N >= MinRuns {
-			r.CI = "[" + fixed(p.CILo, d) + ", " + fixed(p.CIHi, d) + "]"
+			r.CI = "[" + fixed(p.Lo, d) + ", " + fixed(p.Hi, d) + "]"
 		}
 		if !math.IsNaN(p.Narrowing) && !math.IsInf(p.Narrowing, 0) {
 			r.Narrowing = strconv.FormatFloat(p.Narrowing, 'f', 1, 64) + "×"
@@ -116,7 +117,7 @@ func newResult(c *sim.Comparison, rep sim.Report, a, b *scenarios.Scenario, chan
 		res.Notes = append(res.Notes, "No lever differs from the scenario, so both sides of every pair are the same run and every difference is zero. Move a lever and run again.")
 	}
 	crises := c.Paired(sim.SumCrises)
-	if crises.N > 0 && crises.Diff == 0 && crises.SEPaired == 0 {
+	if crises.N > 0 && crises.Mean == 0 && crises.SE == 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("Both runs of every pair met the same crises (common random numbers): %.1f per run on average. The intervals measure the effect of the levers, not luck in the crisis draws.", crises.MeanA))
 	} else if crises.N > 0 {
 		res.Notes = append(res.Notes, "The crisis climate differs between the two, so the pairs share random numbers but not the same crises; intervals are wider.")
@@ -150,8 +151,8 @@ func newResult(c *sim.Comparison, rep sim.Report, a, b *scenarios.Scenario, chan
 
 // decimals chooses the decimals that show the interval's half-width to
 // two significant digits, from 0 to 4.
-func decimals(p sim.PairedStat) int {
-	half := (p.CIHi - p.CILo) / 2
+func decimals(p estimate.Difference) int {
+	half := (p.Hi - p.Lo) / 2
 	if math.IsNaN(half) || half <= 0 {
 		mag := math.Max(math.Abs(p.MeanA), math.Abs(p.MeanB))
 		switch {
@@ -190,13 +191,13 @@ func signed(x float64, d int) string {
 const tooFew = "too few pairs for an interval"
 
 // verdict says in words what the interval shows.
-func verdict(p sim.PairedStat) (string, string) {
+func verdict(p estimate.Difference) (string, string) {
 	switch {
-	case p.N < MinRuns || math.IsNaN(p.CILo) || math.IsNaN(p.CIHi):
+	case p.N < MinRuns || math.IsNaN(p.Lo) || math.IsNaN(p.Hi):
 		return tooFew, "none"
-	case p.CILo > 0:
+	case p.Lo > 0:
 		return "higher", "up"
-	case p.CIHi < 0:
+	case p.Hi < 0:
 		return "lower", "down"
 	}
 	return "no clear effect", "none"

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
 )
@@ -356,9 +357,9 @@ func indexOf(t *testing.T, name string) int {
 	return -1
 }
 
-func samePaired(a, b sim.PairedStat) bool {
+func samePaired(a, b estimate.Difference) bool {
 	eq := func(x, y float64) bool { return x == y || math.IsNaN(x) && math.IsNaN(y) }
-	return a.N == b.N && eq(a.MeanA, b.MeanA) && eq(a.MeanB, b.MeanB) && eq(a.Diff, b.Diff) && eq(a.CILo, b.CILo) && eq(a.CIHi, b.CIHi)
+	return a.N == b.N && eq(a.MeanA, b.MeanA) && eq(a.MeanB, b.MeanB) && eq(a.Mean, b.Mean) && eq(a.Lo, b.Lo) && eq(a.Hi, b.Hi)
 }
 
 // TestRunRejects checks that every input is range-checked on the server
@@ -769,21 +770,21 @@ func TestServeShutdown(t *testing.T) {
 func TestFormatting(t *testing.T) {
 	tests := []struct {
 		name                 string
-		p                    sim.PairedStat
+		p                    estimate.Difference
 		diff, ci, verdict, c string
 	}{
-		{"clear rise", sim.PairedStat{N: 300, MeanA: 0.2, MeanB: 0.32, Diff: 0.12, CILo: 0.08, CIHi: 0.16}, "+0.120", "[0.080, 0.160]", "higher", "up"},
-		{"clear fall", sim.PairedStat{N: 300, MeanA: 3.6, MeanB: 3.1, Diff: -0.53, CILo: -0.68, CIHi: -0.38}, "−0.53", "[−0.68, −0.38]", "lower", "down"},
-		{"spans zero", sim.PairedStat{N: 300, MeanA: 22.9, MeanB: 22.0, Diff: -0.9, CILo: -2.1, CIHi: 0.4}, "−0.9", "[−2.1, 0.4]", "no clear effect", "none"},
-		{"no change", sim.PairedStat{N: 300, MeanA: 0.5, MeanB: 0.5}, "0.00", "[0.00, 0.00]", "no clear effect", "none"},
-		{"one pair", sim.PairedStat{N: 1, MeanA: 1, MeanB: 2, Diff: 1, CILo: math.NaN(), CIHi: math.NaN()}, "+1.00", "[–, –]", tooFew, "none"},
-		{"nine pairs", sim.PairedStat{N: 9, MeanA: 1, MeanB: 2, Diff: 1, CILo: 0.5, CIHi: 1.5}, "+1.00", "[0.50, 1.50]", tooFew, "none"},
-		{"ten pairs", sim.PairedStat{N: 10, MeanA: 1, MeanB: 2, Diff: 1, CILo: 0.5, CIHi: 1.5}, "+1.00", "[0.50, 1.50]", "higher", "up"},
+		{"clear rise", estimate.Difference{Estimate: estimate.Estimate{N: 300, Mean: 0.12, Lo: 0.08, Hi: 0.16}, MeanA: 0.2, MeanB: 0.32}, "+0.120", "[0.080, 0.160]", "higher", "up"},
+		{"clear fall", estimate.Difference{Estimate: estimate.Estimate{N: 300, Mean: -0.53, Lo: -0.68, Hi: -0.38}, MeanA: 3.6, MeanB: 3.1}, "−0.53", "[−0.68, −0.38]", "lower", "down"},
+		{"spans zero", estimate.Difference{Estimate: estimate.Estimate{N: 300, Mean: -0.9, Lo: -2.1, Hi: 0.4}, MeanA: 22.9, MeanB: 22.0}, "−0.9", "[−2.1, 0.4]", "no clear effect", "none"},
+		{"no change", estimate.Difference{Estimate: estimate.Estimate{N: 300}, MeanA: 0.5, MeanB: 0.5}, "0.00", "[0.00, 0.00]", "no clear effect", "none"},
+		{"one pair", estimate.Difference{Estimate: estimate.Estimate{N: 1, Mean: 1, Lo: math.NaN(), Hi: math.NaN()}, MeanA: 1, MeanB: 2}, "+1.00", "[–, –]", tooFew, "none"},
+		{"nine pairs", estimate.Difference{Estimate: estimate.Estimate{N: 9, Mean: 1, Lo: 0.5, Hi: 1.5}, MeanA: 1, MeanB: 2}, "+1.00", "[0.50, 1.50]", tooFew, "none"},
+		{"ten pairs", estimate.Difference{Estimate: estimate.Estimate{N: 10, Mean: 1, Lo: 0.5, Hi: 1.5}, MeanA: 1, MeanB: 2}, "+1.00", "[0.50, 1.50]", "higher", "up"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := decimals(tt.p)
-			diff, ci := signed(tt.p.Diff, d), "["+fixed(tt.p.CILo, d)+", "+fixed(tt.p.CIHi, d)+"]"
+			diff, ci := signed(tt.p.Mean, d), "["+fixed(tt.p.Lo, d)+", "+fixed(tt.p.Hi, d)+"]"
 			v, c := verdict(tt.p)
 			if diff != tt.diff || ci != tt.ci || v != tt.verdict || c != tt.c {
 				t.Errorf("got %s %s %s %s, want %s %s %s %s", diff, ci, v, c, tt.diff, tt.ci, tt.verdict, tt.c)

@@ -36,7 +36,7 @@ func WriteCompare(dir string, c *sim.Comparison) error {
 		for i := range sim.NumSummary {
 			p := c.Paired(i)
 			rec := []string{sim.SummaryNames[i], strconv.Itoa(p.N)}
-			for _, x := range []float64{p.MeanA, p.MeanB, p.Diff, p.CILo, p.CIHi, p.SEPaired, p.SEUnpaired, p.Narrowing} {
+			for _, x := range []float64{p.MeanA, p.MeanB, p.Mean, p.Lo, p.Hi, p.SE, p.SEUnpaired, p.Narrowing} {
 				rec = append(rec, FormatFloat(x))
 			}
 			if err := w.Write(rec); err != nil {

@@ -282,10 +282,10 @@ func TestManifestRoundTrip(t *testing.T) {
 		m    Manifest
 	}{
 		{"started", Manifest{Scenario: "baseline", ScenarioHash: strings.Repeat("ab", 32), Seed: 42, Runs: 1000,
-			Workers: 8, Version: "v0.1.0", Args: []string{"entrench", "run", "baseline"}, Started: start}},
+			Provenance: Provenance{Workers: 8, Version: "v0.1.0", Args: []string{"entrench", "run", "baseline"}, Started: start}}},
 		{"finished", Manifest{Scenario: "baseline", Seed: 42, Runs: 1000, RunsCompleted: 998, RunsFailed: 2,
-			Started: start, Finished: start.Add(time.Minute), Completed: true,
-			Files: []string{"runs.csv", "manifest.json"}, GoVersion: "go1.26.8", Notes: "a note"}},
+			Provenance: Provenance{Started: start, Finished: start.Add(time.Minute), Completed: true,
+				Files: []string{"runs.csv", "manifest.json"}, GoVersion: "go1.26.8"}, Notes: "a note"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

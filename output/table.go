@@ -23,8 +23,8 @@ func WriteSummaryTable(w io.Writer, a *sim.Aggregate) error {
 	for i := range sim.NumSummary {
 		s := a.Summary(i)
 		ci := "-"
-		if !math.IsNaN(s.CILo) {
-			ci = "[" + Short(s.CILo) + ", " + Short(s.CIHi) + "]"
+		if !math.IsNaN(s.Lo) {
+			ci = "[" + Short(s.Lo) + ", " + Short(s.Hi) + "]"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", sim.SummaryLabels[i], Short(s.Mean), Short(s.SD), ci, s.N)
 	}

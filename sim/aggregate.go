@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/scenarios"
 )
 
@@ -22,18 +23,6 @@ const SamplePaths = 5
 type TickStats struct {
 	Mean, SD                float64
 	Q05, Q25, Q50, Q75, Q95 float64
-}
-
-// SummaryStat are the across-run statistics of one summary metric over the
-// runs where it is defined (not NaN).
-type SummaryStat struct {
-	// N is the number of runs where the metric is defined.
-	N int
-	// Mean and SD over those runs; NaN when N is 0.
-	Mean, SD float64
-	// CILo and CIHi bound the 95% confidence interval of the mean
-	// (Student's t with N-1 degrees of freedom).
-	CILo, CIHi float64
 }
 
 // Aggregate accumulates per-tick statistics of many runs in memory that
@@ -59,12 +48,10 @@ type Aggregate struct {
 	Lo, Hi float64
 
 	n          int
-	mean, m2   []float64
+	moments    []estimate.Moments // per metric and tick
 	minv, maxv []float64
 	hist       []uint32
-	sn         [NumSummary]int
-	smean      [NumSummary]float64
-	sm2        [NumSummary]float64
+	summary    [NumSummary]estimate.Moments
 }
 
 // NewAggregate returns an empty Aggregate for runs of the given shape,
@@ -82,8 +69,7 @@ func NewAggregateRange(metrics []Metric, dates []scenarios.Month, lo, hi float64
 		Metrics: metrics,
 		Ticks:   len(dates),
 		Dates:   dates,
-		mean:    make([]float64, k),
-		m2:      make([]float64, k),
+		moments: make([]estimate.Moments, k),
 		minv:    make([]float64, k),
 		maxv:    make([]float64, k),
 		hist:    make([]uint32, k*HistogramBins),
@@ -99,15 +85,12 @@ func (a *Aggregate) Consume(r *RunResult) error {
 		a.Failed++
 		return nil
 	}
-	if len(r.Series) != len(a.mean) {
-		return fmt.Errorf("sim: run has %d series values, aggregate expects %d", len(r.Series), len(a.mean))
+	if len(r.Series) != len(a.moments) {
+		return fmt.Errorf("sim: run has %d series values, aggregate expects %d", len(r.Series), len(a.moments))
 	}
 	a.n++
-	fn := float64(a.n)
 	for i, x := range r.Series {
-		d := x - a.mean[i]
-		a.mean[i] += d / fn
-		a.m2[i] += d * (x - a.mean[i])
+		a.moments[i].Add(x)
 		a.hist[i*HistogramBins+bin((x-a.Lo)/(a.Hi-a.Lo))]++
 		if a.n == 1 || x < a.minv[i] {
 			a.minv[i] = x
@@ -117,13 +100,9 @@ func (a *Aggregate) Consume(r *RunResult) error {
 		}
 	}
 	for i, x := range r.Summary {
-		if math.IsNaN(x) {
-			continue
+		if !math.IsNaN(x) {
+			a.summary[i].Add(x)
 		}
-		a.sn[i]++
-		d := x - a.smean[i]
-		a.smean[i] += d / float64(a.sn[i])
-		a.sm2[i] += d * (x - a.smean[i])
 	}
 	if len(a.Samples) < SamplePaths {
 		c := *r
@@ -155,7 +134,7 @@ func (a *Aggregate) Stats(m, t int) TickStats {
 	}
 	sd := 0.0
 	if a.n > 1 {
-		sd = math.Sqrt(a.m2[i] / float64(a.n-1))
+		sd = a.moments[i].SD()
 	}
 	h := a.hist[i*HistogramBins : (i+1)*HistogramBins]
 	// Quantiles are clamped to the observed range, so a metric that is
@@ -164,7 +143,7 @@ func (a *Aggregate) Stats(m, t int) TickStats {
 		return math.Max(a.minv[i], math.Min(a.maxv[i], a.Lo+(a.Hi-a.Lo)*quantile(h, a.n, p)))
 	}
 	return TickStats{
-		Mean: a.mean[i], SD: sd,
+		Mean: a.moments[i].Mean, SD: sd,
 		Q05: q(0.05), Q25: q(0.25), Q50: q(0.5), Q75: q(0.75), Q95: q(0.95),
 	}
 }
@@ -188,20 +167,11 @@ func quantile(h []uint32, n int, q float64) float64 {
 	return 1
 }
 
-// Summary returns the statistics of summary metric i.
-func (a *Aggregate) Summary(i int) SummaryStat {
-	n := a.sn[i]
-	s := SummaryStat{N: n, Mean: math.NaN(), SD: math.NaN(), CILo: math.NaN(), CIHi: math.NaN()}
-	if n == 0 {
-		return s
-	}
-	s.Mean = a.smean[i]
-	if n > 1 {
-		s.SD = math.Sqrt(a.sm2[i] / float64(n-1))
-		half := T975(n) * s.SD / math.Sqrt(float64(n))
-		s.CILo, s.CIHi = s.Mean-half, s.Mean+half
-	}
-	return s
+// Summary returns the mean of summary metric i over the runs where it is
+// defined (not NaN), with its standard deviation and its interval at level
+// Confidence.
+func (a *Aggregate) Summary(i int) estimate.Estimate {
+	return estimate.Mean(a.summary[i], Confidence)
 }
 
 // MetricIndex returns the index of the named metric, or -1.

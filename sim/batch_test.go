@@ -254,18 +254,18 @@ func TestCompareNarrowsIntervals(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := c.Paired(sim.SumMeanCooperation)
-	t.Logf("mean cooperation: A %.4f B %.4f diff %.4f [%.4f, %.4f], narrowing %.2fx", p.MeanA, p.MeanB, p.Diff, p.CILo, p.CIHi, p.Narrowing)
-	if !(p.Diff > 0 && p.CILo > 0) {
+	t.Logf("mean cooperation: A %.4f B %.4f diff %.4f [%.4f, %.4f], narrowing %.2fx", p.MeanA, p.MeanB, p.Mean, p.Lo, p.Hi, p.Narrowing)
+	if !(p.Mean > 0 && p.Lo > 0) {
 		t.Errorf("a TAPI stake should raise mean cooperation: %+v", p)
 	}
 	if !(p.Narrowing > 1.5) {
 		t.Errorf("common random numbers should narrow the interval: %.2fx", p.Narrowing)
 	}
-	if math.Abs(p.Diff-(p.MeanB-p.MeanA)) > 1e-12 {
-		t.Errorf("diff %.6f is not MeanB-MeanA %.6f", p.Diff, p.MeanB-p.MeanA)
+	if math.Abs(p.Mean-(p.MeanB-p.MeanA)) > 1e-12 {
+		t.Errorf("diff %.6f is not MeanB-MeanA %.6f", p.Mean, p.MeanB-p.MeanA)
 	}
 	// The crisis count is identical in every pair.
-	if d := c.Paired(sim.SumCrises); d.Diff != 0 || d.SEPaired != 0 {
+	if d := c.Paired(sim.SumCrises); d.Mean != 0 || d.SE != 0 {
 		t.Errorf("paired crisis counts differ: %+v", d)
 	}
 }

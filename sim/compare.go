@@ -3,66 +3,13 @@ package sim
 import (
 	"context"
 	"fmt"
-	"math"
 
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/entrench/entrench/estimate"
 )
 
-// PairedStat is the paired comparison of one summary metric between
-// scenario A and scenario B over the replicates where it is defined in
-// both.
-type PairedStat struct {
-	// N is the number of replicates where the metric is defined in both.
-	N int
-	// MeanA and MeanB are the means over those replicates.
-	MeanA, MeanB float64
-	// Diff is the mean paired difference B-A; CILo and CIHi bound its 95%
-	// confidence interval (Student's t with N-1 degrees of freedom).
-	Diff, CILo, CIHi float64
-	// SEPaired is the standard error of Diff from the paired differences;
-	// SEUnpaired is what it would be for independent samples,
-	// sqrt(varA/N + varB/N).
-	SEPaired, SEUnpaired float64
-	// Narrowing is SEUnpaired/SEPaired: how many times narrower common
-	// random numbers made the interval. NaN when SEPaired is 0.
-	Narrowing float64
-}
-
-// T975 is the 97.5% quantile of Student's t distribution with n-1 degrees
-// of freedom: a 95% confidence interval of a mean of n values is the mean
-// plus or minus T975(n) standard errors. It is NaN for n < 2.
-func T975(n int) float64 {
-	if n < 2 {
-		return math.NaN()
-	}
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
-}
-
-// Welford is a running mean and variance (Welford's method); the zero
-// value is empty. Values must be added in a fixed order for results to be
-// reproducible to the bit.
-type Welford struct {
-	// N is the number of values added; Mean their mean; M2 the sum of
-	// squared deviations from the mean.
-	N        int
-	Mean, M2 float64
-}
-
-// Add adds one value.
-func (w *Welford) Add(x float64) {
-	w.N++
-	d := x - w.Mean
-	w.Mean += d / float64(w.N)
-	w.M2 += d * (x - w.Mean)
-}
-
-// Variance returns the sample variance, NaN with fewer than two values.
-func (w *Welford) Variance() float64 {
-	if w.N < 2 {
-		return math.NaN()
-	}
-	return w.M2 / float64(w.N-1)
-}
+// Confidence is the level of the confidence intervals of run summaries
+// and paired comparisons.
+const Confidence = 0.95
 
 // Comparison accumulates a paired comparison of two models run on the same
 // replicate numbers, and so on the same random streams (common random
@@ -75,7 +22,7 @@ type Comparison struct {
 	// the two models share (by name); its values lie in [-1, 1].
 	Diff *Aggregate
 
-	pairs  [NumSummary]struct{ d, a, b Welford }
+	pairs  [NumSummary]estimate.Pairs
 	ia, ib []int // metric indices in A and B of Diff's metrics
 	buf    []float64
 }
@@ -128,39 +75,17 @@ func (c *Comparison) Add(ra, rb *RunResult) error {
 		return err
 	}
 	for i := range c.pairs {
-		xa, xb := ra.Summary[i], rb.Summary[i]
-		if math.IsNaN(xa) || math.IsNaN(xb) {
-			continue
-		}
-		p := &c.pairs[i]
-		p.d.Add(xb - xa)
-		p.a.Add(xa)
-		p.b.Add(xb)
+		c.pairs[i].Add(ra.Summary[i], rb.Summary[i])
 	}
 	return nil
 }
 
-// Paired returns the paired statistics of summary metric i.
-func (c *Comparison) Paired(i int) PairedStat {
-	p := &c.pairs[i]
-	nan := math.NaN()
-	s := PairedStat{N: p.d.N, MeanA: nan, MeanB: nan, Diff: nan, CILo: nan, CIHi: nan, SEPaired: nan, SEUnpaired: nan, Narrowing: nan}
-	if p.d.N == 0 {
-		return s
-	}
-	s.MeanA, s.MeanB, s.Diff = p.a.Mean, p.b.Mean, p.d.Mean
-	if p.d.N < 2 {
-		return s
-	}
-	n := float64(p.d.N)
-	s.SEPaired = math.Sqrt(p.d.Variance() / n)
-	s.SEUnpaired = math.Sqrt(p.a.Variance()/n + p.b.Variance()/n)
-	half := T975(p.d.N) * s.SEPaired
-	s.CILo, s.CIHi = s.Diff-half, s.Diff+half
-	if s.SEPaired > 0 {
-		s.Narrowing = s.SEUnpaired / s.SEPaired
-	}
-	return s
+// Paired returns the paired comparison of summary metric i between A
+// and B over the replicates where it is defined in both: the mean
+// difference B-A with its interval at level Confidence, the means of each
+// side and how much common random numbers narrowed the interval.
+func (c *Comparison) Paired(i int) estimate.Difference {
+	return c.pairs[i].Difference(Confidence)
 }
 
 // Compare runs opt.Runs replicates of a and b in parallel, replicate r of

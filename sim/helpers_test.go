@@ -2,10 +2,10 @@ package sim_test
 
 import (
 	"context"
-	"math"
 	"os"
 	"testing"
 
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
 )
@@ -90,25 +90,11 @@ func series(t testing.TB, m *sim.Model, r *sim.RunResult, name string) []float64
 	return nil
 }
 
-// pairedDiff returns the mean of b-a over pairs and its standard error.
+// pairedDiff returns the mean of b-a over the pairs where both are defined
+// and its standard error.
 func pairedDiff(a, b []float64) (mean, se float64) {
-	n := float64(len(a))
-	for i := range a {
-		mean += b[i] - a[i]
-	}
-	mean /= n
-	var ss float64
-	for i := range a {
-		d := b[i] - a[i] - mean
-		ss += d * d
-	}
-	return mean, math.Sqrt(ss / (n - 1) / n)
+	d := estimate.Paired(a, b, sim.Confidence)
+	return d.Mean, d.SE
 }
 
-func meanOf(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
+func meanOf(xs []float64) float64 { return sim.MeanLevel(xs) }

@@ -1,7 +1,6 @@
 package sim_test
 
 import (
-	"math"
 	"testing"
 
 	"github.com/entrench/entrench/scenarios"
@@ -26,16 +25,6 @@ func quiet(sc *scenarios.Scenario, at int, sev float64) {
 	})
 }
 
-// relDrawdown is the share of cooperation lost between the tick before the
-// crisis and the lowest point in the next 12 ticks.
-func relDrawdown(coop []float64, at int) float64 {
-	low := math.Inf(1)
-	for t := at; t <= at+12 && t < len(coop); t++ {
-		low = math.Min(low, coop[t])
-	}
-	return 1 - low/coop[at-1]
-}
-
 func TestMoreStakesSmallerCrisisDrawdown(t *testing.T) {
 	const at = 96
 	n := reps(40)
@@ -52,8 +41,8 @@ func TestMoreStakesSmallerCrisisDrawdown(t *testing.T) {
 	b, mb := runAll(t, high, n, 2)
 	da, db := make([]float64, n), make([]float64, n)
 	for i := range a {
-		da[i] = relDrawdown(series(t, ma, a[i], "cooperation"), at)
-		db[i] = relDrawdown(series(t, mb, b[i], "cooperation"), at)
+		da[i] = sim.RelativeDrawdown(series(t, ma, a[i], "cooperation"), at, 12)
+		db[i] = sim.RelativeDrawdown(series(t, mb, b[i], "cooperation"), at, 12)
 	}
 	d, se := pairedDiff(da, db)
 	t.Logf("relative drawdown: few stakes %.3f, many stakes %.3f, diff %.3f (se %.3f)", meanOf(da), meanOf(db), d, se)
@@ -89,25 +78,6 @@ func TestMilToMilPressureLowersRussianMilitaryWillingness(t *testing.T) {
 	}
 }
 
-// recoveryTicks is the number of ticks after the crisis until cooperation
-// regains 90% of what it lost; censored at the end of the series.
-func recoveryTicks(coop []float64, at int) float64 {
-	before := coop[at-1]
-	low, lowT := math.Inf(1), at
-	for t := at; t <= at+12 && t < len(coop); t++ {
-		if coop[t] < low {
-			low, lowT = coop[t], t
-		}
-	}
-	goal := low + 0.9*(before-low)
-	for t := lowT; t < len(coop); t++ {
-		if coop[t] >= goal {
-			return float64(t - at)
-		}
-	}
-	return float64(len(coop) - at)
-}
-
 func TestWaningAttentionSlowsRecovery(t *testing.T) {
 	const at = 60
 	n := reps(30)
@@ -119,11 +89,11 @@ func TestWaningAttentionSlowsRecovery(t *testing.T) {
 	b, mb := runAll(t, waning, n, 2)
 	ra, rb := make([]float64, n), make([]float64, n)
 	for i := range a {
-		ra[i] = recoveryTicks(series(t, ma, a[i], "cooperation"), at)
-		rb[i] = recoveryTicks(series(t, mb, b[i], "cooperation"), at)
+		ra[i] = sim.RecoveryTicks(series(t, ma, a[i], "cooperation"), at, 0.9)
+		rb[i] = sim.RecoveryTicks(series(t, mb, b[i], "cooperation"), at, 0.9)
 	}
 	d, se := pairedDiff(ra, rb)
-	t.Logf("months to recover 90%% of the loss: steady attention %.1f, waning %.1f (diff %.1f, se %.2f)", meanOf(ra), meanOf(rb), d, se)
+	t.Logf("months to regain 90%% of the level before the crisis: steady attention %.1f, waning %.1f (diff %.1f, se %.2f)", meanOf(ra), meanOf(rb), d, se)
 	if !(d > 4*se) {
 		t.Errorf("waning attention should slow recovery: diff %.2f months, se %.2f", d, se)
 	}

@@ -1,7 +1,6 @@
 package sim_test
 
 import (
-	"math"
 	"testing"
 
 	"github.com/entrench/entrench/scenarios"
@@ -35,29 +34,9 @@ func patternTick(t *testing.T, m *sim.Model, s string) int {
 	return -1
 }
 
-// fallIn is the share of cooperation lost in tick at itself.
-func fallIn(coop []float64, at int) float64 { return 1 - coop[at]/coop[at-1] }
-
-// lossAfter is the cooperation lost from the tick before at to the lowest
-// point in ticks at..at+12.
-func lossAfter(coop []float64, at int) float64 {
-	low := math.Inf(1)
-	for t := at; t <= at+12 && t < len(coop); t++ {
-		low = math.Min(low, coop[t])
-	}
-	return coop[at-1] - low
-}
-
-// regainMonths is the number of ticks from at until cooperation is back to
-// 90% of its level before at (censored at the end of the series).
-func regainMonths(coop []float64, at int) float64 {
-	for t := at; t < len(coop); t++ {
-		if coop[t] >= 0.9*coop[at-1] {
-			return float64(t - at)
-		}
-	}
-	return float64(len(coop) - at)
-}
+// lossWindow is the window, in ticks, of the drawdowns these tests
+// measure: the event month and the 12 after it, as in package claims.
+const lossWindow = 12
 
 // referenceTick is the tick of the reference crisis, as in package claims.
 const referenceTick = 96
@@ -93,13 +72,13 @@ func TestBackcastStylizedFacts(t *testing.T) {
 			sharpest := 0
 			for _, r := range runs {
 				coop := series(t, m, r, "cooperation")
-				f := fallIn(coop, ev.at)
+				f := sim.MonthFall(coop, ev.at)
 				falls = append(falls, f)
 				// The event month is the sharpest fall of the two years
 				// around it: the freeze is the event's, not noise.
 				best := true
 				for s := ev.at - 12; s <= ev.at+12; s++ {
-					if s != ev.at && s >= 1 && fallIn(coop, s) >= f {
+					if s != ev.at && s >= 1 && sim.MonthFall(coop, s) >= f {
 						best = false
 					}
 				}
@@ -125,7 +104,7 @@ func TestBackcastStylizedFacts(t *testing.T) {
 			var months []float64
 			late := 0
 			for _, r := range runs {
-				x := regainMonths(series(t, m, r, "cooperation"), ev.at)
+				x := sim.RecoveryTicks(series(t, m, r, "cooperation"), ev.at, 0.9)
 				months = append(months, x)
 				if x > 36 {
 					late++
@@ -147,7 +126,7 @@ func TestBackcastStylizedFacts(t *testing.T) {
 		var l14, l99, l08 []float64
 		for _, r := range runs {
 			coop := series(t, m, r, "cooperation")
-			a, b, c := lossAfter(coop, kosovo), lossAfter(coop, georgia), lossAfter(coop, crimea)
+			a, b, c := sim.Drawdown(coop, kosovo, lossWindow), sim.Drawdown(coop, georgia, lossWindow), sim.Drawdown(coop, crimea, lossWindow)
 			l99, l08, l14 = append(l99, a), append(l08, b), append(l14, c)
 			if c > a && c > b {
 				deepest++
@@ -192,10 +171,12 @@ func apply(f func([]float64) float64, xs [][]float64) []float64 {
 	return out
 }
 
+// refDrawdown and refRegain are the claims' measures after the reference
+// crisis (in ticks, which are months in the built-ins).
 func refDrawdown(coop []float64) float64 {
-	return lossAfter(coop, referenceTick) / coop[referenceTick-1]
+	return sim.RelativeDrawdown(coop, referenceTick, lossWindow)
 }
-func refRegain(coop []float64) float64 { return regainMonths(coop, referenceTick) }
+func refRegain(coop []float64) float64 { return sim.RecoveryTicks(coop, referenceTick, 0.9) }
 
 func TestClaimDirectionsAtBuiltinSettings(t *testing.T) {
 	n := reps(50)
@@ -286,8 +267,8 @@ func TestClaimDirectionsAtBuiltinSettings(t *testing.T) {
 		var da, db []float64
 		for i := range ra {
 			ca, cb := series(t, ma, ra[i], "cooperation"), series(t, mb, rb[i], "cooperation")
-			da = append(da, lossAfter(ca, at)/ca[at-1])
-			db = append(db, lossAfter(cb, at)/cb[at-1])
+			da = append(da, sim.RelativeDrawdown(ca, at, lossWindow))
+			db = append(db, sim.RelativeDrawdown(cb, at, lossWindow))
 		}
 		d, se := pairedDiff(da, db)
 		t.Logf("2014 relative drawdown: backcast %.3f, memo-levers-2010 %.3f (diff %.3f, se %.4f)", meanOf(da), meanOf(db), d, se)

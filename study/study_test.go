@@ -152,8 +152,8 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("%d pairs, want 6", res.Comparison.Diff.N())
 	}
 	// The same scenario on common random numbers: every difference is 0.
-	if p := res.Comparison.Paired(sim.SumFinalCooperation); p.Diff != 0 {
-		t.Errorf("paired difference of a scenario with itself: %v", p.Diff)
+	if p := res.Comparison.Paired(sim.SumFinalCooperation); p.Mean != 0 {
+		t.Errorf("paired difference of a scenario with itself: %v", p.Mean)
 	}
 	man, err := output.ReadManifest(dir)
 	if err != nil {

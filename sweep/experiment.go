@@ -237,8 +237,6 @@ func (v *checker) add(path string, sentinel error, format string, args ...any) {
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 
-func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // check validates everything that does not need the scenario.
@@ -336,7 +334,7 @@ func (e *Experiment) checkDesign(v *checker) {
 		v.add("design.bootstrap", scenarios.ErrRange, "%d is out of range: must be from 0 to %d", d.Bootstrap, MaxBootstrap)
 	}
 	if !(d.Confidence > 0 && d.Confidence < 1) {
-		v.add("design.confidence", scenarios.ErrRange, "%s is out of range: must be between 0 and 1, e.g. 0.95", num(d.Confidence))
+		v.add("design.confidence", scenarios.ErrRange, "%s is out of range: must be between 0 and 1, e.g. 0.95", formatValue(d.Confidence))
 	}
 }
 
@@ -411,7 +409,7 @@ func (e *Experiment) checkFactors(v *checker) {
 func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 	kind := e.Design.Kind
 	if !(f.Round >= 0 && f.Round < math.Inf(1)) {
-		v.add(p+".round", scenarios.ErrRange, "%s is out of range: must be a finite number of at least 0", num(f.Round))
+		v.add(p+".round", scenarios.ErrRange, "%s is out of range: must be a finite number of at least 0", formatValue(f.Round))
 	}
 	if f.Levels != 0 && kind != Grid {
 		v.add(p+".levels", scenarios.ErrUnknownKey, "levels is only for grid designs (a %s design samples the range)", kind)
@@ -427,7 +425,7 @@ func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 		}
 		for j, x := range f.Values {
 			if !finite(x) {
-				v.add(fmt.Sprintf("%s.values[%d]", p, j), scenarios.ErrRange, "%s is not a finite number", num(x))
+				v.add(fmt.Sprintf("%s.values[%d]", p, j), scenarios.ErrRange, "%s is not a finite number", formatValue(x))
 			}
 		}
 		if kind != Grid && len(f.Values) < 2 {
@@ -440,17 +438,17 @@ func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 		v.add(p, scenarios.ErrRequired, "give min and max, or a list of values")
 		return
 	case !finite(f.Min) || !finite(f.Max) || f.Min >= f.Max:
-		v.add(p+".max", scenarios.ErrRange, "the range [%s, %s] is empty: max must be greater than min", num(f.Min), num(f.Max))
+		v.add(p+".max", scenarios.ErrRange, "the range [%s, %s] is empty: max must be greater than min", formatValue(f.Min), formatValue(f.Max))
 		return
 	}
 	if f.Round > 0 && f.Round < math.Inf(1) {
 		if lo, hi, ok := f.roundRange(); ok && hi-lo < 1 {
 			which := "no multiple of it lies"
 			if hi == lo {
-				which = "only one multiple of it, " + num(f.round(f.Min)) + ", lies"
+				which = "only one multiple of it, " + formatValue(f.round(f.Min)) + ", lies"
 			}
 			v.add(p+".round", scenarios.ErrRange, "round %s: %s in [%s, %s], so the factor would not vary: lower round or widen the range",
-				num(f.Round), which, num(f.Min), num(f.Max))
+				formatValue(f.Round), which, formatValue(f.Min), formatValue(f.Max))
 		}
 	}
 	if kind == Grid {
@@ -468,9 +466,9 @@ func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 		if math.IsNaN(x) {
 			v.add(p, scenarios.ErrRequired, "a %s distribution needs %s", f.Distribution, key)
 		} else if !finite(x) {
-			v.add(p+"."+key, scenarios.ErrRange, "%s is not a finite number", num(x))
+			v.add(p+"."+key, scenarios.ErrRange, "%s is not a finite number", formatValue(x))
 		} else if what != "" {
-			v.add(p+"."+key, scenarios.ErrRange, "%s is out of range: %s", num(x), what)
+			v.add(p+"."+key, scenarios.ErrRange, "%s is out of range: %s", formatValue(x), what)
 		}
 	}
 	unused := func(keys ...string) {
@@ -495,7 +493,7 @@ func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 	case LogUniform:
 		unused("mode", "mean", "sd")
 		if f.Min <= 0 {
-			v.add(p+".min", scenarios.ErrRange, "%s is out of range: a loguniform distribution needs min > 0", num(f.Min))
+			v.add(p+".min", scenarios.ErrRange, "%s is out of range: a loguniform distribution needs min > 0", formatValue(f.Min))
 		}
 	case Triangular:
 		unused("mean", "sd")
@@ -512,12 +510,12 @@ func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 		} else if finite(f.Mean) {
 			if _, _, _, _, ok := f.normalBounds(); !ok {
 				z := math.Max((f.Min-f.Mean)/f.SD, (f.Mean-f.Max)/f.SD)
-				what := fmt.Sprintf("its ends are %s sd from the mean", num(math.Round(z*10)/10))
+				what := fmt.Sprintf("its ends are %s sd from the mean", formatValue(math.Round(z*10)/10))
 				if z <= 0 {
 					what = "the range is too narrow for the sd"
 				}
 				v.add(p, scenarios.ErrRange, "a normal(mean %s, sd %s) truncated to [%s, %s] has too little probability in the range to sample (%s): widen the range, move the mean or raise the sd, or use a uniform distribution",
-					num(f.Mean), num(f.SD), num(f.Min), num(f.Max), what)
+					formatValue(f.Mean), formatValue(f.SD), formatValue(f.Min), formatValue(f.Max), what)
 			}
 		}
 	default:
@@ -678,8 +676,11 @@ func (e *Experiment) ID() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// formatValue writes a factor value as the shortest text that reads back
-// to the same float64.
+// formatValue writes x as the shortest text that reads back to the same
+// float64, zero as "0" whatever its sign: factor values in overrides and
+// points.csv, statistics in the journal (exactly, so that outputs do not
+// depend on a journal's round trip) and numbers in messages. Statistics
+// for a CSV file use output.FormatFloat instead.
 func formatValue(x float64) string {
 	if x == 0 {
 		return "0" // not "-0"

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/palette/brewer"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
@@ -19,8 +18,8 @@ import (
 )
 
 var (
-	colS1  = color.NRGBA{R: 31, G: 119, B: 180, A: 255}
-	colST  = color.NRGBA{R: 255, G: 127, B: 14, A: 255}
+	colS1  = output.Palette[0]
+	colST  = output.Palette[1]
 	colNaN = color.NRGBA{R: 220, G: 220, B: 220, A: 255}
 )
 
@@ -106,11 +105,10 @@ func pointLabel(e *Experiment, p *plan, i int) string {
 	return strings.Join(parts, ", ")
 }
 
-// sans is the typeface of the package output's figures.
-var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
-
+// sansStyle is the project's figure text style (package output) at size
+// points, in black.
 func sansStyle(size float64) text.Style {
-	return text.Style{Color: color.Black, Font: font.From(sans, vg.Points(size)), Handler: plot.DefaultTextHandler}
+	return output.TextStyle(size, color.Black)
 }
 
 func newPlot(title, xlabel, ylabel string) *plot.Plot {

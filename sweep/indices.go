@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/entrench/entrench/estimate"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -45,17 +46,12 @@ func SobolAnalyze(yA, yB []float64, yAB [][]float64, bootstrap int, confidence f
 	out := make([]SobolIndex, k)
 	est := func(rows []int, s1, st []float64) {
 		n := float64(len(rows))
-		var mean, m2 float64 // Welford over yA and yB together
-		c := 0.0
+		var all estimate.Moments // over yA and yB together
 		for _, j := range rows {
-			for _, y := range [2]float64{yA[j], yB[j]} {
-				c++
-				d := y - mean
-				mean += d / c
-				m2 += d * (y - mean)
-			}
+			all.Add(yA[j])
+			all.Add(yB[j])
 		}
-		v := m2 / (c - 1)
+		mean, v := all.Mean, all.Variance()
 		for i := range k {
 			var a, b float64
 			for _, j := range rows {

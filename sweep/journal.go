@@ -51,8 +51,6 @@ type record struct {
 
 func (r *record) ok() bool { return len(r.fails) == 0 }
 
-func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-
 // oneLine makes a message fit in a journal or CSV field on one line.
 func oneLine(s string) string {
 	return strings.NewReplacer("\t", " ", "\r\n", "; ", "\n", "; ", "\r", " ").Replace(s)
@@ -65,7 +63,7 @@ func (r *record) encode() []byte {
 		b.WriteString("\tok\t")
 		b.WriteString(strconv.Itoa(r.reps))
 		for _, s := range r.stats {
-			fmt.Fprintf(&b, "\t%s\t%s\t%d", fmtFloat(s.mean), fmtFloat(s.sd), s.n)
+			fmt.Fprintf(&b, "\t%s\t%s\t%d", formatValue(s.mean), formatValue(s.sd), s.n)
 		}
 	} else {
 		b.WriteString("\tfail")

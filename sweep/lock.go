@@ -1,14 +1,16 @@
 package sweep
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -32,14 +34,21 @@ type lockHolder struct {
 	Since        time.Time `json:"since"`
 }
 
-// processToken identifies this process among those with its pid.
-var processToken = strconv.FormatUint(rand.Uint64(), 36)
+// processToken identifies this process among those with its pid: 64
+// random bits from crypto/rand, drawn once.
+var processToken = sync.OnceValue(func() string {
+	var b [8]byte
+	rand.Read(b[:]) // never fails (crypto/rand panics rather than return an error)
+	return strconv.FormatUint(binary.LittleEndian.Uint64(b[:]), 36)
+})
 
-func currentHolder() lockHolder {
+// currentHolder describes this session, running in Slurm job slurm (zero
+// outside Slurm).
+func currentHolder(slurm SlurmJob) lockHolder {
 	host, _ := os.Hostname()
 	return lockHolder{
-		PID: os.Getpid(), Host: host, Token: processToken,
-		SlurmJob: os.Getenv("SLURM_JOB_ID"), SlurmRestart: os.Getenv("SLURM_RESTART_COUNT"),
+		PID: os.Getpid(), Host: host, Token: processToken(),
+		SlurmJob: slurm.ID, SlurmRestart: slurm.Restart,
 		Since: time.Now().UTC().Truncate(time.Second),
 	}
 }
@@ -48,9 +57,10 @@ func currentHolder() lockHolder {
 type folderLock struct{ path string }
 
 // lockFolder takes the lock on sweep folder dir, which must exist.
-func lockFolder(dir string) (*folderLock, error) {
+// slurm identifies the session's Slurm job, if any.
+func lockFolder(dir string, slurm SlurmJob) (*folderLock, error) {
 	path := filepath.Join(dir, LockFile)
-	me := currentHolder()
+	me := currentHolder(slurm)
 	b, err := json.Marshal(&me)
 	if err != nil {
 		return nil, err
@@ -121,7 +131,7 @@ func (l *folderLock) release() {
 		return
 	}
 	var h lockHolder
-	if json.Unmarshal(b, &h) == nil && h.PID == os.Getpid() && h.Token == processToken {
+	if json.Unmarshal(b, &h) == nil && h.PID == os.Getpid() && h.Token == processToken() {
 		os.Remove(l.path)
 	}
 }

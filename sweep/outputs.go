@@ -10,8 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
+	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/output"
 	"github.com/entrench/entrench/sim"
 )
@@ -22,28 +21,6 @@ const (
 	FailuresFile = "failures.csv"
 	IndicesFile  = "indices.csv"
 )
-
-// csvFloat formats a statistic for a CSV file: output.FloatDigits
-// significant digits, NaN as the empty string.
-func csvFloat(x float64) string {
-	if math.IsNaN(x) {
-		return ""
-	}
-	if x == 0 {
-		return "0"
-	}
-	return strconv.FormatFloat(x, 'g', output.FloatDigits, 64)
-}
-
-// interval returns the Student-t confidence interval of a mean.
-func interval(s metricStat, confidence float64) (lo, hi float64) {
-	if s.n < 2 || math.IsNaN(s.sd) {
-		return nan(), nan()
-	}
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(s.n - 1)}.Quantile((1 + confidence) / 2)
-	h := t * s.sd / math.Sqrt(float64(s.n))
-	return s.mean - h, s.mean + h
-}
 
 // csvFile is a CSV file written atomically.
 type csvFile struct {
@@ -87,6 +64,10 @@ type results struct {
 // writeOutputs reads the sorted journal of folder dir, which holds every
 // design point, and writes points.csv, failures.csv, indices.csv (sobol
 // and morris) and the figures. It returns the names of the files written.
+// Statistics are written with output.FormatFloat, like every CSV of the
+// project; none of them is ever -0 (means, deviations and indices are
+// sums and quotients that start from +0), so its "-0" never shows, and
+// factor values are written exactly with formatValue.
 func writeOutputs(ctx context.Context, e *Experiment, dir string, opt Options) ([]string, error) {
 	total := e.numPoints()
 	k := len(e.Factors)
@@ -145,8 +126,8 @@ func writeOutputs(ctx context.Context, e *Experiment, dir string, opt Options) (
 		}
 		row = append(row, strconv.Itoa(r.reps))
 		for m, s := range r.stats {
-			lo, hi := interval(s, e.Design.Confidence)
-			row = append(row, csvFloat(s.mean), csvFloat(s.sd), csvFloat(lo), csvFloat(hi), strconv.Itoa(s.n))
+			est := estimate.FromSD(s.mean, s.sd, s.n, e.Design.Confidence)
+			row = append(row, output.FormatFloat(s.mean), output.FormatFloat(s.sd), output.FormatFloat(est.Lo), output.FormatFloat(est.Hi), strconv.Itoa(s.n))
 			res.means[m][r.point] = s.mean
 		}
 		werr = pts.write(row)
@@ -244,8 +225,8 @@ func writeSobolCSV(dir string, e *Experiment, sob [][]SobolIndex) error {
 	defer c.f.Abort()
 	for m, idx := range sob {
 		for i, s := range idx {
-			if err := c.write([]string{e.Metrics[m], e.Factors[i].Name, csvFloat(s.S1), csvFloat(s.S1Lo), csvFloat(s.S1Hi),
-				csvFloat(s.ST), csvFloat(s.STLo), csvFloat(s.STHi), strconv.Itoa(s.N)}); err != nil {
+			if err := c.write([]string{e.Metrics[m], e.Factors[i].Name, output.FormatFloat(s.S1), output.FormatFloat(s.S1Lo), output.FormatFloat(s.S1Hi),
+				output.FormatFloat(s.ST), output.FormatFloat(s.STLo), output.FormatFloat(s.STHi), strconv.Itoa(s.N)}); err != nil {
 				return err
 			}
 		}
@@ -261,8 +242,8 @@ func writeMorrisCSV(dir string, e *Experiment, mor [][]MorrisIndex) error {
 	defer c.f.Abort()
 	for m, idx := range mor {
 		for i, s := range idx {
-			if err := c.write([]string{e.Metrics[m], e.Factors[i].Name, csvFloat(s.Mu), csvFloat(s.MuStar), csvFloat(s.MuStarLo),
-				csvFloat(s.MuStarHi), csvFloat(s.Sigma), strconv.Itoa(s.N)}); err != nil {
+			if err := c.write([]string{e.Metrics[m], e.Factors[i].Name, output.FormatFloat(s.Mu), output.FormatFloat(s.MuStar), output.FormatFloat(s.MuStarLo),
+				output.FormatFloat(s.MuStarHi), output.FormatFloat(s.Sigma), strconv.Itoa(s.N)}); err != nil {
 				return err
 			}
 		}

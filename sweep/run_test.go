@@ -641,16 +641,14 @@ func TestCheckpoints(t *testing.T) {
 		points   int
 	}{
 		{"every point", time.Hour, 1},
-		{"every 0 s", 0, 1 << 30},
+		{"every 0 s", -1, 1 << 30},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			defer func(i time.Duration, p int) { CheckpointInterval, CheckpointPoints = i, p }(CheckpointInterval, CheckpointPoints)
-			CheckpointInterval, CheckpointPoints = tc.interval, tc.points
 			e := load(t, "tiny-sobol.yaml")
 			dir := t.TempDir()
 			calls := 0
-			_, err := Run(context.Background(), e, dir, Options{Workers: 2, Version: testVersion, NoFigures: true, Progress: func(done, total int) {
+			_, err := Run(context.Background(), e, dir, Options{Workers: 2, Version: testVersion, NoFigures: true, CheckpointInterval: tc.interval, CheckpointPoints: tc.points, Progress: func(done, total int) {
 				calls++
 				m, err := ReadManifest(dir)
 				if err != nil || m.PointsDone != done || m.Completed {
@@ -704,7 +702,7 @@ func TestFolderLock(t *testing.T) {
 	cut := filepath.Join(base, "cut")
 	interrupted(t, e, cut)
 	host, _ := os.Hostname()
-	me := currentHolder()
+	me := currentHolder(SlurmJob{})
 	lock := func(pid int, host, token, job, restart string) string {
 		return string(must(json.Marshal(lockHolder{PID: pid, Host: host, Token: token, SlurmJob: job, SlurmRestart: restart, Since: time.Now()})))
 	}
@@ -712,26 +710,23 @@ func TestFolderLock(t *testing.T) {
 		name     string
 		lock     string
 		old      bool // lock file last changed an hour ago
-		env      []string
+		slurm    SlurmJob
 		takeOver bool
 		msg      string
 	}{
-		{"live process here", lock(os.Getppid(), host, "x", "", ""), false, nil, false, fmt.Sprintf("pid %d on %s", os.Getppid(), host)},
-		{"this process", lock(me.PID, host, me.Token, "", ""), false, nil, false, "in use"},
-		{"earlier process with our pid", lock(me.PID, host, "earlier", "", ""), false, nil, true, ""},
-		{"dead process here", lock(1<<30, host, "x", "", ""), false, nil, true, ""},
-		{"other host", lock(1<<30, "elsewhere", "x", "", ""), false, nil, false, "if no entrench session runs there any more, delete"},
-		{"requeued slurm job", lock(1<<30, "node7", "x", "77", ""), false, []string{"SLURM_JOB_ID", "77", "SLURM_RESTART_COUNT", "1"}, true, ""},
-		{"same slurm run", lock(1<<30, "node7", "x", "77", "1"), false, []string{"SLURM_JOB_ID", "77", "SLURM_RESTART_COUNT", "1"}, false, "node7"},
-		{"other slurm job", lock(1<<30, "node7", "x", "76", ""), false, []string{"SLURM_JOB_ID", "77", "SLURM_RESTART_COUNT", "1"}, false, "node7"},
-		{"torn, just now", `{"pid": 12`, false, nil, false, "being locked"},
-		{"torn, long ago", `{"pid": 12`, true, nil, true, ""},
+		{"live process here", lock(os.Getppid(), host, "x", "", ""), false, SlurmJob{}, false, fmt.Sprintf("pid %d on %s", os.Getppid(), host)},
+		{"this process", lock(me.PID, host, me.Token, "", ""), false, SlurmJob{}, false, "in use"},
+		{"earlier process with our pid", lock(me.PID, host, "earlier", "", ""), false, SlurmJob{}, true, ""},
+		{"dead process here", lock(1<<30, host, "x", "", ""), false, SlurmJob{}, true, ""},
+		{"other host", lock(1<<30, "elsewhere", "x", "", ""), false, SlurmJob{}, false, "if no entrench session runs there any more, delete"},
+		{"requeued slurm job", lock(1<<30, "node7", "x", "77", ""), false, SlurmJob{"77", "1"}, true, ""},
+		{"same slurm run", lock(1<<30, "node7", "x", "77", "1"), false, SlurmJob{"77", "1"}, false, "node7"},
+		{"other slurm job", lock(1<<30, "node7", "x", "76", ""), false, SlurmJob{"77", "1"}, false, "node7"},
+		{"torn, just now", `{"pid": 12`, false, SlurmJob{}, false, "being locked"},
+		{"torn, long ago", `{"pid": 12`, true, SlurmJob{}, true, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for i := 0; i < len(tc.env); i += 2 {
-				t.Setenv(tc.env[i], tc.env[i+1])
-			}
 			d := filepath.Join(t.TempDir(), "cut")
 			copyDir(t, cut, d)
 			path := filepath.Join(d, LockFile)
@@ -740,7 +735,7 @@ func TestFolderLock(t *testing.T) {
 				old := time.Now().Add(-time.Hour)
 				os.Chtimes(path, old, old)
 			}
-			rep, err := Resume(context.Background(), d, Options{Version: testVersion, NoFigures: true})
+			rep, err := Resume(context.Background(), d, Options{Version: testVersion, NoFigures: true, Slurm: tc.slurm})
 			if tc.takeOver {
 				if err != nil || rep.Done != e.Points() {
 					t.Errorf("a stale lock should be taken over: %v", err)
@@ -757,5 +752,27 @@ func TestFolderLock(t *testing.T) {
 				t.Errorf("a refused session changed the lock to %q", got)
 			}
 		})
+	}
+}
+
+// TestCheckpointEvery checks the documented zero values and negative
+// values of the checkpoint options.
+func TestCheckpointEvery(t *testing.T) {
+	tests := []struct {
+		name     string
+		interval time.Duration
+		points   int
+		wantD    time.Duration
+		wantN    int
+	}{
+		{"zero: defaults", 0, 0, DefaultCheckpointInterval, DefaultCheckpointPoints},
+		{"negative: every point", -1, -1, 0, 1},
+		{"set", time.Minute, 7, time.Minute, 7},
+	}
+	for _, tc := range tests {
+		d, n := Options{CheckpointInterval: tc.interval, CheckpointPoints: tc.points}.checkpointEvery()
+		if d != tc.wantD || n != tc.wantN {
+			t.Errorf("%s: got %v, %d; want %v, %d", tc.name, d, n, tc.wantD, tc.wantN)
+		}
 	}
 }

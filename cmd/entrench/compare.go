@@ -133,7 +133,7 @@ func writeCompareTable(w io.Writer, c *sim.Comparison) {
 	for i := range sim.NumSummary {
 		p := c.Paired(i)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s [%s, %s]\t%s\t%d\n", sim.SummaryLabels[i], output.Short(p.MeanA), output.Short(p.MeanB),
-			output.Short(p.Diff), output.Short(p.CILo), output.Short(p.CIHi), narrowing(p.Narrowing), p.N)
+			output.Short(p.Mean), output.Short(p.Lo), output.Short(p.Hi), narrowing(p.Narrowing), p.N)
 	}
 	_ = tw.Flush()
 }

@@ -143,10 +143,17 @@ func loadExperiment(arg string) (*sweep.Experiment, error) {
 	return e, nil
 }
 
+// slurmJob reads the Slurm job this process runs in from the environment
+// (empty outside Slurm), for the sweep folder's lock.
+func slurmJob() sweep.SlurmJob {
+	return sweep.SlurmJob{ID: os.Getenv("SLURM_JOB_ID"), Restart: os.Getenv("SLURM_RESTART_COUNT")}
+}
+
 func (a *app) sweep(ctx context.Context, args []string, s sweepSettings) error {
 	opt := sweep.Options{
 		Workers: s.Workers, Shard: s.Shard, Shards: s.Shards,
 		Version: versionString(), Args: a.args, NoFigures: s.NoFigures,
+		Slurm: slurmJob(),
 	}
 	var rep *sweep.Report
 	var err error
@@ -237,6 +244,7 @@ unfinished sweep or is in use by another session.`,
 			}
 			rep, err := sweep.Merge(cmd.Context(), args, out, sweep.Options{
 				Workers: s.Workers, Version: versionString(), Args: a.args, NoFigures: s.NoFigures,
+				Slurm: slurmJob(),
 			})
 			a.sweepReport(rep)
 			return sweepErr(err)

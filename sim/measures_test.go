@@ -7,6 +7,40 @@ import (
 	"github.com/entrench/entrench/sim"
 )
 
+func TestMeasures(t *testing.T) {
+	xs := []float64{0.5, 0.5, 0.2, 0.1, 0.3, 0.46, 0.5}
+	nan := math.NaN()
+	tests := []struct {
+		name string
+		got  float64
+		want float64
+	}{
+		{"drawdown", sim.Drawdown(xs, 2, 12), 0.4},
+		{"drawdown window 0", sim.Drawdown(xs, 2, 0), 0.3},
+		{"relative drawdown", sim.RelativeDrawdown(xs, 2, 12), 0.8},
+		{"relative drawdown no fall", sim.RelativeDrawdown(xs, 6, 12), 0},
+		{"relative drawdown at 0", sim.RelativeDrawdown(xs, 0, 12), nan},
+		{"relative drawdown past end", sim.RelativeDrawdown(xs, 7, 12), nan},
+		{"relative drawdown from zero", sim.RelativeDrawdown([]float64{0, 0, 0}, 1, 12), nan},
+		{"month fall", sim.MonthFall(xs, 2), 0.6},
+		{"month fall rise", sim.MonthFall(xs, 4), -2},
+		{"recovery", sim.RecoveryTicks(xs, 2, 0.9), 3},
+		{"recovery never fell", sim.RecoveryTicks(xs, 1, 0.9), 0},
+		{"recovery censored", sim.RecoveryTicks([]float64{1, 1, 0, 0.2}, 2, 0.9), 2},
+		{"mean level", sim.MeanLevel(xs), 2.56 / 7},
+		{"mean level empty", sim.MeanLevel(nil), nan},
+		{"trough", sim.Trough(xs, 2, 2), 0.1},
+		{"trough clipped", sim.Trough(xs, 5, 12), 0.46},
+		{"trough empty", sim.Trough(xs, 7, 12), math.Inf(1)},
+		{"recovery out of range", sim.RecoveryTicks(xs, 9, 0.9), nan},
+	}
+	for _, tc := range tests {
+		if !(tc.got == tc.want || math.Abs(tc.got-tc.want) < 1e-12 || math.IsNaN(tc.got) && math.IsNaN(tc.want)) {
+			t.Errorf("%s: got %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
 func TestSetbacks(t *testing.T) {
 	tests := []struct {
 		name       string
