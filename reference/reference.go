@@ -481,7 +481,7 @@ func ExperimentMarkdown(root string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(generatedNote)
 	b.WriteString("# Experiment file reference\n\n")
-	b.WriteString("An experiment file (for `entrench sweep`) is YAML loaded as strictly as a scenario. Every table is generated from the Go doc comments of `sweep/experiment.go` and `sweep.DefaultExperiment`. How to run a sweep is in the [modelers' guide](../guide/modelers.md#sweeps-and-sensitivity) and on a cluster in the [cluster guide](../guide/cluster.md).\n\n")
+	b.WriteString("An experiment file (for `entrench sweep`) is YAML loaded as strictly as a scenario. Every table is generated from the Go doc comments of `sweep/experiment.go` and `sweep.DefaultExperiment`. How to run a sweep, on a workstation or as a Slurm job array, is in the [sweeps and cluster guide](../guide/cluster.md).\n\n")
 	fmt.Fprintf(&b, "Design kinds: `%s`, `%s`, `%s`, `%s`. Distributions: `%s` (default), `%s`, `%s`, `%s`. Limits: at most %d design points, %d replicates per point, %d bootstrap resamples.\n\n",
 		sweep.Grid, sweep.LHS, sweep.Sobol, sweep.Morris, sweep.Uniform, sweep.LogUniform, sweep.Triangular, sweep.Normal,
 		sweep.MaxPoints, sweep.MaxReplicates, sweep.MaxBootstrap)
