@@ -30,6 +30,10 @@ const (
 	// a 15-year run, when slow stakes (pipeline, follow-on contracts) have
 	// had time to build.
 	ReferenceTick = 96
+	// ReferenceSeverity is the reference crisis's severity (Model 1's
+	// metrics.reference_severity default, kept when the stress probe
+	// replaced that setting, so the claims' tests are unchanged).
+	ReferenceSeverity = 0.7
 	// ReferenceWindow is how many ticks after a crisis its drawdown is
 	// measured (the lowest point in the crisis tick and the next
 	// ReferenceWindow ticks).
@@ -89,7 +93,7 @@ type Test struct {
 	// scenario.
 	A, B string
 	// Reference adds a reference crisis to A and B (at ReferenceTick, on
-	// every channel, of the scenario's metrics.reference_severity), with
+	// every channel, of severity ReferenceSeverity), with
 	// their random crises left as they are.
 	Reference bool
 	// Measure is the per-replicate quantity.
@@ -379,7 +383,7 @@ func load(name string, seed uint64, runs int, ref bool) (*scenarios.Scenario, er
 		}
 		sc.Events = append(sc.Events, scenarios.Event{
 			Date: sc.DateOf(ReferenceTick), Name: "reference crisis", Kind: scenarios.EventCrisis,
-			Channels: []string{"all"}, Sides: []string{"all"}, Severity: sc.Metrics.ReferenceSeverity,
+			Channels: []string{"all"}, Sides: []string{"all"}, Severity: ReferenceSeverity,
 			Source: "claims: the same reference crisis in both scenarios of a comparison",
 		})
 	}

@@ -88,7 +88,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	b.WriteString("Its 95% interval is the estimate ± t standard errors, t the 97.5% quantile of Student's t with n-1 degrees of freedom (1.962 at n = 1000). ")
 	b.WriteString("A test **supports** its claim when that interval lies entirely on the claimed side of the test's threshold (0 for a difference unless stated). ")
 	b.WriteString("A claim is *supported* when all its tests support it, *partly supported* when some do, *not supported* when none does.\n\n")
-	fmt.Fprintf(&b, "Tests marked \"ref\" add the same reference crisis to both scenarios: every channel, severity metrics.reference_severity (0.7 in these scenarios), at month %d of the run, on top of the scenarios' own random crises. ", ReferenceTick)
+	fmt.Fprintf(&b, "Tests marked \"ref\" add the same reference crisis to both scenarios: every channel, severity %g, at month %d of the run, on top of the scenarios' own random crises. ", ReferenceSeverity, ReferenceTick)
 	fmt.Fprintf(&b, "Drawdown: share of the cooperation level before the crisis lost by its lowest point in the crisis month and the %d months after. ", ReferenceWindow)
 	fmt.Fprintf(&b, "Recovery: months from the crisis until cooperation is back to %.0f%% of its level before (0 if it never fell below; censored at the end of the run).\n\n", 100*RecoveredFraction)
 

@@ -95,6 +95,15 @@ func (a *AtomicFile) Abort() {
 	os.Remove(a.f.Name())
 }
 
+// WriteFileAtomic writes the bytes b as the whole file name in folder dir,
+// atomically: readers see the old file or the new one, never a part.
+func WriteFileAtomic(dir, name string, b []byte) error {
+	return writeAtomic(dir, name, func(f *AtomicFile) error {
+		_, err := f.Write(b)
+		return err
+	})
+}
+
 // writeAtomic writes a whole file atomically with fill.
 func writeAtomic(dir, name string, fill func(*AtomicFile) error) error {
 	f, err := CreateAtomic(dir, name)

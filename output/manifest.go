@@ -9,6 +9,59 @@ import (
 	"time"
 )
 
+// Provenance is the bookkeeping every manifest of the project carries,
+// whatever it describes (a run or compare folder, a sweep folder): which
+// program wrote it, with which command, when, how far it got and which
+// files it holds. Manifest and the sweep's manifest embed it, so its keys
+// appear inline in their JSON.
+type Provenance struct {
+	// Workers is the number of parallel workers used (by the last session,
+	// for folders written over several sessions).
+	Workers int `json:"workers"`
+	// Version is the program version.
+	Version string `json:"version"`
+	// Args are the arguments given to the command that wrote the folder,
+	// without the program name (e.g. ["run", "baseline", "--runs", "500"]).
+	Args []string `json:"args"`
+	// Started is when the work began. Written in UTC, RFC 3339, to the
+	// second.
+	Started time.Time `json:"started"`
+	// Finished is when the work (or its last session) ended; omitted
+	// while zero.
+	Finished time.Time `json:"finished,omitzero"`
+	// Completed is true once all the work has been done and every file
+	// written.
+	Completed bool `json:"completed"`
+	// Interrupted is true when the work was cancelled (a signal, a
+	// deadline) before completion.
+	Interrupted bool `json:"interrupted"`
+	// Files lists the output files in the folder, by name.
+	Files []string `json:"files"`
+	// GoVersion is the Go toolchain that built the program; Normalized
+	// fills in runtime.Version() when it is empty.
+	GoVersion string `json:"go_version"`
+}
+
+// Normalized returns a copy of p as it is written: times in UTC truncated
+// to the second, the Go version filled in, and empty lists instead of nil
+// ones (so the JSON shows [] rather than null).
+func (p Provenance) Normalized() Provenance {
+	p.Started = p.Started.UTC().Truncate(time.Second)
+	if !p.Finished.IsZero() {
+		p.Finished = p.Finished.UTC().Truncate(time.Second)
+	}
+	if p.GoVersion == "" {
+		p.GoVersion = runtime.Version()
+	}
+	if p.Args == nil {
+		p.Args = []string{}
+	}
+	if p.Files == nil {
+		p.Files = []string{}
+	}
+	return p
+}
+
 // Manifest records how a set of output files was produced. The caller
 // writes it first with Completed false (so an interrupted run is
 // recognisable) and again at the end with Completed true.
@@ -26,29 +79,7 @@ type Manifest struct {
 	RunsCompleted int `json:"runs_completed"`
 	// RunsFailed is the number of replicates that returned an error.
 	RunsFailed int `json:"runs_failed"`
-	// Workers is the number of parallel workers used.
-	Workers int `json:"workers"`
-	// Version is the program version.
-	Version string `json:"version"`
-	// Args are the arguments given to the command that wrote the folder,
-	// without the program name (e.g. ["run", "baseline", "--runs", "500"]).
-	Args []string `json:"args"`
-	// Started is when the run began. Written in UTC, RFC 3339, to the
-	// second.
-	Started time.Time `json:"started"`
-	// Finished is when the run ended; omitted while zero.
-	Finished time.Time `json:"finished,omitzero"`
-	// Completed is true once every requested replicate has been run and
-	// every file written.
-	Completed bool `json:"completed"`
-	// Interrupted is true when the run was cancelled (a signal, a
-	// deadline) before completion.
-	Interrupted bool `json:"interrupted"`
-	// Files lists the output files in the folder, by name.
-	Files []string `json:"files"`
-	// GoVersion is the Go toolchain that built the program. WriteManifest
-	// fills in runtime.Version() when it is empty.
-	GoVersion string `json:"go_version"`
+	Provenance
 	// Notes is free text.
 	Notes string `json:"notes,omitempty"`
 }
@@ -58,19 +89,7 @@ type Manifest struct {
 // truncated to the second; m itself is not modified.
 func WriteManifest(dir string, m *Manifest) error {
 	c := *m
-	c.Started = c.Started.UTC().Truncate(time.Second)
-	if !c.Finished.IsZero() {
-		c.Finished = c.Finished.UTC().Truncate(time.Second)
-	}
-	if c.GoVersion == "" {
-		c.GoVersion = runtime.Version()
-	}
-	if c.Args == nil {
-		c.Args = []string{}
-	}
-	if c.Files == nil {
-		c.Files = []string{}
-	}
+	c.Provenance = c.Provenance.Normalized()
 	return WriteJSON(dir, ManifestFile, &c)
 }
 
@@ -82,11 +101,7 @@ func WriteJSON(dir, name string, v any) error {
 	if err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	b = append(b, '\n')
-	return writeAtomic(dir, name, func(f *AtomicFile) error {
-		_, err := f.Write(b)
-		return err
-	})
+	return WriteFileAtomic(dir, name, append(b, '\n'))
 }
 
 // ReadManifest reads manifest.json from folder dir.

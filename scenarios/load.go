@@ -374,22 +374,16 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	for _, kv := range d.pairs(n, path, true) {
 		key := kv.key.Value
 		i, ok := fieldIndex(fields, key)
-		if msg, gone := removedKeys[key]; !ok && gone {
-			d.errorf(kv.key, joinPath(path, key), ErrUnknownKey, "%s", msg)
-			continue
-		}
 		if !ok {
+			if msg, gone := removedKey(v.Type(), key); gone {
+				d.errorf(kv.key, joinPath(path, key), ErrUnknownKey, "key %q %s", key, msg)
+				continue
+			}
 			d.errorf(kv.key, joinPath(path, key), ErrUnknownKey, "unknown key %q%s", key, didYouMean(key, fieldKeys(fields), "allowed keys"))
 			continue
 		}
 		d.decode(kv.value, v.Field(fields[i].index), joinPath(path, key))
 	}
-}
-
-// removedKeys maps keys that earlier versions of the schema allowed to the
-// message naming their replacement.
-var removedKeys = map[string]string{
-	"freeze_sensitivity": `"freeze_sensitivity" was removed in Model 2: use freeze_militarized and freeze_diplomatic (the share of activity a crisis of each kind freezes at severity 1)`,
 }
 
 func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {

@@ -85,7 +85,7 @@ func TestLoadBad(t *testing.T) {
 		{"enum_kind", []wantErr{{7, 41, "organizations[0].kind", ErrRange, `unknown kind "energie" (did you mean "energy"?)`}}},
 		{"enum_bloc", []wantErr{{6, 27, "sides[2].bloc", ErrRange, `unknown bloc "north"; blocs: east, west`}}},
 		{"enum_event_kind", []wantErr{{14, 11, "events[0].kind", ErrRange, `unknown kind "summit"`}}},
-		{"removed_freeze_sensitivity", []wantErr{{10, 64, "channels[0].freeze_sensitivity", ErrUnknownKey, `"freeze_sensitivity" was removed in Model 2: use freeze_militarized and freeze_diplomatic`}}},
+		{"removed_freeze_sensitivity", []wantErr{{10, 64, "channels[0].freeze_sensitivity", ErrUnknownKey, `key "freeze_sensitivity" was removed in Model 2: use freeze_militarized and freeze_diplomatic`}}},
 		{"removed_recovery_event", []wantErr{{14, 11, "events[0].kind", ErrRange, "recovery events were removed in Model 2: recoveries come out of the model; use an initiative"}}},
 		{"enum_crisis_kind", []wantErr{
 			{12, 59, "events[0].crisis_kind", ErrRange, `unknown crisis kind "military"; crisis kinds: militarized, diplomatic`},
@@ -95,6 +95,9 @@ func TestLoadBad(t *testing.T) {
 		{"lever_path", []wantErr{{15, 22, "events[0].set.tapi_stak", ErrUnknownKey, `unknown lever path "tapi_stak" (did you mean "tapi_stake"?)`}}},
 		{"lever_no_set", []wantErr{{12, 5, "events[0].set", ErrRequired, "a lever event must set at least one lever"}}},
 		{"lever_value", []wantErr{{16, 28, "events[0].set.defense_sales.count", ErrRange, "40 is out of range: must be from 0 to 20"}}},
+		{"removed_reference_severity", []wantErr{{12, 3, "metrics.reference_severity", ErrUnknownKey, `key "reference_severity" was removed: entrenchment is now measured by a stress probe; use probe_severity`}}},
+		{"removed_cooperation_threshold", []wantErr{{12, 3, "metrics.cooperation_threshold", ErrUnknownKey, `key "cooperation_threshold" was removed`}}},
+		{"removed_entrenched_share", []wantErr{{12, 3, "metrics.entrenched_share", ErrUnknownKey, `use entrenchment_threshold`}}},
 		{"required_kind", []wantErr{{8, 5, "organizations[1].kind", ErrRequired, "a kind is required"}}},
 		{"required_bloc_side", []wantErr{{4, 3, "sides", ErrRequired, `no side in bloc "west"`}}},
 		{"required_event_date", []wantErr{{12, 5, "events[0].date", ErrRequired, "a date YYYY-MM is required"}}},

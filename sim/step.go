@@ -10,7 +10,8 @@ import (
 // Step advances the world by one tick, in the order of docs/ODD.md
 // section 3: environment and events, officials and organizations,
 // lobbying, channels, stakes and routines, crisis effects and executive
-// decisions, exchanges and turnover, metrics. It allocates nothing.
+// decisions, exchanges and turnover, metrics (with the stress probe at
+// probe dates). It allocates nothing.
 func (w *World) Step() {
 	w.tick++
 	t := w.tick
@@ -35,20 +36,23 @@ func (w *World) stepEnvironment() {
 	m := w.m
 	w.tension *= m.env.tensionKept
 	for i := range m.sides {
-		s := &m.sides[i]
 		e := &w.execs[i]
 		agents.DecayReactions(e, w.params)
-		floor, rate := s.floor, s.attentionRate
-		if i == m.usSide {
-			if w.usFloor >= 0 {
-				floor = w.usFloor
-			}
-			if w.usRate >= 0 {
-				rate = w.usRate
-			}
+		rate := m.sides[i].attentionRate
+		if i == m.usSide && w.usRate >= 0 {
+			rate = w.usRate
 		}
-		agents.UpdateAttention(e, floor, rate, agents.LobbyPush(w.orgs, i, e.Weight, w.params), w.params)
+		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPush(w.orgs, i, e.Weight, w.params), w.params)
 	}
+}
+
+// attentionFloor is side i's attention floor: its own, or the US
+// attention lever's level when set.
+func (w *World) attentionFloor(i int) float64 {
+	if i == w.m.usSide && w.usFloor >= 0 {
+		return w.usFloor
+	}
+	return w.m.sides[i].floor
 }
 
 // stepEvents applies the lever changes and fires the scheduled events of
@@ -271,8 +275,10 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 	for _, cr := range w.pendingCrisis {
 		tk := m.env.kindTension[cr.kind]
 		w.tension += cr.sev * tk * (1 - w.tension)
-		for i := range w.execs {
-			agents.CutAttention(&w.execs[i], cr.sev, k)
+		if !w.probing { // a probe holds attention at its floor throughout
+			for i := range w.execs {
+				agents.CutAttention(&w.execs[i], cr.sev, k)
+			}
 		}
 		if cr.channels == nil {
 			for c := range w.chans {
@@ -303,18 +309,20 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 					e.Suspended[c] = false
 					continue
 				}
-				switch agents.Decide(e, c, k) {
-				case 1:
+				switch d := agents.Decide(e, c, k); {
+				case w.probing || d == 0:
+					// A probe records no events.
+				case d == 1:
 					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventSuspension,
 						Name: m.suspendName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
-				case -1:
+				default:
 					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventResumption,
 						Name: m.resumeName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
 				}
 				susp = susp || e.Suspended[c]
 			}
 		}
-		if susp && !w.chans[c].Suspended {
+		if susp && !w.chans[c].Suspended && !w.probing {
 			w.suspensions++
 		}
 		w.chans[c].Suspended = susp
@@ -362,9 +370,12 @@ func (w *World) stepTurnover(t int) {
 	}
 }
 
-// stepMetrics records tick t's metrics and the cooperation after each of
-// its events.
+// stepMetrics runs the stress probe at probe dates (see probe.go), then
+// records tick t's metrics and the cooperation after each of its events.
 func (w *World) stepMetrics(t int) {
+	if w.probe != nil && w.m.isProbeDate(t) {
+		w.runProbe()
+	}
 	if w.noRecord {
 		w.res.Series[t] = w.res.Series[t-1]
 		return

@@ -100,7 +100,7 @@ func (s Settings) options(runs, workers int) sim.Options {
 func (s Settings) manifest(name, hash string, sc *scenarios.Scenario, workers int) *output.Manifest {
 	return &output.Manifest{
 		Scenario: name, ScenarioHash: hash, Seed: sc.Seed, Runs: sc.Runs,
-		Workers: workers, Version: s.Version, Args: s.Args, Started: time.Now(),
+		Provenance: output.Provenance{Workers: workers, Version: s.Version, Args: s.Args, Started: time.Now()},
 	}
 }
 

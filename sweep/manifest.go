@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/entrench/entrench/output"
 )
@@ -53,60 +52,20 @@ type Manifest struct {
 	// journal by up to a checkpoint.
 	PointsDone   int `json:"points_done"`
 	PointsFailed int `json:"points_failed"`
-	// Version and GoVersion identify the program.
-	Version   string `json:"version"`
-	GoVersion string `json:"go_version"`
-	// Workers used by the last session, and its command line.
-	Workers int      `json:"workers"`
-	Args    []string `json:"args"`
-	// Started is when the sweep began; Finished when its last session
-	// ended (zero while running).
-	Started  time.Time `json:"started"`
-	Finished time.Time `json:"finished,omitzero"`
-	// Completed is true once every point of the shard is done; Merged
-	// once the outputs (points.csv and the rest) are written.
-	Completed   bool `json:"completed"`
-	Interrupted bool `json:"interrupted"`
-	Outputs     bool `json:"outputs"`
-	// Files lists the output files, by name.
-	Files []string `json:"files"`
-}
-
-func writeJSON(dir, name string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	return writeFile(dir, name, b)
-}
-
-// writeFile writes a whole file atomically.
-func writeFile(dir, name string, b []byte) error {
-	f, err := output.CreateAtomic(dir, name)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	if _, err := f.Write(b); err != nil {
-		return err
-	}
-	return f.Commit()
+	// Provenance says which program and command wrote the folder, when,
+	// and how far it got: Completed is true once every point of the shard
+	// is done, Workers and Args are those of the last session, Finished is
+	// zero while the sweep runs.
+	output.Provenance
+	// Outputs is true once the outputs (points.csv and the rest) are
+	// written.
+	Outputs bool `json:"outputs"`
 }
 
 func writeManifest(dir string, m *Manifest) error {
 	c := *m
-	c.Started = c.Started.UTC().Truncate(time.Second)
-	if !c.Finished.IsZero() {
-		c.Finished = c.Finished.UTC().Truncate(time.Second)
-	}
-	if c.Files == nil {
-		c.Files = []string{}
-	}
-	if c.Args == nil {
-		c.Args = []string{}
-	}
-	return writeJSON(dir, ManifestFile, &c)
+	c.Provenance = c.Provenance.Normalized()
+	return output.WriteJSON(dir, ManifestFile, &c)
 }
 
 // ReadManifest reads sweep.json from folder dir.

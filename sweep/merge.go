@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/entrench/entrench/output"
 )
 
 // Merge combines the shard folders dirs of one sharded sweep into folder
@@ -205,7 +207,7 @@ func copyInputs(src, out string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFile(out, name, b); err != nil {
+		if err := output.WriteFileAtomic(out, name, b); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/entrench/entrench/output"
 	"github.com/entrench/entrench/sim"
 )
 
@@ -47,10 +48,10 @@ func Run(ctx context.Context, e *Experiment, dir string, opt Options) (*Report, 
 	if err := prepareFolder(dir); err != nil {
 		return nil, err
 	}
-	if err := writeFile(dir, ExperimentCopy, e.source); err != nil {
+	if err := output.WriteFileAtomic(dir, ExperimentCopy, e.source); err != nil {
 		return nil, err
 	}
-	if err := writeFile(dir, ScenarioCopy, e.scenarioData); err != nil {
+	if err := output.WriteFileAtomic(dir, ScenarioCopy, e.scenarioData); err != nil {
 		return nil, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, JournalFile), nil, 0o644); err != nil {
@@ -65,7 +66,7 @@ func Run(ctx context.Context, e *Experiment, dir string, opt Options) (*Report, 
 		Scenario: e.base.Name, Design: e.Design.Kind, Factors: factors, Metrics: e.Metrics,
 		Points: e.numPoints(), Replicates: e.Replicates, Seed: e.Seed,
 		Shard: k, Shards: n, ShardPoints: shardSize(e.numPoints(), k, n),
-		Version: opt.Version, GoVersion: runtime.Version(), Args: opt.Args, Started: time.Now(),
+		Provenance: output.Provenance{Version: opt.Version, GoVersion: runtime.Version(), Args: opt.Args, Started: time.Now()},
 	}
 	if err := writeManifest(dir, m); err != nil {
 		return nil, err
