@@ -480,6 +480,14 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetUint(uint64(i))
+	case reflect.Bool:
+		// Only true and false: YAML 1.1's yes/no/on/off are strings here.
+		var b bool
+		if tag != "!!bool" || n.Decode(&b) != nil {
+			d.typeError(n, path, t)
+			return
+		}
+		v.SetBool(b)
 	default:
 		d.errorf(n, path, ErrType, "cannot decode into Go type %s", t)
 	}
@@ -637,6 +645,8 @@ func expected(t reflect.Type) string {
 		return "an integer"
 	case reflect.Uint64:
 		return "a non-negative integer"
+	case reflect.Bool:
+		return "true or false"
 	}
 	return t.String()
 }
