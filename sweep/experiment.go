@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/entrench/entrench/lowdisc"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
 )
@@ -103,7 +104,35 @@ type Design struct {
 	Bootstrap int `yaml:"bootstrap"`
 	// Confidence is the level of every interval, in (0, 1). Default 0.95.
 	Confidence float64 `yaml:"confidence"`
+	// Sequence is where a sobol design takes the rows of its matrices A
+	// and B from: "sobol" (the default), a randomized Sobol' sequence
+	// of dimension 2k (A the first k coordinates, B the last k; Joe-Kuo
+	// direction numbers, package lowdisc), or "random", the pseudo-random
+	// numbers of entrench before version 13's change (one PCG per row).
+	// Both are prefix-stable: row j does not depend on N. Use N a power
+	// of two with "sobol": its first 2^m rows are balanced. Only for
+	// sobol designs.
+	Sequence string `yaml:"sequence"`
+	// Scramble is the randomization of the Sobol' sequence, drawn from
+	// the design's own random stream under the experiment's seed: "owen"
+	// (the default), Owen's nested uniform scrambling, or "shift", a
+	// random digital shift. Only with sequence sobol.
+	Scramble string `yaml:"scramble"`
+	// Order is the highest order of the Sobol indices computed: 1 (the
+	// default) for first-order and total indices, 2 to add second-order
+	// indices S_ij (Saltelli 2002), which puts the matrices BA_i (B with
+	// column i taken from A) in every row: the design then has N*(2k+2)
+	// points instead of N*(k+2). Only for sobol designs.
+	Order int `yaml:"order"`
 }
+
+// Sequences of a sobol design, and scramblings of the Sobol' sequence.
+const (
+	SequenceSobol  = "sobol"  // a randomized Sobol' sequence (the default)
+	SequenceRandom = "random" // pseudo-random numbers, one PCG per row
+	ScrambleOwen   = "owen"   // Owen's nested uniform scrambling (the default)
+	ScrambleShift  = "shift"  // a random digital shift
+)
 
 // Factor is one scenario value varied by the design. Give either a range
 // (min and max) or a list of values.
@@ -268,6 +297,10 @@ func (e *Experiment) check(v *checker) {
 	e.checkMetrics(v)
 	e.checkDesign(v)
 	e.checkFactors(v)
+	if e.Design.Kind == Sobol && e.Design.Sequence == SequenceSobol && 2*len(e.Factors) > lowdisc.MaxDim {
+		v.add("factors", scenarios.ErrRange, "%d factors: a Sobol' sequence has at most %d coordinates, 2 per factor, so at most %d factors; use sequence: %s",
+			len(e.Factors), lowdisc.MaxDim, lowdisc.MaxDim/2, SequenceRandom)
+	}
 	if len(v.errs) == 0 {
 		if n := e.numPoints(); n < 1 || n > MaxPoints {
 			v.add("design", scenarios.ErrRange, "the design has %d points: must be from 1 to %d", n, MaxPoints)
@@ -313,6 +346,9 @@ func (e *Experiment) checkDesign(v *checker) {
 	only("points", d.Points != 0, LHS)
 	only("n", d.N != 0, Sobol)
 	only("trajectories", d.Trajectories != 0, Morris)
+	only("sequence", d.Sequence != "", Sobol)
+	only("scramble", d.Scramble != "", Sobol)
+	only("order", d.Order != 0, Sobol)
 	switch d.Kind {
 	case LHS:
 		if d.Points < 2 || d.Points > MaxPoints {
@@ -321,6 +357,29 @@ func (e *Experiment) checkDesign(v *checker) {
 	case Sobol:
 		if d.N < 2 || d.N > MaxPoints {
 			v.add("design.n", scenarios.ErrRange, "%d is out of range: a sobol design needs n from 2 to %d", d.N, MaxPoints)
+		}
+		switch d.Order {
+		case 0:
+			d.Order = 1
+		case 1, 2:
+		default:
+			v.add("design.order", scenarios.ErrRange, "%d is out of range: order is 1 (first-order and total indices) or 2 (also second-order)", d.Order)
+		}
+		switch d.Sequence {
+		case "":
+			d.Sequence = SequenceSobol
+		case SequenceSobol, SequenceRandom:
+		default:
+			v.add("design.sequence", scenarios.ErrRange, "unknown sequence %q: must be %s (the default) or %s", d.Sequence, SequenceSobol, SequenceRandom)
+		}
+		switch {
+		case d.Scramble != "" && d.Sequence == SequenceRandom:
+			v.add("design.scramble", scenarios.ErrUnknownKey, "scramble is only for sequence %s", SequenceSobol)
+		case d.Scramble == "" && d.Sequence == SequenceSobol:
+			d.Scramble = ScrambleOwen
+		case d.Scramble == "", d.Scramble == ScrambleOwen, d.Scramble == ScrambleShift:
+		default:
+			v.add("design.scramble", scenarios.ErrRange, "unknown scramble %q: must be %s (the default) or %s", d.Scramble, ScrambleOwen, ScrambleShift)
 		}
 	case Morris:
 		if d.Trajectories < 2 || d.Trajectories > MaxPoints {
@@ -628,10 +687,10 @@ func (e *Experiment) numPoints() int {
 	case LHS:
 		return e.Design.Points
 	case Sobol:
-		if e.Design.N > MaxPoints/(k+2) {
+		if e.Design.N > MaxPoints/e.sobolWidth() {
 			return MaxPoints + 1
 		}
-		return e.Design.N * (k + 2)
+		return e.Design.N * e.sobolWidth()
 	case Morris:
 		if e.Design.Trajectories > MaxPoints/(k+1) {
 			return MaxPoints + 1
@@ -639,6 +698,15 @@ func (e *Experiment) numPoints() int {
 		return e.Design.Trajectories * (k + 1)
 	}
 	return 0
+}
+
+// sobolWidth returns the number of points per row of a sobol design:
+// A, B and the k AB_i, and the k BA_i with second-order indices.
+func (e *Experiment) sobolWidth() int {
+	if e.Design.Order == 2 {
+		return 2*len(e.Factors) + 2
+	}
+	return len(e.Factors) + 2
 }
 
 // Points returns the number of design points.

@@ -89,6 +89,7 @@ func TestRunDesignsAndWorkers(t *testing.T) {
 		{"tiny-grid.yaml", []string{"points.csv", "failures.csv", "heatmap_final_cooperation.png", "heatmap_crisis_survival.svg", "best_cooperation_fan.png", "worst_cooperation_fan.svg"}},
 		{"tiny-lhs.yaml", []string{"points.csv", "failures.csv", "best_cooperation_fan.png"}},
 		{"tiny-sobol.yaml", []string{"points.csv", "indices.csv", "sobol_final_cooperation.png", "sobol_mean_cooperation.svg"}},
+		{"tiny-sobol2.yaml", []string{"points.csv", "indices.csv", "indices2.csv", "convergence.csv", "sobol_convergence_final_cooperation.png", "sobol_convergence_mean_cooperation.svg"}},
 		{"tiny-morris.yaml", []string{"points.csv", "indices.csv", "morris_final_cooperation.png", "morris_final_cooperation.svg"}},
 	}
 	for _, tc := range tests {
