@@ -172,6 +172,13 @@ func writeOutputs(ctx context.Context, e *Experiment, dir string, opt Options) (
 			}
 			files = append(files, Indices2File)
 		}
+		if opt.ExportSALib {
+			names, err := exportSALib(e, p, dir, res)
+			files = append(files, names...)
+			if err != nil {
+				return files, err
+			}
+		}
 		conv = analyzeConvergence(e, res)
 		if err := writeConvergenceCSV(dir, e, conv); err != nil {
 			return files, err

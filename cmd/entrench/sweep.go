@@ -29,6 +29,7 @@ type sweepSettings struct {
 	Resume     string // folder to resume
 	Quiet      bool   // no progress
 	NoFigures  bool   // no figures
+	Export     string // "salib" adds the SALib export; "" none
 }
 
 // parseShard reads "K/N" with 0 <= K < N.
@@ -51,6 +52,10 @@ func (a *app) sweepSettings(cmd *cobra.Command) (sweepSettings, error) {
 		Resume:     v.GetString("resume"),
 		Quiet:      v.GetBool("quiet"),
 		NoFigures:  v.GetBool("no-figures"),
+		Export:     v.GetString("export"),
+	}
+	if s.Export != "" && s.Export != "salib" {
+		return s, usageErr(fmt.Errorf("--export %q: the only export is salib", s.Export))
 	}
 	if sh := v.GetString("shard"); sh != "" {
 		k, n, err := parseShard(sh)
@@ -79,6 +84,9 @@ and write into the output folder:
                  per metric mean, sd, confidence interval (lo, hi) and n
   indices.csv    sobol: S1 and ST with bootstrap intervals; morris: mu,
                  mu*, its interval, sigma
+  indices2.csv   sobol with order: 2: second-order indices S2 of each pair
+  convergence.csv  sobol: S1 and ST with intervals from the first 8, 16,
+                 32, ... rows of the design and all N (also as a figure)
   failures.csv   design points that failed, with the error
   *.png, *.svg   heat maps (two-factor grids), Sobol bars, Morris plot,
                  fan charts of the best and worst points
@@ -86,6 +94,20 @@ and write into the output folder:
   sweep.json     the manifest; experiment.yaml, scenario.yaml: the inputs
 Every point uses the same random numbers for replicate r (common random
 numbers), so differences between points are not sampling noise.
+
+Row order of a sobol design. points.csv numbers the points row by row of
+the Saltelli matrices A and B (N rows, from a scrambled Sobol' sequence
+unless the experiment says sequence: random): row j is points j*w to
+j*w+w-1 in the order [A_j, B_j, AB_1..AB_k, (BA_1..BA_k)], w = k+2 (or
+2k+2 with order: 2), where AB_i is A_j with factor i taken from B_j. SALib
+expects [A, AB_1..AB_k, (BA_1..BA_k,) B]: do not feed points.csv to
+SALib, use "--export salib", which also writes salib_problem.json,
+salib_sample.txt and salib_Y_METRIC.txt in SALib's order:
+  problem = json.load(open("salib_problem.json"))
+  Y = numpy.loadtxt("salib_Y_final_cooperation.txt")
+  sobol.analyze(problem, Y, calc_second_order=problem["calc_second_order"])
+(SALib's intervals and its normalisation of Y differ slightly from
+entrench's; the indices agree within their intervals.)
 
 A killed sweep (Ctrl-C, kill -9, a lost node) keeps every finished point:
 "entrench sweep --resume DIR" finishes it, and the outputs are
@@ -96,6 +118,7 @@ folders; see docs/cluster.md for Slurm job arrays.`,
 		Example: `  entrench sweep grid-demo --replicates 5
   entrench sweep my-experiment.yaml --out out/study --workers 2
   entrench sweep --resume out/study
+  entrench sweep sobol-levers --export salib
   entrench sweep sobol-levers --shard 3/8 --out shards/3   # then: entrench merge shards/* --out out/sobol`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -122,6 +145,7 @@ folders; see docs/cluster.md for Slurm job arrays.`,
 	f.String("resume", "", "finish the interrupted sweep in this folder")
 	f.Bool("quiet", false, "no progress bar")
 	f.Bool("no-figures", false, "skip the figures")
+	f.String("export", "", `also write the design and outputs for another tool: "salib" (sobol designs: salib_problem.json, salib_sample.txt, salib_Y_METRIC.txt in SALib's row order)`)
 	return cmd
 }
 
@@ -153,7 +177,7 @@ func (a *app) sweep(ctx context.Context, args []string, s sweepSettings) error {
 	opt := sweep.Options{
 		Workers: s.Workers, Shard: s.Shard, Shards: s.Shards,
 		Version: versionString(), Args: a.args, NoFigures: s.NoFigures,
-		Slurm: slurmJob(),
+		Slurm: slurmJob(), ExportSALib: s.Export == "salib",
 	}
 	var rep *sweep.Report
 	var err error
