@@ -20,6 +20,11 @@ const (
 	PointsFile   = "points.csv"
 	FailuresFile = "failures.csv"
 	IndicesFile  = "indices.csv"
+	// ReplicatesFile holds one row per replicate of every point that did
+	// not fail: point, replicate (0-based) and every summary metric
+	// (sim.SummaryNames; empty where undefined). Join it to points.csv on
+	// point for the factor values.
+	ReplicatesFile = "replicates.csv"
 	// Indices2File holds the second-order Sobol indices of a sobol
 	// design with second_order: true.
 	Indices2File = "indices2.csv"
@@ -104,6 +109,12 @@ func writeOutputs(ctx context.Context, e *Experiment, dir string, opt Options) (
 		return nil, err
 	}
 	defer fails.f.Abort()
+	reps, err := createCSV(dir, ReplicatesFile, append([]string{"point", "replicate"}, sim.SummaryNames[:]...))
+	if err != nil {
+		return nil, err
+	}
+	defer reps.f.Abort()
+	rrow := make([]string, 0, 2+sim.NumSummary)
 	x := make([]float64, k)
 	count := 0
 	var werr error
@@ -136,7 +147,18 @@ func writeOutputs(ctx context.Context, e *Experiment, dir string, opt Options) (
 			row = append(row, output.FormatFloat(s.mean), output.FormatFloat(s.sd), output.FormatFloat(est.Lo), output.FormatFloat(est.Hi), strconv.Itoa(s.n))
 			res.means[m][r.point] = s.mean
 		}
-		werr = pts.write(row)
+		if werr = pts.write(row); werr != nil {
+			return
+		}
+		for rep := range len(r.values) / sim.NumSummary {
+			rrow = append(rrow[:0], row[0], strconv.Itoa(rep))
+			for _, v := range r.values[rep*sim.NumSummary : (rep+1)*sim.NumSummary] {
+				rrow = append(rrow, output.FormatFloat(v))
+			}
+			if werr = reps.write(rrow); werr != nil {
+				return
+			}
+		}
 	})
 	if err == nil {
 		err = werr
@@ -153,7 +175,10 @@ func writeOutputs(ctx context.Context, e *Experiment, dir string, opt Options) (
 	if err := fails.commit(); err != nil {
 		return nil, err
 	}
-	files := []string{PointsFile, FailuresFile}
+	if err := reps.commit(); err != nil {
+		return nil, err
+	}
+	files := []string{PointsFile, FailuresFile, ReplicatesFile}
 
 	var sob [][]SobolIndex
 	var conv *convergence

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/entrench/entrench/sim"
 )
 
 const testVersion = "test-1"
@@ -303,6 +305,14 @@ func TestFailedPoints(t *testing.T) {
 func TestJournalRoundTrip(t *testing.T) {
 	recs := []record{
 		{point: 3, reps: 5, stats: []metricStat{{0.25, 0.1, 5}, {nan(), nan(), 0}}},
+		{point: 4, reps: 1, stats: []metricStat{{0.25, nan(), 1}, {nan(), nan(), 0}}, values: func() []float64 {
+			v := make([]float64, sim.NumSummary)
+			for i := range v {
+				v[i] = float64(i) / 3
+			}
+			v[1] = nan()
+			return v
+		}()},
 		{point: 7, fails: []failure{{-1, "bad\tvalue\nsecond line"}, {2, "NaN in run"}}},
 	}
 	for _, r := range recs {

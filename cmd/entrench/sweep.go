@@ -87,6 +87,8 @@ and write into the output folder:
   indices2.csv   sobol with order: 2: second-order indices S2 of each pair
   convergence.csv  sobol: S1 and ST with intervals from the first 8, 16,
                  32, ... rows of the design and all N (also as a figure)
+  replicates.csv one row per replicate: point, replicate and every summary
+                 metric (join to points.csv on point for the factors)
   failures.csv   design points that failed, with the error
   *.png, *.svg   heat maps (two-factor grids), Sobol bars, Morris plot,
                  fan charts of the best and worst points
