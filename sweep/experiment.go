@@ -168,8 +168,30 @@ type Factor struct {
 	// Round, when positive, rounds every value to a multiple of it (1 for
 	// counts such as levers.defense_sales.count). For a range the value is
 	// the nearest multiple inside [Min, Max], of which there must be at
-	// least two. Default 0: no rounding.
+	// least two. Default 0: no rounding. A uniform factor with Round
+	// takes each multiple in its range with equal probability (an integer
+	// factor on [0, 4] with round 1 takes 0, 1, 2, 3 and 4 a fifth of the
+	// time each), and Morris divides its effects by the step actually
+	// taken between the rounded values.
 	Round float64 `yaml:"round"`
+	// Choices makes the factor categorical: each choice is a named
+	// fragment of scenario, a list of overrides, and the design picks
+	// among them with equal probability (a grid takes each). The factor's
+	// value in points.csv is the choice's index, 0 to len-1. Give Name
+	// and no Path, range or values.
+	Choices []Choice `yaml:"choices"`
+
+	choiceSets [][]scenarios.Override // the parsed overrides of each choice
+}
+
+// Choice is one value of a categorical factor: a named scenario fragment.
+type Choice struct {
+	// Name labels the choice in messages and the factor's documentation.
+	// Required; letters, digits, '-', '_' and '.'.
+	Name string `yaml:"name"`
+	// Set lists the overrides the choice applies, "key.path=value", as
+	// the experiment's set key (not seed or runs). At least one.
+	Set []string `yaml:"set"`
 }
 
 // SetDefaults marks the optional numbers as absent (NaN) so that Load can
@@ -435,8 +457,12 @@ func (e *Experiment) checkFactors(v *checker) {
 	for i := range e.Factors {
 		f := &e.Factors[i]
 		p := fmt.Sprintf("factors[%d]", i)
+		if len(f.Choices) > 0 {
+			e.checkChoices(v, f, p, names)
+			continue
+		}
 		if f.Path == "" {
-			v.add(p+".path", scenarios.ErrRequired, "a key path is required, e.g. levers.tapi_stake.value")
+			v.add(p+".path", scenarios.ErrRequired, "a key path is required, e.g. levers.tapi_stake.value (or choices for a categorical factor)")
 			continue
 		}
 		o, err := scenarios.ParseOverride(f.Path + "=0")
@@ -462,6 +488,67 @@ func (e *Experiment) checkFactors(v *checker) {
 		}
 		names[f.Name] = i
 		e.checkFactor(v, f, p)
+	}
+}
+
+// checkChoices validates a categorical factor: a name, no path, range or
+// values, and at least two choices with valid names and overrides.
+func (e *Experiment) checkChoices(v *checker, f *Factor, p string, names map[string]int) {
+	i, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, "factors["), "]"))
+	switch {
+	case f.Name == "":
+		v.add(p+".name", scenarios.ErrRequired, "a categorical factor (choices) needs a name")
+	case !validName.MatchString(f.Name):
+		v.add(p+".name", scenarios.ErrRange, "%q: use letters, digits, '-', '_' and '.'", f.Name)
+	default:
+		if j, dup := names[f.Name]; dup {
+			v.add(p+".name", scenarios.ErrDuplicate, "name %q is already used by factors[%d]: give one of them another name", f.Name, j)
+		}
+		names[f.Name] = i
+	}
+	for _, k := range []struct {
+		key string
+		set bool
+	}{{"path", f.Path != ""}, {"min", !math.IsNaN(f.Min)}, {"max", !math.IsNaN(f.Max)}, {"values", len(f.Values) > 0},
+		{"distribution", f.Distribution != ""}, {"round", f.Round != 0}, {"levels", f.Levels != 0},
+		{"mode", !math.IsNaN(f.Mode)}, {"mean", !math.IsNaN(f.Mean)}, {"sd", !math.IsNaN(f.SD)}} {
+		if k.set {
+			v.add(p+"."+k.key, scenarios.ErrUnknownKey, "%s cannot be combined with choices: each choice sets its own keys", k.key)
+		}
+	}
+	if len(f.Choices) < 2 {
+		v.add(p+".choices", scenarios.ErrRange, "a categorical factor needs at least two choices")
+	}
+	seen := map[string]int{}
+	f.choiceSets = make([][]scenarios.Override, len(f.Choices))
+	for c, ch := range f.Choices {
+		cp := fmt.Sprintf("%s.choices[%d]", p, c)
+		switch {
+		case ch.Name == "":
+			v.add(cp+".name", scenarios.ErrRequired, "a choice needs a name")
+		case !validName.MatchString(ch.Name):
+			v.add(cp+".name", scenarios.ErrRange, "%q: use letters, digits, '-', '_' and '.'", ch.Name)
+		default:
+			if j, dup := seen[ch.Name]; dup {
+				v.add(cp+".name", scenarios.ErrDuplicate, "choice %q is already choices[%d]", ch.Name, j)
+			}
+			seen[ch.Name] = c
+		}
+		if len(ch.Set) == 0 {
+			v.add(cp+".set", scenarios.ErrRequired, "a choice needs at least one override in set, e.g. [levers.tapi_stake.value=0.5]")
+		}
+		for j, s := range ch.Set {
+			o, err := scenarios.ParseOverride(s)
+			if err != nil {
+				v.add(fmt.Sprintf("%s.set[%d]", cp, j), scenarios.ErrOverride, "%s", strings.TrimPrefix(err.Error(), scenarios.SetFile+": "))
+				continue
+			}
+			if msg := reservedPath(o.Path); msg != "" {
+				v.add(fmt.Sprintf("%s.set[%d]", cp, j), scenarios.ErrOverride, "%s", msg)
+				continue
+			}
+			f.choiceSets[c] = append(f.choiceSets[c], o)
+		}
 	}
 }
 
@@ -640,6 +727,21 @@ func (e *Experiment) checkScenario(v *checker, resolve ScenarioResolver) {
 			x  float64
 		}
 		var probes []probe
+		if len(f.Choices) > 0 {
+			for c, set := range f.choiceSets {
+				ovs := append(slices.Clip(e.sets), set...)
+				if _, err := scenarios.Load(file, data, ovs); err != nil {
+					msg := err.Error()
+					sentinel := error(scenarios.ErrRange)
+					var es scenarios.Errors
+					if errors.As(err, &es) && len(es) > 0 {
+						msg, sentinel = es[0].Error(), es[0].Err
+					}
+					v.add(fmt.Sprintf("%s.choices[%d]", p, c), sentinel, "with choice %s the scenario is not valid: %s", f.Choices[c].Name, msg)
+				}
+			}
+			continue
+		}
 		if len(f.Values) > 0 {
 			for j, x := range f.Values {
 				probes = append(probes, probe{fmt.Sprintf("%s.values[%d]", p, j), f.round(x)})
@@ -762,6 +864,11 @@ func (e *Experiment) overrides(x []float64) []scenarios.Override {
 	ovs := make([]scenarios.Override, 0, len(e.sets)+len(x))
 	ovs = append(ovs, e.sets...)
 	for i, f := range e.Factors {
+		if len(f.Choices) > 0 {
+			c := min(max(int(x[i]), 0), len(f.choiceSets)-1)
+			ovs = append(ovs, f.choiceSets[c]...)
+			continue
+		}
 		ovs = append(ovs, scenarios.Override{Path: f.Path, Value: formatValue(x[i])})
 	}
 	return ovs

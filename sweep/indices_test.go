@@ -311,7 +311,7 @@ func TestQuantiles(t *testing.T) {
 		{"triangular", Factor{Min: 0, Max: 2, Mode: 1, Distribution: Triangular}, []float64{0, 0.5, 1}, []float64{0, 1, 2}},
 		{"normal truncated", Factor{Min: -1, Max: 1, Mean: 0, SD: 1, Distribution: Normal}, []float64{0, 0.5, 1}, []float64{-1, 0, 1}},
 		{"values", Factor{Values: []float64{5, 6, 7}}, []float64{0, 0.34, 0.999, 1}, []float64{5, 6, 7, 7}},
-		{"round", Factor{Min: 0, Max: 4, Round: 1}, []float64{0.1, 0.3, 0.62}, []float64{0, 1, 2}},
+		{"round (every multiple equally likely)", Factor{Min: 0, Max: 4, Round: 1}, []float64{0.1, 0.3, 0.62, 0.79, 0.81}, []float64{0, 1, 3, 3, 4}},
 	}
 	for _, tc := range tests {
 		for i, p := range tc.p {

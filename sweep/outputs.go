@@ -314,15 +314,34 @@ func analyzeMorris(e *Experiment, p *plan, res *results) [][]MorrisIndex {
 			effects[i] = make([]float64, r)
 		}
 		for t := range r {
-			_, order, step := p.trajectory(t)
+			u, order, step := p.trajectory(t)
 			base := t * (k + 1)
 			for s, j := range order {
-				effects[j][t] = (y[base+s+1] - y[base+s]) / step[j]
+				effects[j][t] = (y[base+s+1] - y[base+s]) / realStep(&e.Factors[j], u[j], step[j])
 			}
 		}
 		out[m] = MorrisAnalyze(effects, e.Design.Bootstrap, e.Design.Confidence, e.Seed+uint64(m))
 	}
 	return out
+}
+
+// realStep returns the step of a Morris move of factor f from level u by
+// step (both in [0, 1] units of the range), as a share of the range: the
+// nominal step, except for a uniform factor rounded to a multiple of
+// Round, whose rounded values may be further apart or closer than the
+// nominal step says (on [0, 4] with round 1 and 4 levels, the move from
+// level 0 to 2/3 goes from 0 to 3, 3/4 of the range). A move between
+// equal rounded values gives 0, so the effect is undefined (Inf or NaN,
+// dropped by MorrisAnalyze as NaN).
+func realStep(f *Factor, u, step float64) float64 {
+	if !(f.Round > 0) || len(f.Values) > 0 || len(f.Choices) > 0 || (f.Distribution != "" && f.Distribution != Uniform) {
+		return step
+	}
+	d := (f.Quantile(u+step) - f.Quantile(u)) / (f.Max - f.Min)
+	if d == 0 {
+		return math.NaN()
+	}
+	return d
 }
 
 func writeSobolCSV(dir string, e *Experiment, sob [][]SobolIndex) error {
