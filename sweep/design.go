@@ -90,6 +90,8 @@ func (p *plan) point(i int, x []float64) {
 		for j := range fs {
 			x[j] = p.lhs[j][i]
 		}
+	case External:
+		copy(x, p.e.external[i])
 	case Sobol:
 		w := p.e.sobolWidth()
 		row, c := i/w, i%w

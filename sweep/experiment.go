@@ -81,6 +81,8 @@ type Experiment struct {
 	base         *scenarios.Scenario
 	sets         []scenarios.Override
 	metricIdx    []int
+	external     [][]float64 // an external design's points (WithDesign)
+	designData   []byte      // the external design's text
 }
 
 // Design says how the design points are chosen.
@@ -793,6 +795,8 @@ func (e *Experiment) numPoints() int {
 			return MaxPoints + 1
 		}
 		return e.Design.N * e.sobolWidth()
+	case External:
+		return len(e.external)
 	case Morris:
 		if e.Design.Trajectories > MaxPoints/(k+1) {
 			return MaxPoints + 1
@@ -843,6 +847,10 @@ func (e *Experiment) ID() string {
 	h.Write(e.source)
 	h.Write([]byte{0})
 	h.Write(e.scenarioData)
+	if e.external != nil {
+		fmt.Fprintf(h, "\x00external\x00%d\x00", len(e.designData))
+		h.Write(e.designData)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -30,6 +30,7 @@ type sweepSettings struct {
 	Quiet      bool   // no progress
 	NoFigures  bool   // no figures
 	Export     string // "salib" adds the SALib export; "" none
+	Design     string // external design CSV; "" runs the experiment's own
 }
 
 // parseShard reads "K/N" with 0 <= K < N.
@@ -53,6 +54,7 @@ func (a *app) sweepSettings(cmd *cobra.Command) (sweepSettings, error) {
 		Quiet:      v.GetBool("quiet"),
 		NoFigures:  v.GetBool("no-figures"),
 		Export:     v.GetString("export"),
+		Design:     v.GetString("design"),
 	}
 	if s.Export != "" && s.Export != "salib" {
 		return s, usageErr(fmt.Errorf("--export %q: the only export is salib", s.Export))
@@ -121,6 +123,7 @@ folders; see docs/cluster.md for Slurm job arrays.`,
   entrench sweep my-experiment.yaml --out out/study --workers 2
   entrench sweep --resume out/study
   entrench sweep sobol-levers --export salib
+  entrench sweep lhs-demo --design my-points.csv --out out/mine
   entrench sweep sobol-levers --shard 3/8 --out shards/3   # then: entrench merge shards/* --out out/sobol`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -133,8 +136,8 @@ folders; see docs/cluster.md for Slurm job arrays.`,
 				return usageErr(errors.New("give an experiment or --resume DIR, not both"))
 			case s.Resume == "" && len(args) == 0:
 				return usageErr(errors.New("give an experiment file or built-in name (see entrench scenarios), or --resume DIR"))
-			case s.Resume != "" && (cmd.Flags().Changed("replicates") || cmd.Flags().Changed("shard") || cmd.Flags().Changed("out")):
-				return usageErr(errors.New("--resume takes its replicates, shard and folder from DIR: drop --replicates, --shard and --out"))
+			case s.Resume != "" && (cmd.Flags().Changed("replicates") || cmd.Flags().Changed("shard") || cmd.Flags().Changed("out") || cmd.Flags().Changed("design")):
+				return usageErr(errors.New("--resume takes its replicates, shard, design and folder from DIR: drop --replicates, --shard, --design and --out"))
 			}
 			return a.sweep(cmd.Context(), args, s)
 		},
@@ -147,6 +150,7 @@ folders; see docs/cluster.md for Slurm job arrays.`,
 	f.String("resume", "", "finish the interrupted sweep in this folder")
 	f.Bool("quiet", false, "no progress bar")
 	f.Bool("no-figures", false, "skip the figures")
+	f.String("design", "", "run the design points in this CSV file instead of the experiment's design: a header naming every factor, one row per point, each value in its factor's range (a choice's index for choices)")
 	f.String("export", "", `also write the design and outputs for another tool: "salib" (sobol designs: salib_problem.json, salib_sample.txt, salib_Y_METRIC.txt in SALib's row order)`)
 	return cmd
 }
@@ -193,6 +197,15 @@ func (a *app) sweep(ctx context.Context, args []string, s sweepSettings) error {
 		}
 		if s.Replicates > 0 {
 			if e, lerr = e.WithReplicates(s.Replicates); lerr != nil {
+				return usageErr(lerr)
+			}
+		}
+		if s.Design != "" {
+			data, rerr := os.ReadFile(s.Design)
+			if rerr != nil {
+				return usageErr(fmt.Errorf("--design: %w", rerr))
+			}
+			if e, lerr = e.WithDesign(s.Design, data); lerr != nil {
 				return usageErr(lerr)
 			}
 		}
