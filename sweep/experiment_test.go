@@ -86,10 +86,11 @@ func TestBuiltins(t *testing.T) {
 		kind   string
 		points int
 	}{
-		"grid-demo":     {Grid, 25},
-		"lhs-demo":      {LHS, 40},
-		"sobol-levers":  {Sobol, 64 * 8},
-		"morris-levers": {Morris, 20 * 9},
+		"grid-demo":           {Grid, 25},
+		"lhs-demo":            {LHS, 40},
+		"sobol-levers":        {Sobol, 64 * 8},
+		"morris-levers":       {Morris, 20 * 9},
+		"morris-coefficients": {Morris, 20 * 27},
 	}
 	infos := Builtins()
 	if len(infos) != len(want) {
