@@ -79,7 +79,6 @@ func SchemaOf(v any, docs map[string]string) map[string]any {
 	return structSchema(reflect.ValueOf(v), docs)
 }
 
-
 func structSchema(v reflect.Value, docs map[string]string) map[string]any {
 	t := v.Type()
 	props := map[string]any{}
