@@ -31,6 +31,7 @@ type sweepSettings struct {
 	NoFigures  bool   // no figures
 	Export     string // "salib" adds the SALib export; "" none
 	Design     string // external design CSV; "" runs the experiment's own
+	Grow       int    // with Resume: the new sobol N or morris trajectories; 0 keeps the size
 }
 
 // parseShard reads "K/N" with 0 <= K < N.
@@ -55,6 +56,10 @@ func (a *app) sweepSettings(cmd *cobra.Command) (sweepSettings, error) {
 		NoFigures:  v.GetBool("no-figures"),
 		Export:     v.GetString("export"),
 		Design:     v.GetString("design"),
+		Grow:       v.GetInt("grow"),
+	}
+	if s.Grow != 0 && s.Resume == "" {
+		return s, usageErr(fmt.Errorf("--grow needs --resume DIR: it enlarges the sweep in DIR"))
 	}
 	if s.Export != "" && s.Export != "salib" {
 		return s, usageErr(fmt.Errorf("--export %q: the only export is salib", s.Export))
@@ -122,6 +127,7 @@ folders; see docs/cluster.md for Slurm job arrays.`,
 		Example: `  entrench sweep grid-demo --replicates 5
   entrench sweep my-experiment.yaml --out out/study --workers 2
   entrench sweep --resume out/study
+  entrench sweep --resume out/sobol-levers --grow 256   # N=64 -> 256, only the new rows run
   entrench sweep sobol-levers --export salib
   entrench sweep lhs-demo --design my-points.csv --out out/mine
   entrench sweep sobol-levers --shard 3/8 --out shards/3   # then: entrench merge shards/* --out out/sobol`,
@@ -150,6 +156,7 @@ folders; see docs/cluster.md for Slurm job arrays.`,
 	f.String("resume", "", "finish the interrupted sweep in this folder")
 	f.Bool("quiet", false, "no progress bar")
 	f.Bool("no-figures", false, "skip the figures")
+	f.Int("grow", 0, "with --resume: enlarge a sobol design to this N (or a morris design to this many trajectories), running only the new points")
 	f.String("design", "", "run the design points in this CSV file instead of the experiment's design: a header naming every factor, one row per point, each value in its factor's range (a choice's index for choices)")
 	f.String("export", "", `also write the design and outputs for another tool: "salib" (sobol designs: salib_problem.json, salib_sample.txt, salib_Y_METRIC.txt in SALib's row order)`)
 	return cmd
@@ -189,7 +196,11 @@ func (a *app) sweep(ctx context.Context, args []string, s sweepSettings) error {
 	var err error
 	if s.Resume != "" {
 		opt.Progress = a.pointProgress(s.Quiet, "resume")
-		rep, err = sweep.Resume(ctx, s.Resume, opt)
+		if s.Grow != 0 {
+			rep, err = sweep.Grow(ctx, s.Resume, s.Grow, opt)
+		} else {
+			rep, err = sweep.Resume(ctx, s.Resume, opt)
+		}
 	} else {
 		e, lerr := loadExperiment(args[0])
 		if lerr != nil {
