@@ -91,6 +91,7 @@ func TestBuiltins(t *testing.T) {
 		"sobol-levers":        {Sobol, 64 * 8},
 		"morris-levers":       {Morris, 20 * 9},
 		"morris-coefficients": {Morris, 20 * 27},
+		"sobol-coefficients":  {Sobol, 128 * 12},
 	}
 	infos := Builtins()
 	if len(infos) != len(want) {
