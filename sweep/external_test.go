@@ -111,3 +111,40 @@ func TestDesignExternal(t *testing.T) {
 	}
 	sameFiles(t, "merged", folderFiles(t, whole), folderFiles(t, merged))
 }
+
+// FuzzDesign checks that reading an external design never panics, that
+// every error is a DesignError with a position, and that an accepted
+// design has only values its factors allow.
+func FuzzDesign(f *testing.F) {
+	for _, name := range []string{"good.csv", "outside.csv", "missing.csv", "number.csv", "fields.csv"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "design", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	e, err := LoadFile(filepath.Join("testdata", "tiny-lhs.yaml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := e.WithDesign("fuzz.csv", data)
+		if err != nil {
+			var de *DesignError
+			if !errors.As(err, &de) || de.Line < 1 || de.Column < 1 {
+				t.Fatalf("error without a position: %v", err)
+			}
+			return
+		}
+		x := make([]float64, len(e.Factors))
+		p := newPlan(d)
+		for i := range d.Points() {
+			p.point(i, x)
+			for j := range x {
+				if msg := e.Factors[j].allows(x[j]); msg != "" {
+					t.Fatalf("point %d: %s=%v accepted: %s", i, e.Factors[j].Name, x[j], msg)
+				}
+			}
+		}
+	})
+}
