@@ -205,6 +205,13 @@ func Discover(dir string, opt DiscoverOptions) (*Discovery, error) {
 			}
 		}
 	}
+	if len(y) == 0 {
+		what := ReplicatesFile + " has no rows (the sweep failed everywhere, or an older entrench wrote it without per-replicate values): try --per point"
+		if opt.PerPoint {
+			what = PointsFile + " has no rows: every point failed"
+		}
+		return nil, fmt.Errorf("sweep: discover in %s: %s", dir, what)
+	}
 	factors := make([]prim.Factor, k)
 	for j, f := range e.Factors {
 		factors[j] = prim.Factor{Name: f.Name, Kind: primKind(&f)}
