@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/entrench/entrench/agents"
+	"github.com/entrench/entrench/philox"
 	"github.com/entrench/entrench/scenarios"
 )
 
@@ -84,6 +85,14 @@ type World struct {
 	// from its own PCG, reseeded by Reset.
 	envSrc, actSrc, popSrc *rand.PCG
 	envRng, actRng, popRng *rand.Rand
+	// noiseKey addresses the officials' noise (counter-based: see
+	// agents.UpdateOfficials): the key of PurposeActors in a run, of the
+	// probe's purpose in a probe.
+	noiseKey philox.Key
+	// reference runs the officials' update with the arithmetic before the
+	// kernel (agents.UpdateOfficialsReference, noise from actRng): the
+	// benchmarks' reference loop, never set in a run.
+	reference bool
 
 	// noRecord skips per-tick metric recording (benchmarks measure what
 	// collection costs with it).
@@ -239,6 +248,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	w.envSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposeEnvironment))
 	w.actSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposeActors))
 	w.popSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposePopulation))
+	w.noiseKey = philox.NewKey(sc.Seed, point, rep, PurposeActors)
 
 	w.tick = 0
 	w.tension = 0
