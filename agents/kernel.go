@@ -89,6 +89,18 @@ func scalarRange(p *Population, c *kernelConsts, lo, hi int) {
 // then moves toward the leadership line at rate socialization when within
 // confidenceBound of it (bounded confidence: no pull from further away).
 func UpdateOfficials(p *Population, o *Org, tension float64, k *Params, noise uint64) {
+	updateOfficials(p, o, tension, k, noise, updateRange)
+}
+
+// UpdateOfficialsScalar is UpdateOfficials with the scalar twin in every
+// build: the same bits, for the tests and benchmarks that compare the
+// builds.
+func UpdateOfficialsScalar(p *Population, o *Org, tension float64, k *Params, noise uint64) {
+	updateOfficials(p, o, tension, k, noise, scalarRange)
+}
+
+func updateOfficials(p *Population, o *Org, tension float64, k *Params, noise uint64,
+	run func(p *Population, c *kernelConsts, lo, hi int)) {
 	SetBase(o, tension, k)
 	c := kernelConsts{
 		base: o.Base, wd: k.WDisposition, wh: k.WHabit, sd: k.NoiseSD,
@@ -99,7 +111,7 @@ func UpdateOfficials(p *Population, o *Org, tension float64, k *Params, noise ui
 	}
 	lo, hi := o.Slots()
 	if hi > lo {
-		updateRange(p, &c, lo, hi)
+		run(p, &c, lo, hi)
 	}
 	Aggregate(p, o, k)
 }

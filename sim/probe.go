@@ -145,7 +145,7 @@ func (w *World) runProbe() {
 	p := w.probe
 	p.copyFrom(w)
 	p.noiseKey = philox.NewKey(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32)
-	if p.reference = w.reference; p.reference {
+	if p.officials = w.officials; p.officials == officialsReference {
 		p.actSrc.Seed(StreamSeed(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32))
 	}
 	p.holdAttentionAtFloor()

@@ -29,7 +29,7 @@ var notCopied = map[string]string{
 	"envSrc":        "environment stream; the probe draws no arrivals",
 	"actSrc":        "the shadow's own generator (reference benchmarks only), reseeded per probe from PurposeProbe",
 	"noiseKey":      "the shadow's own noise key, set per probe from PurposeProbe",
-	"reference":     "a benchmark switch, set per probe from the run's",
+	"officials":     "a benchmark switch, set per probe from the run's",
 	"popSrc":        "population stream; the probe hires nobody",
 	"envRng":        "wraps envSrc",
 	"actRng":        "wraps actSrc",

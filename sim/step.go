@@ -143,11 +143,14 @@ func (w *World) stepOfficials() {
 // updateOfficials runs the officials' kernel of organization i with the
 // tick's noise (or the reference arithmetic in a benchmark).
 func (w *World) updateOfficials(i int, noise uint64) {
-	if w.reference {
+	switch w.officials {
+	case officialsKernel:
+		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, w.params, noise)
+	case officialsScalar:
+		agents.UpdateOfficialsScalar(&w.pop, &w.orgs[i], w.tension, w.params, noise)
+	default:
 		agents.UpdateOfficialsReference(&w.pop, &w.orgs[i], w.tension, w.params, w.actRng)
-		return
 	}
-	agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, w.params, noise)
 }
 
 // stepLobbying computes, for every channel, each organization's interest

@@ -89,10 +89,11 @@ type World struct {
 	// agents.UpdateOfficials): the key of PurposeActors in a run, of the
 	// probe's purpose in a probe.
 	noiseKey philox.Key
-	// reference runs the officials' update with the arithmetic before the
-	// kernel (agents.UpdateOfficialsReference, noise from actRng): the
-	// benchmarks' reference loop, never set in a run.
-	reference bool
+	// officials picks the officials' update: the kernel (the zero value,
+	// what runs always run), its scalar twin, or the arithmetic before the
+	// kernel (agents.UpdateOfficialsReference, noise from actRng). The
+	// benchmarks compare the three.
+	officials officialsMode
 
 	// noRecord skips per-tick metric recording (benchmarks measure what
 	// collection costs with it).
@@ -114,6 +115,15 @@ type World struct {
 	probing bool
 	probes  probeState
 }
+
+// officialsMode is World.officials.
+type officialsMode int
+
+const (
+	officialsKernel officialsMode = iota
+	officialsScalar
+	officialsReference
+)
 
 type crisis struct {
 	sev      float64
