@@ -89,18 +89,20 @@ func scalarRange(p *Population, c *kernelConsts, lo, hi int) {
 // then moves toward the leadership line at rate socialization when within
 // confidenceBound of it (bounded confidence: no pull from further away).
 func UpdateOfficials(p *Population, o *Org, tension float64, k *Params, noise uint64) {
-	updateOfficials(p, o, tension, k, noise, updateRange)
+	updateOfficials(p, o, tension, k, noise, false)
 }
 
 // UpdateOfficialsScalar is UpdateOfficials with the scalar twin in every
 // build: the same bits, for the tests and benchmarks that compare the
 // builds.
 func UpdateOfficialsScalar(p *Population, o *Org, tension float64, k *Params, noise uint64) {
-	updateOfficials(p, o, tension, k, noise, scalarRange)
+	updateOfficials(p, o, tension, k, noise, true)
 }
 
-func updateOfficials(p *Population, o *Org, tension float64, k *Params, noise uint64,
-	run func(p *Population, c *kernelConsts, lo, hi int)) {
+// updateOfficials is UpdateOfficials with the scalar twin when scalar is
+// set. (A function value in its place would make the constants escape:
+// one allocation per call.)
+func updateOfficials(p *Population, o *Org, tension float64, k *Params, noise uint64, scalar bool) {
 	SetBase(o, tension, k)
 	c := kernelConsts{
 		base: o.Base, wd: k.WDisposition, wh: k.WHabit, sd: k.NoiseSD,
@@ -110,8 +112,12 @@ func updateOfficials(p *Population, o *Org, tension float64, k *Params, noise ui
 		noise: noise,
 	}
 	lo, hi := o.Slots()
-	if hi > lo {
-		run(p, &c, lo, hi)
+	switch {
+	case hi <= lo:
+	case scalar:
+		scalarRange(p, &c, lo, hi)
+	default:
+		updateRange(p, &c, lo, hi)
 	}
 	Aggregate(p, o, k)
 }

@@ -151,54 +151,73 @@ type vconsts4 struct {
 }
 
 // range4 runs the kernel on slots lo..hi-1 with 4-lane vectors,
-// 8 officials (4 Box-Muller pairs) at a time; a leading odd slot and
-// the last fewer than 8 slots go to the scalar twin.
+// 8 officials (4 Box-Muller pairs) at a time, the last block partial
+// (its loads are zero-filled and only the slots in range are stored); a
+// leading odd slot goes to the scalar twin.
 func range4(p *Population, c *kernelConsts, lo, hi int) {
 	i := lo
 	if i < hi && i&1 == 1 {
 		scalarRange(p, c, i, i+1)
 		i++
 	}
-	if hi-i >= 8 {
-		f := archsimd.BroadcastFloat64x4
-		vc := vconsts4{
-			base: f(c.base), wd: f(c.wd), wh: f(c.wh), sd: f(c.sd), x: f(c.x), gain: f(c.gain), decay: f(c.decay),
-			rev: f(c.rev), home: f(c.home), line: f(c.line), bound: f(c.bound), negBound: f(-c.bound), soc: f(c.soc),
+	if i >= hi {
+		return
+	}
+	f := archsimd.BroadcastFloat64x4
+	vc := vconsts4{
+		base: f(c.base), wd: f(c.wd), wh: f(c.wh), sd: f(c.sd), x: f(c.x), gain: f(c.gain), decay: f(c.decay),
+		rev: f(c.rev), home: f(c.home), line: f(c.line), bound: f(c.bound), negBound: f(-c.bound), soc: f(c.soc),
+	}
+	// Counters of the pairs' first words: word n = i + 2l is
+	// tk + (n+1)*gamma; the second word adds gamma.
+	var offs [4]uint64
+	for l := range offs {
+		offs[l] = c.noise + uint64(i+2*l+1)*gamma
+	}
+	ca := archsimd.LoadUint64x4(&offs)
+	g64 := uint64(gamma)
+	g := archsimd.BroadcastUint64x4(g64)
+	stride := archsimd.BroadcastUint64x4(uint64(8) * g64)
+	disp, habit, prop := p.Disp[:hi], p.Habit[:hi], p.Prop[:hi]
+	for ; i+8 <= hi; i += 8 {
+		z0, z1 := boxMuller4(mix4(ca), mix4(ca.Add(g)))
+		ca = ca.Add(stride)
+		// Officials i..i+7 in order: z0 and z1 of pair l are officials
+		// i+2l and i+2l+1.
+		il, ih := z0.AsUint64x4().InterleaveLoGrouped(z1.AsUint64x4()), z0.AsUint64x4().InterleaveHiGrouped(z1.AsUint64x4())
+		za := il.Select128FromPair(0, 2, ih).AsFloat64x4()
+		zb := il.Select128FromPair(1, 3, ih).AsFloat64x4()
+		for half, z := range [2]archsimd.Float64x4{za, zb} {
+			j := i + half*4
+			d := archsimd.LoadFloat64x4Slice(disp[j : j+4])
+			h := archsimd.LoadFloat64x4Slice(habit[j : j+4])
+			pr, h1, d1 := step4(&vc, z, d, h)
+			pr.StoreSlice(prop[j : j+4])
+			h1.StoreSlice(habit[j : j+4])
+			d1.StoreSlice(disp[j : j+4])
 		}
-		// Counters of the pairs' first words: word n = i + 2l is
-		// tk + (n+1)*gamma; the second word adds gamma.
-		var offs [4]uint64
-		for l := range offs {
-			offs[l] = c.noise + uint64(i+2*l+1)*gamma
-		}
-		ca := archsimd.LoadUint64x4(&offs)
-		g64 := uint64(gamma)
-		g := archsimd.BroadcastUint64x4(g64)
-		stride := archsimd.BroadcastUint64x4(uint64(8) * g64)
-		disp, habit, prop := p.Disp, p.Habit, p.Prop
-		for ; i+8 <= hi; i += 8 {
-			z0, z1 := boxMuller4(mix4(ca), mix4(ca.Add(g)))
-			ca = ca.Add(stride)
-			// Officials i..i+7 in order: z0 and z1 of pair l are officials
-			// i+2l and i+2l+1.
-			lo, hi := z0.AsUint64x4().InterleaveLoGrouped(z1.AsUint64x4()), z0.AsUint64x4().InterleaveHiGrouped(z1.AsUint64x4())
-			za := lo.Select128FromPair(0, 2, hi).AsFloat64x4()
-			zb := lo.Select128FromPair(1, 3, hi).AsFloat64x4()
-			for half, z := range [2]archsimd.Float64x4{za, zb} {
-				j := i + half*4
-				d := archsimd.LoadFloat64x4Slice(disp[j : j+4])
-				h := archsimd.LoadFloat64x4Slice(habit[j : j+4])
-				pr, h1, d1 := step4(&vc, z, d, h)
-				pr.StoreSlice(prop[j : j+4])
-				h1.StoreSlice(habit[j : j+4])
-				d1.StoreSlice(disp[j : j+4])
-			}
-		}
-		archsimd.ClearAVXUpperBits()
 	}
 	if i < hi {
-		scalarRange(p, c, i, hi)
+		z0, z1 := boxMuller4(mix4(ca), mix4(ca.Add(g)))
+		// Officials i..i+7 in order: z0 and z1 of pair l are officials
+		// i+2l and i+2l+1.
+		il, ih := z0.AsUint64x4().InterleaveLoGrouped(z1.AsUint64x4()), z0.AsUint64x4().InterleaveHiGrouped(z1.AsUint64x4())
+		za := il.Select128FromPair(0, 2, ih).AsFloat64x4()
+		zb := il.Select128FromPair(1, 3, ih).AsFloat64x4()
+		for half, z := range [2]archsimd.Float64x4{za, zb} {
+			j := i + half*4
+			if j >= hi {
+				break
+			}
+			d := archsimd.LoadFloat64x4SlicePart(disp[j:])
+			h := archsimd.LoadFloat64x4SlicePart(habit[j:])
+			pr, h1, d1 := step4(&vc, z, d, h)
+			pr.StoreSlicePart(prop[j:])
+			h1.StoreSlicePart(habit[j:])
+			d1.StoreSlicePart(disp[j:])
+		}
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // mul4 is the 64-bit product x*m mod 2^64 from three 32-bit products

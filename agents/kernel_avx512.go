@@ -149,51 +149,69 @@ type vconsts8 struct {
 }
 
 // range8 runs the kernel on slots lo..hi-1 with 8-lane vectors,
-// 16 officials (8 Box-Muller pairs) at a time; a leading odd slot and
-// the last fewer than 16 slots go to the scalar twin.
+// 16 officials (8 Box-Muller pairs) at a time, the last block partial
+// (its loads are zero-filled and only the slots in range are stored); a
+// leading odd slot goes to the scalar twin.
 func range8(p *Population, c *kernelConsts, lo, hi int) {
 	i := lo
 	if i < hi && i&1 == 1 {
 		scalarRange(p, c, i, i+1)
 		i++
 	}
-	if hi-i >= 16 {
-		f := archsimd.BroadcastFloat64x8
-		vc := vconsts8{
-			base: f(c.base), wd: f(c.wd), wh: f(c.wh), sd: f(c.sd), x: f(c.x), gain: f(c.gain), decay: f(c.decay),
-			rev: f(c.rev), home: f(c.home), line: f(c.line), bound: f(c.bound), negBound: f(-c.bound), soc: f(c.soc),
+	if i >= hi {
+		return
+	}
+	f := archsimd.BroadcastFloat64x8
+	vc := vconsts8{
+		base: f(c.base), wd: f(c.wd), wh: f(c.wh), sd: f(c.sd), x: f(c.x), gain: f(c.gain), decay: f(c.decay),
+		rev: f(c.rev), home: f(c.home), line: f(c.line), bound: f(c.bound), negBound: f(-c.bound), soc: f(c.soc),
+	}
+	// Counters of the pairs' first words: word n = i + 2l is
+	// tk + (n+1)*gamma; the second word adds gamma.
+	var offs [8]uint64
+	for l := range offs {
+		offs[l] = c.noise + uint64(i+2*l+1)*gamma
+	}
+	ca := archsimd.LoadUint64x8(&offs)
+	g64 := uint64(gamma)
+	g := archsimd.BroadcastUint64x8(g64)
+	stride := archsimd.BroadcastUint64x8(uint64(16) * g64)
+	disp, habit, prop := p.Disp[:hi], p.Habit[:hi], p.Prop[:hi]
+	for ; i+16 <= hi; i += 16 {
+		z0, z1 := boxMuller8(mix8(ca), mix8(ca.Add(g)))
+		ca = ca.Add(stride)
+		// Officials i..i+15 in order: z0 and z1 of pair l are officials
+		// i+2l and i+2l+1.
+		za := z0.ConcatPermute(z1, k8.ilvLo)
+		zb := z0.ConcatPermute(z1, k8.ilvHi)
+		for half, z := range [2]archsimd.Float64x8{za, zb} {
+			j := i + half*8
+			d := archsimd.LoadFloat64x8Slice(disp[j : j+8])
+			h := archsimd.LoadFloat64x8Slice(habit[j : j+8])
+			pr, h1, d1 := step8(&vc, z, d, h)
+			pr.StoreSlice(prop[j : j+8])
+			h1.StoreSlice(habit[j : j+8])
+			d1.StoreSlice(disp[j : j+8])
 		}
-		// Counters of the pairs' first words: word n = i + 2l is
-		// tk + (n+1)*gamma; the second word adds gamma.
-		var offs [8]uint64
-		for l := range offs {
-			offs[l] = c.noise + uint64(i+2*l+1)*gamma
-		}
-		ca := archsimd.LoadUint64x8(&offs)
-		g64 := uint64(gamma)
-		g := archsimd.BroadcastUint64x8(g64)
-		stride := archsimd.BroadcastUint64x8(uint64(16) * g64)
-		disp, habit, prop := p.Disp, p.Habit, p.Prop
-		for ; i+16 <= hi; i += 16 {
-			z0, z1 := boxMuller8(mix8(ca), mix8(ca.Add(g)))
-			ca = ca.Add(stride)
-			// Officials i..i+15 in order: z0 and z1 of pair l are officials
-			// i+2l and i+2l+1.
-			za := z0.ConcatPermute(z1, k8.ilvLo)
-			zb := z0.ConcatPermute(z1, k8.ilvHi)
-			for half, z := range [2]archsimd.Float64x8{za, zb} {
-				j := i + half*8
-				d := archsimd.LoadFloat64x8Slice(disp[j : j+8])
-				h := archsimd.LoadFloat64x8Slice(habit[j : j+8])
-				pr, h1, d1 := step8(&vc, z, d, h)
-				pr.StoreSlice(prop[j : j+8])
-				h1.StoreSlice(habit[j : j+8])
-				d1.StoreSlice(disp[j : j+8])
-			}
-		}
-		archsimd.ClearAVXUpperBits()
 	}
 	if i < hi {
-		scalarRange(p, c, i, hi)
+		z0, z1 := boxMuller8(mix8(ca), mix8(ca.Add(g)))
+		// Officials i..i+15 in order: z0 and z1 of pair l are officials
+		// i+2l and i+2l+1.
+		za := z0.ConcatPermute(z1, k8.ilvLo)
+		zb := z0.ConcatPermute(z1, k8.ilvHi)
+		for half, z := range [2]archsimd.Float64x8{za, zb} {
+			j := i + half*8
+			if j >= hi {
+				break
+			}
+			d := archsimd.LoadFloat64x8SlicePart(disp[j:])
+			h := archsimd.LoadFloat64x8SlicePart(habit[j:])
+			pr, h1, d1 := step8(&vc, z, d, h)
+			pr.StoreSlicePart(prop[j:])
+			h1.StoreSlicePart(habit[j:])
+			d1.StoreSlicePart(disp[j:])
+		}
 	}
+	archsimd.ClearAVXUpperBits()
 }
