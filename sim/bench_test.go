@@ -115,7 +115,9 @@ func BenchmarkKernels(b *testing.B) {
 			}
 		}
 	}
-	per := func(d time.Duration, n int) float64 { return float64(d.Nanoseconds()) / float64(n) / float64(m.officials) }
+	per := func(d time.Duration, n int) float64 {
+		return float64(d.Nanoseconds()) / float64(n) / float64(m.officials)
+	}
 	for i, md := range modes {
 		b.ReportMetric(per(best[i], H), "ns/official-"+md.name)
 	}
