@@ -4,9 +4,6 @@ package agents
 
 import "simd/archsimd"
 
-// gamma is SplitMix64's increment (philox.Word).
-const gamma = 0x9e3779b97f4a7c15
-
 // vectorWidth is the kernel's: 8 (AVX-512: avx512f, dq, bw and vl), 4
 // (AVX2) or 1 (the scalar twin), chosen once from the CPU's features.
 var vectorWidth = func() int {

@@ -98,3 +98,22 @@ func assertSameBits(t *testing.T, p, q *Population, lo, hi int) {
 		}
 	}
 }
+
+// TestPairNormals holds the twin's written-out pair and exp to philox's
+// bits (PairNormals and Exp), on random counters and over the exp's range
+// including the clamp.
+func TestPairNormals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 5))
+	for i := 0; i < 200000; i++ {
+		tk, n := rng.Uint64(), rng.Uint64()
+		a0, a1 := pairNormals(tk, n)
+		b0, b1 := philox.PairNormals(tk, n)
+		if math.Float64bits(a0) != math.Float64bits(b0) || math.Float64bits(a1) != math.Float64bits(b1) {
+			t.Fatalf("pairNormals(%x, %d) = %v, %v; philox: %v, %v", tk, n, a0, a1, b0, b1)
+		}
+		x := 1600*rng.Float64() - 800
+		if e, w := exp(x), philox.Exp(x); math.Float64bits(e) != math.Float64bits(w) {
+			t.Fatalf("exp(%v) = %v, philox.Exp %v", x, e, w)
+		}
+	}
+}
