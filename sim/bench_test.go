@@ -250,12 +250,13 @@ func BenchmarkProbeOverhead(b *testing.B) {
 	b.ReportMetric(with.Seconds()/without.Seconds(), "with/without")
 }
 
-// BenchmarkParallelEfficiency runs 200 baseline replicates with one worker
-// and with two, and reports time(1)/(2*time(2)): the target is at least
-// 0.85 on two cores.
+// BenchmarkParallelEfficiency runs 1,000 baseline replicates with one
+// worker and with two, and reports time(1)/(2*time(2)): the target is at
+// least 0.9 on two cores (issue 14; a replicate's state fits in L1, so two
+// workers do not contend). Other processes on the machine lower it.
 func BenchmarkParallelEfficiency(b *testing.B) {
 	m := benchModel(b)
-	const runs = 200
+	const runs = 1000
 	b.ResetTimer()
 	var t1, t2 time.Duration
 	for i := 0; i < b.N; i++ {
