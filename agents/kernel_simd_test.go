@@ -88,3 +88,27 @@ func TestUpdateOfficialsBuilds(t *testing.T) {
 		t.Errorf("aggregates differ: %+v against %+v", *o, oq)
 	}
 }
+
+// BenchmarkWidths reports ns per official-update of the kernel alone (no
+// aggregates) at each width: AVX-512, AVX2 and the scalar twin, over the
+// baseline's 17 organizations of 58 officials.
+func BenchmarkWidths(b *testing.B) {
+	for _, w := range []int{8, 4, 1} {
+		if (w == 8 && !archsimd.X86.AVX512()) || (w == 4 && !archsimd.X86.AVX2()) {
+			continue
+		}
+		b.Run(widthName(w), func(b *testing.B) {
+			p, orgs, _ := benchOrgs()
+			c := kernelConsts{base: 0.1, wd: 2, wh: 1.5, sd: 0.6, x: 0.6, gain: 0.1, decay: 0.02,
+				rev: 0.01, home: 0.1, line: 0.2, bound: 0.8, soc: 0.05}
+			for t := 0; b.Loop(); t++ {
+				c.noise = uint64(t)
+				for i := range orgs {
+					lo, hi := orgs[i].Slots()
+					rangeAt(w, p, &c, lo, hi)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(p.Disp)), "ns/official")
+		})
+	}
+}
