@@ -5,22 +5,12 @@ import (
 	"math/rand/v2"
 )
 
-// UpdateOfficialsReference is UpdateOfficials with the arithmetic the
-// engine had before the kernel (issue 14): noise from rng's ziggurat
-// NormFloat64 (a PCG in the engine), math.Exp, products the compiler may
-// fuse. The benchmarks keep it as the reference the kernel is measured
-// against; the engine does not call it. It runs one month of the
-// officials' rules for one
-// organization and refreshes its Stance, HabitMean, Line and Resistance.
-//
-// Propensity: p = logistic(bias + wd*disp + wh*habit + ws*stakeIndex +
-// wa*attention - wt*tension - wu*threat + noise), noise ~ N(0, noiseSD).
-// Habit (Bush-Mosteller): with participation s = p*engagement,
-// habit += gain*s*(1-habit) - decay*(1-s)*habit.
-// Disposition: drifts back toward the organization's recruiting mean at
-// rate dispositionReversion (crises are forgotten), and moves toward the
-// leadership line at rate socialization when within confidenceBound of it
-// (bounded confidence: no pull from further away).
+// UpdateOfficialsReference is the officials' update with the arithmetic
+// the engine had before the kernel (issue 14): the rule of
+// UpdateOfficials, with noise from rng's ziggurat NormFloat64 (a PCG in
+// the engine), math.Exp, and products the compiler may fuse. The engine
+// runs it only when a benchmark asks for the reference
+// (sim.BenchmarkKernels); its results are not the kernel's.
 func UpdateOfficialsReference(p *Population, o *Org, tension float64, k *Params, rng *rand.Rand) {
 	SetBase(o, tension, k)
 	base := o.Base
