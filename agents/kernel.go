@@ -65,6 +65,13 @@ func scalarRange(p *Population, c *kernelConsts, lo, hi int) {
 		prop[i], habit[i], disp[i] = c.step(z1, disp[i], habit[i])
 		i++
 	}
+	for ; i+3 < hi; i += 4 {
+		z0, z1, z2, z3 := pairNormals2(c.noise, uint64(i), uint64(i+2))
+		prop[i], habit[i], disp[i] = c.step(z0, disp[i], habit[i])
+		prop[i+1], habit[i+1], disp[i+1] = c.step(z1, disp[i+1], habit[i+1])
+		prop[i+2], habit[i+2], disp[i+2] = c.step(z2, disp[i+2], habit[i+2])
+		prop[i+3], habit[i+3], disp[i+3] = c.step(z3, disp[i+3], habit[i+3])
+	}
 	for ; i+1 < hi; i += 2 {
 		z0, z1 := pairNormals(c.noise, uint64(i))
 		prop[i], habit[i], disp[i] = c.step(z0, disp[i], habit[i])
@@ -237,4 +244,114 @@ func exp(x float64) float64 {
 	p := (p0 + float64(r*p1)) + float64(r2*(p2+float64(r*p3))) +
 		float64(r4*((p4+float64(r*p5))+float64(r2*p6)))
 	return p * math.Float64frombits(uint64(ki+1023)<<52)
+}
+
+// pairNormals2 is pairNormals of two pairs, nA and nB, in lockstep: two
+// independent dependency chains (the logarithm's division, the square
+// root) let the processor overlap what one pair leaves it waiting on.
+// TestPairNormals holds it to philox's bits.
+func pairNormals2(tk, nA, nB uint64) (zA0, zA1, zB0, zB1 float64) {
+	const (
+		ln2Hi     = 6.93147180369123816490e-01
+		ln2Lo     = 1.90821492927058770002e-10
+		lg1       = 6.666666666666735130e-01
+		lg2       = 3.999999999940941908e-01
+		lg3       = 2.857142874366239149e-01
+		lg4       = 2.222219843214978396e-01
+		lg5       = 1.818357216161805012e-01
+		lg6       = 1.531383769920937332e-01
+		lg7       = 1.479819860511658591e-01
+		sqrt2Frac = 0x6a09e667f3bcd
+		fracMask  = 1<<52 - 1
+		magic     = 0x1.8p52
+		s1        = -1.0 / 6
+		s2        = 1.0 / 120
+		s3        = -1.0 / 5040
+		s4        = 1.0 / 362880
+		s5        = -1.0 / 39916800
+		s6        = 1.0 / 6227020800
+		s7        = -1.0 / 1307674368000
+		c1        = 1.0 / 24
+		c2        = -1.0 / 720
+		c3        = 1.0 / 40320
+		c4        = -1.0 / 3628800
+		c5        = 1.0 / 479001600
+		c6        = -1.0 / 87178291200
+		c7        = 1.0 / 20922789888000
+	)
+	ctrA := tk + (nA+1)*gamma
+	ctrB := tk + (nB+1)*gamma
+	aA, bA := philox.Mix(ctrA), philox.Mix(ctrA+gamma)
+	aB, bB := philox.Mix(ctrB), philox.Mix(ctrB+gamma)
+	xA := float64(aA>>11+1) * 0x1p-53
+	xB := float64(aB>>11+1) * 0x1p-53
+	bitsA := math.Float64bits(xA)
+	bitsB := math.Float64bits(xB)
+	fracA := bitsA & fracMask
+	fracB := bitsB & fracMask
+	bigA := (sqrt2Frac - fracA) >> 63
+	bigB := (sqrt2Frac - fracB) >> 63
+	kA := int64(bitsA>>52) - 1023 + int64(bigA)
+	kB := int64(bitsB>>52) - 1023 + int64(bigB)
+	fracA |= (1023 - bigA) << 52
+	fracB |= (1023 - bigB) << 52
+	fA := math.Float64frombits(fracA) - 1
+	fB := math.Float64frombits(fracB) - 1
+	kfA := float64(kA)
+	kfB := float64(kB)
+	sA := fA / (2 + fA)
+	sB := fB / (2 + fB)
+	sqA := float64(sA * sA)
+	sqB := float64(sB * sB)
+	s4qA := float64(sqA * sqA)
+	s4qB := float64(sqB * sqB)
+	t1A := float64(sqA * (lg1 + float64(s4qA*(lg3+float64(s4qA*(lg5+float64(s4qA*lg7)))))))
+	t1B := float64(sqB * (lg1 + float64(s4qB*(lg3+float64(s4qB*(lg5+float64(s4qB*lg7)))))))
+	t2A := float64(s4qA * (lg2 + float64(s4qA*(lg4+float64(s4qA*lg6)))))
+	t2B := float64(s4qB * (lg2 + float64(s4qB*(lg4+float64(s4qB*lg6)))))
+	hfsqA := float64(0.5 * float64(fA*fA))
+	hfsqB := float64(0.5 * float64(fB*fB))
+	lA := float64(kfA*ln2Hi) - ((hfsqA - (float64(sA*(hfsqA+(t1A+t2A))) + float64(kfA*ln2Lo))) - fA)
+	lB := float64(kfB*ln2Hi) - ((hfsqB - (float64(sB*(hfsqB+(t1B+t2B))) + float64(kfB*ln2Lo))) - fB)
+	rA := math.Sqrt(-2 * lA)
+	rB := math.Sqrt(-2 * lB)
+	vA := float64(bA>>11) * 0x1p-53
+	vB := float64(bB>>11) * 0x1p-53
+	tA := float64(4 * vA)
+	tB := float64(4 * vB)
+	tmA := tA + magic
+	tmB := tB + magic
+	qA := tmA - magic
+	qB := tmB - magic
+	qnA := math.Float64bits(tmA) & 3
+	qnB := math.Float64bits(tmB) & 3
+	yA := float64((tA - qA) * (math.Pi / 2))
+	yB := float64((tB - qB) * (math.Pi / 2))
+	zA := float64(yA * yA)
+	zB := float64(yB * yB)
+	z2A := float64(zA * zA)
+	z2B := float64(zB * zB)
+	z4A := float64(z2A * z2A)
+	z4B := float64(z2B * z2B)
+	psA := (s1 + float64(zA*s2)) + float64(z2A*(s3+float64(zA*s4))) +
+		float64(z4A*((s5+float64(zA*s6))+float64(z2A*s7)))
+	psB := (s1 + float64(zB*s2)) + float64(z2B*(s3+float64(zB*s4))) +
+		float64(z4B*((s5+float64(zB*s6))+float64(z2B*s7)))
+	pcA := (c1 + float64(zA*c2)) + float64(z2A*(c3+float64(zA*c4))) +
+		float64(z4A*((c5+float64(zA*c6))+float64(z2A*c7)))
+	pcB := (c1 + float64(zB*c2)) + float64(z2B*(c3+float64(zB*c4))) +
+		float64(z4B*((c5+float64(zB*c6))+float64(z2B*c7)))
+	snA := yA + float64(float64(yA*zA)*psA)
+	snB := yB + float64(float64(yB*zB)*psB)
+	csA := (1 - float64(0.5*zA)) + float64(z2A*pcA)
+	csB := (1 - float64(0.5*zB)) + float64(z2B*pcB)
+	swapA := -(qnA & 1)
+	swapB := -(qnB & 1)
+	sbA, cbA := math.Float64bits(snA), math.Float64bits(csA)
+	sbB, cbB := math.Float64bits(snB), math.Float64bits(csB)
+	svA := (sbA&^swapA | cbA&swapA) ^ (qnA>>1)<<63
+	svB := (sbB&^swapB | cbB&swapB) ^ (qnB>>1)<<63
+	cvA := (cbA&^swapA | sbA&swapA) ^ ((qnA^qnA>>1)&1)<<63
+	cvB := (cbB&^swapB | sbB&swapB) ^ ((qnB^qnB>>1)&1)<<63
+	return rA * math.Float64frombits(cvA), rA * math.Float64frombits(svA), rB * math.Float64frombits(cvB), rB * math.Float64frombits(svB)
 }

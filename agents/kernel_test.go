@@ -111,6 +111,13 @@ func TestPairNormals(t *testing.T) {
 		if math.Float64bits(a0) != math.Float64bits(b0) || math.Float64bits(a1) != math.Float64bits(b1) {
 			t.Fatalf("pairNormals(%x, %d) = %v, %v; philox: %v, %v", tk, n, a0, a1, b0, b1)
 		}
+		m := rng.Uint64()
+		c0, c1, d0, d1 := pairNormals2(tk, n, m)
+		e0, e1 := philox.PairNormals(tk, m)
+		if math.Float64bits(c0) != math.Float64bits(b0) || math.Float64bits(c1) != math.Float64bits(b1) ||
+			math.Float64bits(d0) != math.Float64bits(e0) || math.Float64bits(d1) != math.Float64bits(e1) {
+			t.Fatalf("pairNormals2(%x, %d, %d) differs from philox", tk, n, m)
+		}
 		x := 1600*rng.Float64() - 800
 		if e, w := exp(x), philox.Exp(x); math.Float64bits(e) != math.Float64bits(w) {
 			t.Fatalf("exp(%v) = %v, philox.Exp %v", x, e, w)
