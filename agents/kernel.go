@@ -8,7 +8,8 @@ import (
 
 // The officials kernel: one month of the officials' rule over a range of
 // slots, elementwise (no sums), in two builds that give the same bits. The
-// scalar twin is below; kernel_simd.go has the vectorized kernel
+// scalar twin is below; kernel_avx512.go and kernel_avx2.go have the
+// vectorized kernel, kernel_simd.go its dispatch
 // (GOEXPERIMENT=simd on amd64: AVX-512 or AVX2, chosen at run time).
 //
 // Floating point. The twin performs, per official, the IEEE operations
