@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/entrench/entrench/agents"
+	"github.com/entrench/entrench/philox"
 	"github.com/entrench/entrench/scenarios"
 )
 
@@ -132,9 +133,23 @@ func (w *World) stepArrivals(t int, coopBefore float64) {
 // stepOfficials updates every organization's officials and aggregates
 // them into its stance.
 func (w *World) stepOfficials() {
+	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
 		w.orgInputs(i)
-		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, w.params, w.actRng)
+		w.updateOfficials(i, noise)
+	}
+}
+
+// updateOfficials runs the officials' kernel of organization i with the
+// tick's noise (or the reference arithmetic in a benchmark).
+func (w *World) updateOfficials(i int, noise uint64) {
+	switch w.officials {
+	case officialsKernel:
+		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, w.params, noise)
+	case officialsScalar:
+		agents.UpdateOfficialsScalar(&w.pop, &w.orgs[i], w.tension, w.params, noise)
+	default:
+		agents.UpdateOfficialsReference(&w.pop, &w.orgs[i], w.tension, w.params, w.actRng)
 	}
 }
 
