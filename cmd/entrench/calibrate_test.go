@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const tinyCalibration = "../../calibrate/testdata/tiny.yaml"
+
+// calibrationFiles reads a calibration folder's outputs, without the
+// manifest and checkpoints, and with the volatile seconds column of
+// generations.csv cut.
+func calibrationFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := outputs(t, dir)
+	for name := range files {
+		if strings.HasPrefix(name, "checkpoints") || strings.HasPrefix(name, "logs") || name == "chain.done" {
+			delete(files, name)
+		}
+	}
+	g, ok := files["generations.csv"]
+	if !ok {
+		t.Fatalf("%s: no generations.csv", dir)
+	}
+	var b bytes.Buffer
+	for _, line := range strings.Split(strings.TrimSpace(string(g)), "\n") {
+		b.WriteString(line[:strings.LastIndexByte(line, ',')] + "\n")
+	}
+	files["generations.csv"] = b.Bytes()
+	return files
+}
+
+func sameCalibration(t *testing.T, what string, a, b map[string][]byte) {
+	t.Helper()
+	for name, x := range a {
+		if !bytes.Equal(x, b[name]) {
+			t.Errorf("%s: %s differs", what, name)
+		}
+	}
+	if len(a) != len(b) {
+		t.Errorf("%s: %d files vs %d", what, len(a), len(b))
+	}
+}
+
+func TestCalibrateBytesIdenticalAcrossWorkers(t *testing.T) {
+	base := t.TempDir()
+	var ref map[string][]byte
+	for _, w := range []string{"1", "2", "5"} {
+		dir := filepath.Join(base, "w"+w)
+		code, stdout, stderr := run(t, "calibrate", tinyCalibration, "--out", dir, "--workers", w, "--draws", "50")
+		if code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
+		}
+		if !strings.Contains(stderr, "generation 2: tolerance") || !strings.Contains(stdout, "90% predictive coverage") {
+			t.Errorf("no progress line or summary table:\n%s\n%s", stderr, stdout)
+		}
+		got := calibrationFiles(t, dir)
+		if ref == nil {
+			ref = got
+			for _, f := range []string{"posterior.csv", "generations.csv", "parameters.csv", "fit.csv", "distance.csv", "marginals.png", "pairs.svg", "fit-icews_coop_share_USA_RUS.png"} {
+				if len(got[f]) == 0 {
+					t.Errorf("missing or empty %s", f)
+				}
+			}
+			continue
+		}
+		sameCalibration(t, "workers "+w+" vs 1", ref, got)
+	}
+}
+
+// TestCalibrateResume removes the last generations from a finished
+// calibration's checkpoints, as a kill -9 during them would leave it, and
+// checks that --resume ends with the same outputs, and that a second
+// calibration into the folder without --resume is refused.
+func TestCalibrateResume(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run(t, "calibrate", tinyCalibration, "--out", dir, "--draws", "30", "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	ref := calibrationFiles(t, dir)
+	if code, _, stderr := run(t, "calibrate", tinyCalibration, "--out", dir, "--quiet"); code != exitUsage || !strings.Contains(stderr, "--resume") {
+		t.Errorf("calibrating into a used folder: exit %d (want %d): %s", code, exitUsage, stderr)
+	}
+	for _, g := range []string{"gen-0001.json", "gen-0002.json"} {
+		if err := os.Remove(filepath.Join(dir, "checkpoints", g)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := run(t, "calibrate", tinyCalibration, "--out", dir, "--draws", "30", "--resume")
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, "generation 0:") || !strings.Contains(stderr, "generation 1:") {
+		t.Errorf("resume should compute generations 1 and 2 only:\n%s", stderr)
+	}
+	sameCalibration(t, "resumed vs uninterrupted", ref, calibrationFiles(t, dir))
+}
+
+// TestCalibrateChain runs a job chain through the CLI, as the Slurm
+// scripts do: per generation three shard jobs, then an assemble job,
+// until it says done; the outputs must equal a single run's.
+func TestCalibrateChain(t *testing.T) {
+	base := t.TempDir()
+	local := filepath.Join(base, "local")
+	if code, _, stderr := run(t, "calibrate", tinyCalibration, "--out", local, "--draws", "30", "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	chain := filepath.Join(base, "chain")
+	rounds := 0
+	state := ""
+	for ; rounds < 50; rounds++ {
+		code, out, stderr := run(t, "calibrate", tinyCalibration, "--out", chain, "--step")
+		if code != 0 {
+			t.Fatalf("--step: exit %d: %s", code, stderr)
+		}
+		state = strings.TrimSpace(out)
+		if strings.HasPrefix(state, "done") {
+			break
+		}
+		var gen, first int
+		if _, err := fmt.Sscanf(state, "generation %d first %d", &gen, &first); err != nil {
+			t.Fatalf("--step printed %q", state)
+		}
+		for k := range 3 {
+			if code, _, stderr := run(t, "calibrate", tinyCalibration, "--out", chain, "--shard", fmt.Sprintf("%d/3", k), "--first", fmt.Sprint(first), "--workers", "1"); code != 0 {
+				t.Fatalf("--shard %d/3: exit %d: %s", k, code, stderr)
+			}
+		}
+		code, out, stderr = run(t, "calibrate", tinyCalibration, "--out", chain, "--assemble", "--draws", "30", "--quiet")
+		if code != 0 {
+			t.Fatalf("--assemble: exit %d: %s", code, stderr)
+		}
+		if state = strings.TrimSpace(out); strings.HasPrefix(state, "done") {
+			break
+		}
+	}
+	if !strings.HasPrefix(state, "done max-generations") {
+		t.Fatalf("chain ended with %q after %d rounds", state, rounds)
+	}
+	sameCalibration(t, "job chain vs single run", calibrationFiles(t, local), calibrationFiles(t, chain))
+}
+
+// TestSlurmCalibrationChain runs the job chain of docs/cluster.md
+// (docs/slurm/calibrate.sh) on the local Slurm cluster at reduced size and
+// compares its outputs with a local run. It skips, loudly, where no
+// Slurm cluster is available.
+func TestSlurmCalibrationChain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("submits Slurm jobs")
+	}
+	if why := slurmReady(); why != "" {
+		msg := "SLURM NOT AVAILABLE: " + why + "; TestSlurmCalibrationChain did NOT test the calibration chain"
+		fmt.Fprintf(os.Stderr, "\n!!! %s\n\n", msg)
+		t.Skip(msg)
+	}
+	bin := buildBinary(t)
+	base, err := os.MkdirTemp("", "entrench-slurm-cal-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if !t.Failed() {
+			os.RemoveAll(base)
+		} else {
+			t.Logf("Slurm folders kept in %s", base)
+		}
+	})
+	os.Chmod(base, 0o777)
+	cal, _ := filepath.Abs(tinyCalibration)
+	local := filepath.Join(base, "local")
+	if out, err := exec.Command(bin, "calibrate", cal, "--out", local, "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("local calibration: %v\n%s", err, out)
+	}
+	script, _ := filepath.Abs("../../docs/slurm/calibrate.sh")
+	root := filepath.Join(base, "chain")
+	sub := exec.Command("bash", script, cal, root, "3")
+	sub.Dir = base
+	sub.Env = append(os.Environ(), "ENTRENCH="+bin)
+	if out, err := sub.CombinedOutput(); err != nil {
+		t.Fatalf("calibrate.sh: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(5 * time.Minute)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(filepath.Join(root, "chain.done")); err == nil {
+			if !strings.HasPrefix(string(b), "done") {
+				t.Fatalf("chain ended: %s", b)
+			}
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	if _, err := os.Stat(filepath.Join(root, "chain.done")); err != nil {
+		logs, _ := filepath.Glob(filepath.Join(root, "logs", "*"))
+		t.Fatalf("chain did not finish within 5 minutes (logs: %v)", logs)
+	}
+	sameCalibration(t, "Slurm chain vs local run", calibrationFiles(t, local), calibrationFiles(t, root))
+}
