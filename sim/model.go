@@ -51,6 +51,9 @@ type Model struct {
 	// hasRuMilitary is true when some eastern organization is military, so
 	// that the Russian military stance is defined.
 	hasRuMilitary bool
+	// posterior, if not nil, holds the models replicates run instead of
+	// this one (see WithPosterior in ensemble.go).
+	posterior *posterior
 }
 
 // envParams are the environment's coefficients with rates per tick.
