@@ -171,6 +171,14 @@ func Finish(ctx context.Context, c *Calibration, o Options) (*Result, error) {
 	return finish(ctx, c, o, res, start)
 }
 
+// ParamInfo describes one free parameter in the manifest.
+type ParamInfo struct {
+	Name string `json:"name"`
+	// Key is the scenario key path, "" for an observation parameter.
+	Key   string `json:"key"`
+	Prior string `json:"prior"`
+}
+
 // Manifest is manifest.json of a calibration folder.
 type Manifest struct {
 	// Calibration is the calibration file and CalibrationHash the hex
@@ -184,7 +192,9 @@ type Manifest struct {
 	Seed         uint64 `json:"seed"`
 	Particles    int    `json:"particles"`
 	Replicates   int    `json:"replicates"`
-	Parameters   int    `json:"parameters"`
+	// Parameters are the free parameters in the order of posterior.csv's
+	// columns, with their scenario keys: what ReadPosterior needs.
+	Parameters []ParamInfo `json:"parameters"`
 	// Generations counts the generations; Simulations the simulations of
 	// all of them; Stop says why the calibration ended.
 	Generations int    `json:"generations"`
@@ -239,10 +249,13 @@ func finish(ctx context.Context, c *Calibration, o Options, res *abc.Result, sta
 	last := res.Generations[len(res.Generations)-1]
 	man := &Manifest{
 		Calibration: c.File, CalibrationHash: hash(src), Scenario: c.ScenarioName, ScenarioHash: hash(c.scenarioSrc),
-		Seed: c.Settings.Seed, Particles: len(res.Final.Particles), Replicates: c.Replicates, Parameters: len(c.Params),
+		Seed: c.Settings.Seed, Particles: len(res.Final.Particles), Replicates: c.Replicates,
 		Generations: len(res.Generations), Simulations: last.TotalSimulations, Stop: string(res.Stop),
 		Provenance: output.Provenance{Workers: o.workers(c), Version: o.Version, Args: o.Args, Started: start,
 			Finished: time.Now(), Completed: true, Files: out.Files},
+	}
+	for i, p := range c.Params {
+		man.Parameters = append(man.Parameters, ParamInfo{Name: p.Name, Key: c.Keys[i], Prior: p.Prior.String()})
 	}
 	man.Provenance = man.Provenance.Normalized()
 	if err := output.WriteJSON(o.Out, output.ManifestFile, man); err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,8 @@ import (
 
 	"github.com/entrench/entrench/abc"
 	"github.com/entrench/entrench/calibrate"
+	"github.com/entrench/entrench/scenarios"
+	"github.com/entrench/entrench/sim"
 )
 
 // calibrateSettings are the typed settings of "entrench calibrate".
@@ -186,4 +189,34 @@ func (a *app) calibrate(cmd *cobra.Command, file string, s calibrateSettings) er
 	}
 	fmt.Fprintf(a.stdout, "\nOutputs in %s\n", out)
 	return nil
+}
+
+// withPosterior returns m with the posterior ensemble of the calibration
+// output posterior.csv at path attached (m itself when path is empty): one
+// model per particle, loaded from arg with sets and then the particle's
+// values, with m's runs and seed.
+func withPosterior(path, arg string, sets []string, m *sim.Model) (*sim.Model, error) {
+	if path == "" {
+		return m, nil
+	}
+	p, err := calibrate.ReadPosterior(path)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	e, err := p.Ensemble(m, func(ovs []scenarios.Override) (*sim.Model, error) {
+		all := slices.Clone(sets)
+		for _, o := range ovs {
+			all = append(all, o.String())
+		}
+		sc, err := loadScenario(arg, all)
+		if err != nil {
+			return nil, err
+		}
+		sc.Runs, sc.Seed = m.Scenario.Runs, m.Scenario.Seed
+		return sim.Compile(sc)
+	})
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return e, nil
 }

@@ -201,3 +201,45 @@ func TestSlurmCalibrationChain(t *testing.T) {
 	}
 	sameCalibration(t, "Slurm chain vs local run", calibrationFiles(t, local), calibrationFiles(t, root))
 }
+
+// TestPosteriorFlag runs and compares the tiny scenario under a tiny
+// calibration's posterior: the runs must differ from the plain scenario's,
+// be the same for any number of workers, and compare must accept it.
+func TestPosteriorFlag(t *testing.T) {
+	base := t.TempDir()
+	cal := filepath.Join(base, "cal")
+	if code, _, stderr := run(t, "calibrate", tinyCalibration, "--out", cal, "--draws", "20", "--quiet", "--no-figures"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	post := filepath.Join(cal, "posterior.csv")
+	runs := map[string]string{}
+	for _, x := range []struct{ name, workers, posterior string }{{"plain", "2", ""}, {"post1", "1", post}, {"post3", "3", post}} {
+		dir := filepath.Join(base, x.name)
+		args := []string{"run", "tiny", "--runs", "24", "--workers", x.workers, "--out", dir, "--quiet", "--no-figures"}
+		if x.posterior != "" {
+			args = append(args, "--posterior", x.posterior)
+		}
+		if code, _, stderr := run(t, args...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", x.name, code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "runs.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs[x.name] = string(b)
+	}
+	if runs["post1"] != runs["post3"] {
+		t.Error("posterior runs differ between 1 and 3 workers")
+	}
+	if runs["post1"] == runs["plain"] {
+		t.Error("the posterior changed nothing")
+	}
+	code, stdout, stderr := run(t, "compare", "tiny", "--set-b", "levers.border_cooperation.value=0.2", "--runs", "24",
+		"--posterior", post, "--out", filepath.Join(base, "cmp"), "--quiet", "--no-figures")
+	if code != 0 || !strings.Contains(stdout, "replicate pairs") {
+		t.Fatalf("compare --posterior: exit %d: %s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := run(t, "run", "tiny", "--posterior", filepath.Join(base, "missing.csv"), "--out", filepath.Join(base, "x")); code != exitUsage {
+		t.Errorf("missing posterior: exit %d, want %d: %s", code, exitUsage, stderr)
+	}
+}
