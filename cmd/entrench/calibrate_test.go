@@ -243,3 +243,68 @@ func TestPosteriorFlag(t *testing.T) {
 		t.Errorf("missing posterior: exit %d, want %d: %s", code, exitUsage, stderr)
 	}
 }
+
+// TestCalibrateKillResume kills a calibration with SIGKILL once its first
+// generations are on disk, resumes it, and compares the outputs with an
+// uninterrupted run's.
+func TestCalibrateKillResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs subprocesses")
+	}
+	bin := buildBinary(t)
+	base := t.TempDir()
+	// The tiny calibration with more particles and generations, so that
+	// the kill lands in the middle.
+	src, err := os.ReadFile(tinyCalibration)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := filepath.Join(base, "cal.yaml")
+	text := strings.Replace(string(src), "algorithm: {particles: 40, max_generations: 3,", "algorithm: {particles: 100, max_generations: 6,", 1)
+	if text == string(src) {
+		t.Fatal("tiny.yaml's algorithm line changed; update this test")
+	}
+	if err := os.WriteFile(cal, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"calibrate", cal, "--workers", "2", "--quiet", "--draws", "30", "--no-figures"}
+	ref := filepath.Join(base, "ref")
+	if out, err := exec.Command(bin, append(args, "--out", ref)...).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	dir := filepath.Join(base, "killed")
+	cmd := exec.Command(bin, append(args, "--out", dir)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(filepath.Join(dir, "checkpoints", "gen-0002.json")); err == nil {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if _, err := os.Stat(filepath.Join(dir, "posterior.csv")); err == nil {
+		t.Skip("the calibration finished before the kill; nothing to resume")
+	}
+	if out, err := exec.Command(bin, append(args, "--out", dir, "--resume")...).CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	sameCalibration(t, "resumed after kill -9 vs uninterrupted", calibrationFiles(t, ref), calibrationFiles(t, dir))
+}
+
+func TestCalibrateUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for name, args := range map[string][]string{
+		"missing file": {"calibrate", filepath.Join(dir, "none.yaml"), "--out", dir},
+		"bad file":     {"calibrate", "../../calibrate/testdata/bad/unknown-key.yaml", "--out", dir},
+		"bad shard":    {"calibrate", tinyCalibration, "--out", dir, "--shard", "3/3"},
+		"two modes":    {"calibrate", tinyCalibration, "--out", dir, "--step", "--assemble"},
+	} {
+		if code, _, stderr := run(t, args...); code != exitUsage {
+			t.Errorf("%s: exit %d, want %d: %s", name, code, exitUsage, stderr)
+		}
+	}
+}
