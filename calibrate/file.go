@@ -471,7 +471,7 @@ func (c *Calibration) checkKey(d *decoder, path, key string, pr abc.Prior) {
 			continue
 		}
 		var es scenarios.Errors
-		if !errorsAs(err, &es) || len(es) == 0 {
+		if !errors.As(err, &es) || len(es) == 0 {
 			d.errorf(nil, path+".key", scenarios.ErrRange, "%v", err)
 			return
 		}

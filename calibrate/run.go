@@ -79,7 +79,8 @@ func (o Options) workers(c *Calibration) int {
 	return runtime.NumCPU()
 }
 
-// Settings returns the abc settings of a run with options o.
+// settings returns the abc settings of a run with options o: the file's,
+// with the workers, checkpoint folder and progress of o.
 func (c *Calibration) settings(o Options) abc.Settings {
 	s := c.Settings
 	s.Workers = o.workers(c)

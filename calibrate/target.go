@@ -1,7 +1,6 @@
 package calibrate
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -11,8 +10,6 @@ import (
 	"github.com/entrench/entrench/data/observed"
 	"github.com/entrench/entrench/scenarios"
 )
-
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
 // target resolves target t at key path path.
 func (c *Calibration) target(d *decoder, path string, t Target, data *observed.Data, index map[string]int, used map[string]bool) (TargetSpec, bool) {
