@@ -67,6 +67,8 @@ type Parameter struct {
 // min and max truncate the three others. A prior on a scenario key must
 // have its support inside the key's allowed range.
 type Prior struct {
+	// Dist is the family; the other fields its parameters, nil when not
+	// given.
 	Dist  string   `yaml:"dist"`
 	Min   *float64 `yaml:"min"`
 	Max   *float64 `yaml:"max"`
@@ -166,9 +168,11 @@ func (c coef) at(theta []float64) float64 {
 // Point is one observed value of a target, compared with the statistic
 // computed over its date range.
 type Point struct {
-	// Date is the observation's month (January for a yearly value).
-	Date     scenarios.Month
-	Yearly   bool
+	// Date is the observation's month (January for a yearly value, for
+	// which Yearly is true).
+	Date   scenarios.Month
+	Yearly bool
+	// Observed is the observed value (a decimal year for a fact).
 	Observed float64
 	// InWindow is true when the point is fitted; false: out of sample.
 	InWindow bool
@@ -179,16 +183,23 @@ type Point struct {
 
 // TargetSpec is a target resolved against the scenario and the data.
 type TargetSpec struct {
+	// Name, Metric, Statistic, Series and Fact are as in Target, with
+	// the defaults filled in.
 	Name, Metric, Statistic string
 	Series, Fact            string
-	Level                   float64
-	After                   scenarios.Month
-	Weight                  float64
-	Noise                   float64
-	Points                  []Point
-	metric                  int
-	intercept, slope        coef
-	afterTick               int
+	// Level and After are the threshold and start month of falls_below
+	// and rises_above.
+	Level float64
+	After scenarios.Month
+	// Weight multiplies the target's terms in the distance; Noise is the
+	// observation noise's standard deviation.
+	Weight, Noise float64
+	// Points are the observations within the run, in data order.
+	Points []Point
+
+	metric           int // index in the model's metrics
+	intercept, slope coef
+	afterTick        int // tick of After
 }
 
 // Calibration is a loaded, checked calibration file: the problem and
