@@ -44,7 +44,7 @@ test-full:
 # The Slurm integration test alone, starting a local single-node Slurm.
 test-slurm:
 	bash .ci/slurm-up.sh
-	$(GO) test -count=1 -run TestSlurmShardMerge -v ./cmd/entrench
+	$(GO) test -count=1 -run 'TestSlurmShardMerge|TestSlurmCalibrationChain' -v ./cmd/entrench
 
 # BenchmarkKernels reports the tick per official with the kernel of the
 # fast build, its scalar twin and the reference arithmetic, and their
@@ -71,6 +71,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./sweep/
 	$(GO) test -run '^$$' -fuzz '^FuzzJournal$$' -fuzztime $(FUZZTIME) ./sweep/
 	$(GO) test -run '^$$' -fuzz '^FuzzSettings$$' -fuzztime $(FUZZTIME) ./lab/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./calibrate/
 
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

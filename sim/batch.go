@@ -121,6 +121,12 @@ func batch(ctx context.Context, ms []*Model, opt Options, deliver func([]*RunRes
 			}
 			for jb := range jobs {
 				for j, w := range ws {
+					// A posterior ensemble picks the replicate's model.
+					if mm := ms[j].ForReplicate(opt.Point, jb.rep); mm != w.m {
+						w = NewWorld(mm)
+						w.fault, w.done = opt.fault, ctx.Done()
+						ws[j] = w
+					}
 					w.Reset(opt.Point, jb.rep, jb.rs[j])
 					_ = w.Run()
 				}

@@ -61,6 +61,9 @@ type Model struct {
 	// suspending or resuming channel c, built once so Step allocates
 	// nothing.
 	suspendName, resumeName [][]string
+	// posterior, if not nil, holds the models replicates run instead of
+	// this one (see WithPosterior in ensemble.go).
+	posterior *posterior
 }
 
 // envParams are the environment's coefficients with rates per tick.

@@ -25,6 +25,7 @@ const (
 	PurposeActors uint64 = 2
 	// PurposePopulation drives the initial population of officials.
 	PurposePopulation uint64 = 3
+	// (PurposePosterior, 5, in ensemble.go, picks a posterior particle.)
 	// PurposeProbe drives the officials' noise inside the stress probes
 	// (probe.go). Probe k of a replicate draws from the stream of purpose
 	// PurposeProbe|k<<32, so no probe touches the run's own streams (the

@@ -104,6 +104,12 @@ func (a *app) compare(ctx context.Context, argA, argB string, s compareSettings)
 	if err != nil {
 		return err
 	}
+	if ma, err = withPosterior(s.Posterior, argA, append(append([]string(nil), s.Sets...), s.SetsA...), ma); err != nil {
+		return err
+	}
+	if mb, err = withPosterior(s.Posterior, argB, append(append([]string(nil), s.Sets...), s.SetsB...), mb); err != nil {
+		return err
+	}
 	out := s.Out
 	if out == "" {
 		out = filepath.Join("out", "compare-"+scA.Name+"-vs-"+scB.Name)

@@ -30,6 +30,7 @@ type runSettings struct {
 	Sets      []string // key.path=value overrides
 	Quiet     bool     // no progress bar
 	NoFigures bool     // skip the figures
+	Posterior string   // posterior.csv of a calibration: run its ensemble
 }
 
 func (a *app) runSettings(cmd *cobra.Command) (runSettings, error) {
@@ -49,6 +50,7 @@ func (a *app) runSettings(cmd *cobra.Command) (runSettings, error) {
 		Quiet:     v.GetBool("quiet"),
 		NoFigures: v.GetBool("no-figures"),
 		Sets:      v.GetStringSlice("set"),
+		Posterior: v.GetString("posterior"),
 	}
 	if f := cmd.Flags().Lookup("set"); f != nil && f.Changed {
 		s.Sets, _ = cmd.Flags().GetStringArray("set")
@@ -95,6 +97,7 @@ func addRunFlags(cmd *cobra.Command) {
 	f.StringArray("set", nil, "override a scenario value, key.path=value (repeatable), e.g. levers.tapi_stake.value=0.6")
 	f.Bool("quiet", false, "no progress bar")
 	f.Bool("no-figures", false, "skip the figures (CSV and manifest only)")
+	f.String("posterior", "", "posterior.csv of a calibration: each replicate runs a particle drawn by weight")
 }
 
 func (a *app) newRunCmd() *cobra.Command {
@@ -149,6 +152,9 @@ func (a *app) run(ctx context.Context, arg string, s runSettings) error {
 	}
 	m, err := compile(sc)
 	if err != nil {
+		return err
+	}
+	if m, err = withPosterior(s.Posterior, arg, s.Sets, m); err != nil {
 		return err
 	}
 	out := s.Out

@@ -1,0 +1,110 @@
+package calibrate
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/entrench/entrench/abc"
+)
+
+func full() bool { return os.Getenv("ENTRENCH_FULL") != "" }
+
+// TestSBCTiny is simulation-based calibration (Talts et al. 2018) of the
+// whole calibration machinery on the built-in tiny scenario
+// (testdata/sbc-tiny.yaml): for parameter vectors drawn from the prior it
+// simulates synthetic observations through the calibration's own
+// simulator and observation model, calibrates each, and checks, for every
+// parameter, the coverage of the 90% central posterior intervals and the
+// flatness of the rank histogram (Pearson's chi-square).
+//
+// Full counts (ENTRENCH_FULL=1): 100 calibrations of 300 particles and 8
+// generations; coverage must lie in [0.80, 0.97] and p > 0.01. Reduced
+// counts: 24 calibrations of 100 particles and 5 generations; with so few
+// the coverage's standard error is about 0.06, so the band is [0.70, 1]
+// and p > 0.001.
+func TestSBCTiny(t *testing.T) {
+	reps, particles, gens, draws, bins := 24, 100, 5, 19, 4
+	covLo, covHi, pMin := 0.70, 1.0, 0.001
+	if full() {
+		reps, particles, gens, draws, bins = 100, 300, 8, 19, 5
+		covLo, covHi, pMin = 0.80, 0.97, 0.01
+	}
+	if testing.Short() {
+		t.Skip("calibrates many times")
+	}
+	c, err := LoadFile("testdata/sbc-tiny.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	np := len(c.Params)
+	truths := make([][]float64, np)
+	lo, hi := make([][]float64, np), make([][]float64, np)
+	ranks := make([][]int, np)
+	start := time.Now()
+	sims := 0
+	for i := range reps {
+		rng := rand.New(rand.NewPCG(abc.StreamSeed(2018, 0, i, 99)))
+		theta := make([]float64, np)
+		var obs []float64
+		for {
+			c.Params.Rand(rng, theta)
+			if obs, err = c.Simulate(ctx, theta, rng, false); err != nil {
+				t.Fatal(err)
+			}
+			if !math.IsNaN(obs[0]) {
+				break
+			}
+		}
+		p := c.Problem()
+		p.Observed = obs
+		s := c.Settings
+		s.Particles, s.MaxGenerations, s.Seed, s.Workers = particles, gens, uint64(i), 2
+		r, err := abc.Run(ctx, p, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := r.Final
+		sims += r.Generations[len(r.Generations)-1].TotalSimulations
+		idx := abc.Resample(g, draws, rng)
+		for k := range np {
+			x := make([]float64, len(g.Particles))
+			for j, th := range g.Particles {
+				x[j] = th[k]
+			}
+			l, h := abc.CentralInterval(x, g.Weights, 0.9)
+			d := make([]float64, draws)
+			for j, n := range idx {
+				d[j] = x[n]
+			}
+			truths[k] = append(truths[k], theta[k])
+			lo[k], hi[k] = append(lo[k], l), append(hi[k], h)
+			ranks[k] = append(ranks[k], abc.Rank(theta[k], d))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "SBC on tiny: %d calibrations of %d particles, %d generations, %d simulations, %.0f s\n", reps, particles, gens, sims, time.Since(start).Seconds())
+	fmt.Fprintf(&b, "%-12s %9s %10s %8s  %s\n", "parameter", "coverage", "chi-square", "p", "rank histogram")
+	for k, prm := range c.Params {
+		cov := abc.Coverage(truths[k], lo[k], hi[k])
+		h, err := abc.RankHistogram(ranks[k], draws, bins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chi, pv := abc.ChiSquareUniform(h)
+		fmt.Fprintf(&b, "%-12s %9.3f %10.2f %8.3g  %v\n", prm.Name, cov, chi, pv, h)
+		if cov < covLo || cov > covHi {
+			t.Errorf("%s: 90%% interval coverage %.3f outside [%.2f, %.2f]", prm.Name, cov, covLo, covHi)
+		}
+		if !(pv > pMin) {
+			t.Errorf("%s: rank histogram %v not flat: chi-square %.2f, p = %.3g <= %g", prm.Name, h, chi, pv, pMin)
+		}
+	}
+	t.Log("\n" + b.String())
+}
