@@ -92,7 +92,7 @@ settings (see calibrate/testdata/backcast.yaml). It writes, into --out:
 The results are byte-identical for any number of workers (but for the
 seconds column of generations.csv and the manifest's times).
 
-A job chain (e.g. Slurm, see docs/cluster.md) computes one generation at a
+A job chain (e.g. Slurm, see docs/guide/cluster.md) computes one generation at a
 time in a shared --out folder: shard jobs run with --shard K/N --first F,
 then one job runs --assemble, which prints the next step ("generation G
 first F": submit shards again; "done STOP": the outputs are written).
