@@ -206,7 +206,7 @@ func evaluate(t Test, wr [4]*worldRuns) Result {
 			continue
 		}
 		if w.err != nil {
-			res.NotRun = firstLine(w.err.Error())
+			res.NotRun = notRunReason(w.err)
 			return res
 		}
 		present = append(present, w)
@@ -316,4 +316,13 @@ func lacks(ms Measure, ws []*worldRuns) string {
 		}
 	}
 	return ""
+}
+
+// notRunReason shortens a not-runnable error to its cause, without the
+// list of allowed keys.
+func notRunReason(err error) string {
+	s := firstLine(err.Error())
+	s = strings.TrimPrefix(s, errNotRunnable.Error()+": ")
+	s, _, _ = strings.Cut(s, "; allowed")
+	return s
 }

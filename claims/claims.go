@@ -313,6 +313,15 @@ func (s *Settings) normalize() error {
 	if s.Tests == nil {
 		s.Tests = Catalogue()
 	}
+	// The overrides must apply to the baseline: a bad key or value is the
+	// user's error, not a test this model cannot run.
+	ovs, err := parseOverrides(s.Sets)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrSettings, err)
+	}
+	if _, err := scenarios.LoadBuiltin(Baseline, ovs); err != nil {
+		return fmt.Errorf("%w: --set: %w", ErrSettings, err)
+	}
 	return nil
 }
 

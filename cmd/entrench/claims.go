@@ -68,6 +68,9 @@ func (a *app) claimsSettings(cmd *cobra.Command) (claimsSettings, error) {
 	case s.Shards > 0 && len(s.Merge) > 0:
 		return s, usageErr(errors.New("--shard and --merge do not go together: run the shards, then merge them"))
 	}
+	if _, err := loadScenario("", s.Sets); err != nil { // the overrides must apply
+		return s, err
+	}
 	if s.Out == "" {
 		s.Out = "out/claims"
 	}
