@@ -107,8 +107,8 @@ func Catalogue() []Test {
 			Measure:   summaryMeasure("mean_entrenchment", "Mean probe entrenchment", "share"),
 			Direction: Decrease, Bound: 0.5, Why: "below metrics.entrenchment_threshold: less than half survives the probe"},
 		Test{ID: "1.attention", Claim: ClaimEpisodic, A: base, B: Scenario{Name: Attention},
-			Measure:   summaryMeasure("setbacks", "Setbacks over the run", "count"),
-			Placebo:   NoAttention, Mechanism: "attention off (no logit term, no hold on targets, no suspension bar)",
+			Measure: summaryMeasure("setbacks", "Setbacks over the run", "count"),
+			Placebo: NoAttention, Mechanism: "attention off (no logit term, no hold on targets, no suspension bar)",
 			Direction: Increase, Bound: 0.5, Why: "half a setback more per 15-year run"},
 	)
 	// 2. Routines.
