@@ -10,7 +10,7 @@ PKGS     := ./...
 FUZZTIME ?= 30s
 RUNS     ?=
 
-.PHONY: all build run test test-full test-slurm bench fuzz lint fmt vet clean
+.PHONY: all build run test test-full test-slurm bench fuzz lint fmt vet clean docs man example-r
 
 all: build
 
@@ -54,6 +54,24 @@ vet:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# Regenerate every generated document: the CLI reference (docs/reference/cli),
+# the man pages (docs/man), the scenario and experiment references and the
+# parameter section of docs/ODD.md. TestDocsUpToDate (in make test) fails
+# when a committed file differs from what this writes.
+docs:
+	$(GO) run ./cmd/entrench gendocs .
+
+# The man pages are regenerated with the rest; read one with
+# man ./docs/man/entrench-run.1
+man: docs
+
+# The R example: a fresh run of tiny, then docs/examples/fan_chart.R draws
+# its cooperation fan chart (needs Rscript, e.g. apt-get install r-base-core).
+EXAMPLE_OUT ?= out/example-r
+example-r: build
+	./$(BIN) run tiny --runs 20 --no-figures --quiet --out $(EXAMPLE_OUT)
+	Rscript docs/examples/fan_chart.R $(EXAMPLE_OUT) $(EXAMPLE_OUT)/cooperation_fan_r.png
 
 clean:
 	rm -rf bin out

@@ -50,7 +50,7 @@ type metricRow struct {
 // first.
 var tableMetrics = []metricRow{
 	{sim.SumFinalCooperation, "Cooperation after %s", "Share of possible joint work going on at the end, 0–1."},
-	{sim.SumFinalEntrenchment, "Entrenchment after %s", "How much of that cooperation is protected by stakes and habit, 0–1."},
+	{sim.SumFinalEntrenchment, "Entrenchment after %s", "Stress probe at the end: " + sim.EntrenchmentMeaning + ", 0–1."},
 	{sim.SumCrisisSurvival, "Crises cooperation survived", "Share of crises after which cooperation kept most of its level."},
 	{sim.SumSetbacks, "Setbacks per run", "Falls of cooperation from a peak, counted per run."},
 	{sim.SumMeanRecoveryMonths, "Months to recover from a setback", "Mean time from the trough back to most of the lost level, over recovered setbacks."},

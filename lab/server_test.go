@@ -286,6 +286,14 @@ func TestRun(t *testing.T) {
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `id="summary"`) {
 		t.Fatalf("result: %d %s", w.Code, w.Body)
 	}
+	// The page says what the stress probe's entrenchment means, and so do
+	// its entrenchment figures.
+	if !strings.Contains(w.Body.String(), sim.EntrenchmentMeaning) {
+		t.Errorf("the result page does not explain entrenchment (%q)", sim.EntrenchmentMeaning)
+	}
+	if w := request(t, s.Handler(), http.MethodGet, "/figure/"+st.Job+"/entrenchment_diff.svg", nil); !bytes.Contains(w.Body.Bytes(), []byte("Crimea-size")) {
+		t.Errorf("the entrenchment figure has no caption")
+	}
 	for _, name := range figureNames {
 		w := request(t, s.Handler(), http.MethodGet, "/figure/"+st.Job+"/"+name+".svg", nil)
 		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "image/svg+xml" || !bytes.Contains(w.Body.Bytes(), []byte("<svg")) {

@@ -67,6 +67,11 @@ func CompareCharts(c *sim.Comparison, metric, label string, scA, scB *scenarios.
 	ps[0].Y.Max, ps[1].Y.Max = top, top
 	ps[2], err = FanChart(c.Diff, metric, fmt.Sprintf("Paired difference, %s minus %s", scB.Name, scA.Name),
 		"Difference in "+label, MarkersFromScenario(scB))
+	if err == nil && metric == "entrenchment" {
+		for _, p := range ps {
+			CaptionEntrenchment(p)
+		}
+	}
 	return ps, err
 }
 

@@ -84,6 +84,33 @@ func newPlot(a *sim.Aggregate, title, ylabel string) *plot.Plot {
 	return p
 }
 
+// CaptionEntrenchment writes under p's x axis what the stress probe's
+// entrenchment means (sim.EntrenchmentMeaning) and that it is measured at
+// probe dates and held between them.
+func CaptionEntrenchment(p *plot.Plot) {
+	p.X.Label.Text = "Year\n" + wrapWords("Entrenchment: "+sim.EntrenchmentMeaning+
+		" (measured at probe dates, held between them)", 58)
+}
+
+// wrapWords breaks s into lines of at most width bytes at spaces (a longer
+// word gets a line of its own).
+func wrapWords(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && n+1+len(w) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}
+
 // unitRange reports whether a's values lie in [0, 1] (per-tick metrics)
 // rather than another range (paired differences).
 func unitRange(a *sim.Aggregate) bool { return a.Lo == 0 && a.Hi == 1 }
@@ -326,7 +353,8 @@ func MedianChart(a *sim.Aggregate, prefix, title, ylabel string, events []Marker
 // as PNG and SVG:
 //
 //	cooperation_fan   fan chart of "cooperation"
-//	entrenchment_fan  fan chart of "entrenchment"
+//	entrenchment_fan  fan chart of "entrenchment" (the stress probe's,
+//	                  captioned by CaptionEntrenchment)
 //	channels          median of every "channel.*" metric
 //	sides             median of every "side.*" metric
 //
@@ -357,7 +385,7 @@ func WriteFigures(dir string, a *sim.Aggregate, sc *scenarios.Scenario) ([]strin
 	}
 	figs := []fig{
 		{"cooperation_fan", "cooperation", "", "Cooperation", "Cooperation level (mean channel activity, 0-1)"},
-		{"entrenchment_fan", "entrenchment", "", "Entrenchment", "Entrenchment (share of influence, 0-1)"},
+		{"entrenchment_fan", "entrenchment", "", "Entrenchment", "Entrenchment (stress probe, 0-1)"},
 		{"channels", "", "channel.", "Channel activity, median", "Channel activity (0-1)"},
 		{"sides", "", "side.", "Activity by side, median", "Mean activity of the side's channels (0-1)"},
 	}
@@ -371,6 +399,9 @@ func WriteFigures(dir string, a *sim.Aggregate, sc *scenarios.Scenario) ([]strin
 				continue
 			}
 			p, err = FanChart(a, f.metric, title, f.ylabel, ms)
+			if err == nil && f.metric == "entrenchment" {
+				CaptionEntrenchment(p)
+			}
 		} else {
 			if !slices.ContainsFunc(a.Metrics, func(m sim.Metric) bool { return strings.HasPrefix(m.Name, f.prefix) }) {
 				continue

@@ -64,8 +64,8 @@ func readCSV(t *testing.T, path string) [][]string {
 
 func TestRunWriter(t *testing.T) {
 	runsHeader := append([]string{"replicate"}, sim.SummaryNames[:]...)
-	run0 := []string{"0", "0.3333333333", "0.25", "0.5", "0.75", "", "1.25", "1.5", "1.75", "2", "2.25", "2.5", "2.75", "3", "3.25", "3.5", "3.75", "4", "4.25"}
-	run2 := []string{"2", "2", "2.25", "2.5", "2.75", "3", "3.25", "3.5", "3.75", "4", "4.25", "4.5", "4.75", "5", "5.25", "5.5", "5.75", "6", "6.25"}
+	run0 := []string{"0", "0.3333333333", "0.25", "0.5", "0.75", "", "1.25", "1.5", "1.75", "2", "2.25", "2.5", "2.75", "3", "3.25", "3.5", "3.75", "4", "4.25", "4.5"}
+	run2 := []string{"2", "2", "2.25", "2.5", "2.75", "3", "3.25", "3.5", "3.75", "4", "4.25", "4.5", "4.75", "5", "5.25", "5.5", "5.75", "6", "6.25", "6.5"}
 	eventsHeader := []string{"replicate", "tick", "date", "kind", "name", "scheduled", "severity", "cooperation_before", "cooperation_after"}
 	ev0 := []string{"0", "50", "2014-03", "crisis", "Crimea, annexation", "true", "0.8", "0.5", "0.25"}
 	ev1 := []string{"0", "51", "2014-04", "crisis", "random crisis", "false", "0.125", "0.25", "0.2"}

@@ -48,16 +48,20 @@ func DefaultCoefficients() Coefficients {
 	}
 }
 
-// DefaultMetricSettings returns the default summary thresholds.
+// DefaultMetricSettings returns the default probe settings and summary
+// thresholds.
 func DefaultMetricSettings() MetricSettings {
 	return MetricSettings{
-		ReferenceSeverity:    0.7,
-		CooperationThreshold: 0.5,
-		EntrenchedShare:      0.5,
-		SetbackDepth:         0.03,
-		RecoveredFraction:    0.9,
-		SurvivalWindow:       12,
-		SurvivalFraction:     0.5,
+		ProbeEveryMonths:      12,
+		ProbeHorizonMonths:    12,
+		ProbeSeverity:         0.9,
+		EntrenchmentThreshold: 0.5,
+		RoutineThreshold:      0.5,
+		InterestThreshold:     0.5,
+		SetbackDepth:          0.03,
+		RecoveredFraction:     0.9,
+		SurvivalWindow:        12,
+		SurvivalFraction:      0.5,
 	}
 }
 

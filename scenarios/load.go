@@ -375,6 +375,10 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		key := kv.key.Value
 		i, ok := fieldIndex(fields, key)
 		if !ok {
+			if msg, gone := removedKey(v.Type(), key); gone {
+				d.errorf(kv.key, joinPath(path, key), ErrUnknownKey, "key %q %s", key, msg)
+				continue
+			}
 			d.errorf(kv.key, joinPath(path, key), ErrUnknownKey, "unknown key %q%s", key, didYouMean(key, fieldKeys(fields), "allowed keys"))
 			continue
 		}

@@ -180,6 +180,9 @@ func setPath(root *yaml.Node, path, value string) *FieldError {
 			fields := structFields(t)
 			fi, ok := fieldIndex(fields, st.key)
 			if !ok {
+				if msg, gone := removedKey(t, st.key); gone {
+					return fail(ErrUnknownKey, "%s: key %q %s", at, st.key, msg)
+				}
 				return fail(ErrUnknownKey, "%s has no key %q%s", at, st.key, didYouMean(st.key, fieldKeys(fields), "allowed keys"))
 			}
 			if !toMapping(n) {

@@ -143,6 +143,8 @@ func TestOverrideBad(t *testing.T) {
 			[]wantErr{{0, 0, "channels[5].capacity", ErrOverride, "index 5 is out of range: channels has 2 elements"}}, nil},
 		{"unknown name", []string{"channels.tapy.capacity=1"},
 			[]wantErr{{0, 0, "channels.tapy.capacity", ErrOverride, `channels has no element named "tapy" (did you mean "tapi"?); names: tapi, border`}}, nil},
+		{"removed key", []string{"metrics.entrenched_share=0.4"},
+			[]wantErr{{0, 0, "metrics.entrenched_share", ErrUnknownKey, `key "entrenched_share" was removed: use entrenchment_threshold`}}, nil},
 		{"unknown key", []string{"levers.tapi_stake.valeu=1"},
 			[]wantErr{{0, 0, "levers.tapi_stake.valeu", ErrUnknownKey, `levers.tapi_stake has no key "valeu" (did you mean "value"?); allowed keys: value, before, from, description`}}, nil},
 		{"unknown top key", []string{"horizont=1"},

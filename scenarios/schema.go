@@ -416,17 +416,34 @@ type Coefficients struct {
 	AfghanStability float64 `yaml:"afghan_stability"`
 }
 
-// MetricSettings are the thresholds of the summary metrics.
+// MetricSettings are the settings of the stress probe that measures
+// entrenchment and the thresholds of the summary metrics. A zero field is
+// rejected or means what its comment says; Default sets every documented
+// default.
 type MetricSettings struct {
-	// ReferenceSeverity is the severity of the reference crisis used to
-	// decide whether an organization is entrenched, 0 to 1. Default 0.7.
-	ReferenceSeverity float64 `yaml:"reference_severity"`
-	// CooperationThreshold is the stance an organization must keep after
-	// the reference crisis to count as entrenched, 0 to 1. Default 0.5.
-	CooperationThreshold float64 `yaml:"cooperation_threshold"`
-	// EntrenchedShare is the entrenchment level (share of influence) that
-	// defines "time to entrenchment", 0 to 1. Default 0.5.
-	EntrenchedShare float64 `yaml:"entrenched_share"`
+	// ProbeEveryMonths is the interval between stress probes, in months,
+	// 0 to 120: a probe runs at every tick whose month count from the
+	// start is a multiple of it, and always at the last tick. 0 switches
+	// the probe off (every probe series is 0 and the probe summaries are
+	// undefined). Default 12.
+	ProbeEveryMonths int `yaml:"probe_every_months"`
+	// ProbeHorizonMonths is how long each probe runs the copied world
+	// forward after its reference crisis, in months, 1 to 60. Default 12.
+	ProbeHorizonMonths int `yaml:"probe_horizon_months"`
+	// ProbeSeverity is the severity of the probe's militarized reference
+	// crisis on every channel, 0 to 1. Default 0.9 (Crimea-size).
+	ProbeSeverity float64 `yaml:"probe_severity"`
+	// EntrenchmentThreshold is the share of activity a probe must keep
+	// for cooperation to count as entrenched ("time to entrenchment"),
+	// 0 to 1. Default 0.5.
+	EntrenchmentThreshold float64 `yaml:"entrenchment_threshold"`
+	// RoutineThreshold is the routine an organization must reach to count
+	// in the routine index, 0 to 1. Default 0.5.
+	RoutineThreshold float64 `yaml:"routine_threshold"`
+	// InterestThreshold is the stake index stake/(stake+stake_half) an
+	// organization must reach to count in the interest index, 0 to 1.
+	// Default 0.5 (a stake of stake_half).
+	InterestThreshold float64 `yaml:"interest_threshold"`
 	// SetbackDepth is the smallest fall of the cooperation level from its
 	// running peak that counts as a setback, 0 to 1. Default 0.03.
 	SetbackDepth float64 `yaml:"setback_depth"`

@@ -502,9 +502,12 @@ func (c *Coefficients) check(v *validator) {
 
 func (m *MetricSettings) check(v *validator) {
 	const p = "metrics."
-	v.within(p+"reference_severity", m.ReferenceSeverity, 0, 1)
-	v.within(p+"cooperation_threshold", m.CooperationThreshold, 0, 1)
-	v.within(p+"entrenched_share", m.EntrenchedShare, 0, 1)
+	v.intWithin(p+"probe_every_months", m.ProbeEveryMonths, 0, 120)
+	v.intWithin(p+"probe_horizon_months", m.ProbeHorizonMonths, 1, 60)
+	v.within(p+"probe_severity", m.ProbeSeverity, 0, 1)
+	v.within(p+"entrenchment_threshold", m.EntrenchmentThreshold, 0, 1)
+	v.within(p+"routine_threshold", m.RoutineThreshold, 0, 1)
+	v.within(p+"interest_threshold", m.InterestThreshold, 0, 1)
 	v.within(p+"setback_depth", m.SetbackDepth, 0, 1)
 	v.within(p+"recovered_fraction", m.RecoveredFraction, 0, 1)
 	v.intWithin(p+"survival_window", m.SurvivalWindow, 1, 120)

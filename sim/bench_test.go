@@ -16,9 +16,17 @@ import (
 // the engine-over-floor ratio, the collection overhead and the parallel
 // efficiency) are what the README and the closing notes quote.
 
-func benchModel(b *testing.B) *Model {
+func benchModel(b *testing.B, sets ...string) *Model {
 	b.Helper()
-	sc, err := scenarios.LoadBuiltin("baseline", nil)
+	var ovs []scenarios.Override
+	for _, s := range sets {
+		o, err := scenarios.ParseOverride(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ovs = append(ovs, o)
+	}
+	sc, err := scenarios.LoadBuiltin("baseline", ovs)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,7 +61,8 @@ func newRes(m *Model) *RunResult {
 }
 
 // BenchmarkTick measures one tick of the baseline (980 officials, 17
-// organizations, 7 channels) with metric collection. allocs/op must be 0.
+// organizations, 7 channels) with metric collection and the default
+// stress probe (one 12-month probe every 12 ticks). allocs/op must be 0.
 func BenchmarkTick(b *testing.B) {
 	m := benchModel(b)
 	w, res := NewWorld(m), newRes(m)
@@ -124,9 +133,10 @@ func BenchmarkFloor(b *testing.B) {
 }
 
 // BenchmarkEngineOverFloor reports the engine's tick time over the floor's
-// for the same officials: the target is at most 1.5.
+// for the same officials, without the stress probe (its cost is
+// BenchmarkProbeOverhead's): the target is at most 1.3.
 func BenchmarkEngineOverFloor(b *testing.B) {
-	m := benchModel(b)
+	m := benchModel(b, "metrics.probe_every_months=0")
 	w, res := NewWorld(m), newRes(m)
 	f := newFloor(m.officials)
 	k := &m.params
@@ -152,6 +162,38 @@ func BenchmarkCollectionOverhead(b *testing.B) {
 	without := tickLoop(m, w, res, b.N)
 	w.noRecord = false
 	b.ReportMetric(with.Seconds()/without.Seconds()-1, "overhead")
+}
+
+// BenchmarkProbeOverhead reports the time of baseline ticks with the
+// default stress probe (every 12 months over 12 months) over the same
+// ticks without probing: the target is at most 2.0. A probe tick skips
+// exchanges, turnover, events and metrics, and a probe stops when
+// cooperation is gone.
+func BenchmarkProbeOverhead(b *testing.B) {
+	on, off := benchModel(b), benchModel(b, "metrics.probe_every_months=0")
+	won, ron := NewWorld(on), newRes(on)
+	woff, roff := NewWorld(off), newRes(off)
+	H := on.Scenario.Horizon
+	b.ReportAllocs()
+	b.ResetTimer()
+	// Whole replicates, with and without in turn, so that a change in the
+	// machine's load touches both alike; op is one tick of each.
+	var with, without time.Duration
+	for rep, done := 0, 0; done < b.N; rep, done = rep+1, done+H {
+		won.Reset(0, rep, ron)
+		woff.Reset(0, rep, roff)
+		start := time.Now()
+		for range H {
+			won.Step()
+		}
+		with += time.Since(start)
+		start = time.Now()
+		for range H {
+			woff.Step()
+		}
+		without += time.Since(start)
+	}
+	b.ReportMetric(with.Seconds()/without.Seconds(), "with/without")
 }
 
 // BenchmarkParallelEfficiency runs 200 baseline replicates with one worker

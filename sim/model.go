@@ -48,6 +48,9 @@ type Model struct {
 	// Offsets in Metrics of the first per-channel, per-side activity,
 	// per-side willingness and per-side attention metric.
 	firstChannelMetric, firstSideMetric, firstWillingnessMetric, firstAttentionMetric int
+	// Offsets in Metrics of the routine and interest indices and of the
+	// first per-channel and per-side probe metric.
+	routineMetric, interestMetric, firstProbeChannelMetric, firstProbeSideMetric int
 	// hasRuMilitary is true when some eastern organization is military, so
 	// that the Russian military stance is defined.
 	hasRuMilitary bool
@@ -325,11 +328,14 @@ func (m *Model) compileMetrics() {
 	sc := m.Scenario
 	m.Metrics = []Metric{
 		{"cooperation", "Cooperation (mean channel activity)", "overall"},
-		{"entrenchment", "Entrenchment (share of influence)", "overall"},
+		{"entrenchment", EntrenchmentLabel, "probe"},
 		{"tension", "Crisis tension", "environment"},
 		{"afghan_stability", "Afghan stability", "environment"},
 		{"ru_military_stance", "Russian military stance", "overall"},
+		{"routine_index", "Routine index (influence share with routine at or above metrics.routine_threshold)", "overall"},
+		{"interest_index", "Interest index (influence share with stake index at or above metrics.interest_threshold)", "overall"},
 	}
+	m.routineMetric, m.interestMetric = len(m.Metrics)-2, len(m.Metrics)-1
 	m.firstChannelMetric = len(m.Metrics)
 	for _, c := range sc.Channels {
 		m.Metrics = append(m.Metrics, Metric{"channel." + c.Name, c.Name, "channel"})
@@ -345,6 +351,14 @@ func (m *Model) compileMetrics() {
 	m.firstAttentionMetric = len(m.Metrics)
 	for _, s := range sc.Sides {
 		m.Metrics = append(m.Metrics, Metric{"attention." + s.Name, s.Name, "attention"})
+	}
+	m.firstProbeChannelMetric = len(m.Metrics)
+	for _, c := range sc.Channels {
+		m.Metrics = append(m.Metrics, Metric{"entrenchment.channel." + c.Name, c.Name + " (stress probe; held between probes)", "probe"})
+	}
+	m.firstProbeSideMetric = len(m.Metrics)
+	for _, s := range sc.Sides {
+		m.Metrics = append(m.Metrics, Metric{"entrenchment.side." + s.Name, s.Name + " (stress probe; held between probes)", "probe"})
 	}
 	m.Dates = make([]scenarios.Month, sc.Horizon+1)
 	for t := range m.Dates {

@@ -11,10 +11,19 @@ type Metric struct {
 	Name string
 	// Label is a human label for figures and tables.
 	Label string
-	// Group is "overall", "channel", "side", "willingness", "attention" or
-	// "environment".
+	// Group is "overall", "channel", "side", "willingness", "attention",
+	// "environment" or "probe". A "probe" metric is defined at probe dates
+	// (metrics.probe_every_months and the last tick) and holds the latest
+	// probe's value between them (0 before the first probe).
 	Group string
 }
+
+// EntrenchmentLabel is the label of the headline "entrenchment" series.
+const EntrenchmentLabel = "Entrenchment (stress probe; held between probes)"
+
+// EntrenchmentMeaning says in one line what the stress probe's
+// entrenchment measures; figures and pages that show it print it.
+const EntrenchmentMeaning = "if a Crimea-size crisis hit now and attention waned, the share of cooperation still standing a year later"
 
 // Summary metric indices. A Summary holds one value per index; NaN marks a
 // value that is undefined for the run (no entrenchment reached, no setback
@@ -23,8 +32,9 @@ const (
 	SumFinalCooperation       = iota // cooperation level at the last tick, 0..1
 	SumMeanCooperation               // mean cooperation level over all ticks, 0..1
 	SumPeakCooperation               // highest cooperation level, 0..1
-	SumFinalEntrenchment             // entrenchment at the last tick, 0..1
-	SumTimeToEntrenchment            // months from start until entrenchment first reaches metrics.entrenched_share; NaN if never
+	SumFinalEntrenchment             // entrenchment measured by the stress probe at the last tick, 0..1; NaN with probing off
+	SumTimeToEntrenchment            // months from start to the first probe date from which entrenchment stays at or above metrics.entrenchment_threshold for a year; NaN if never
+	SumMeanEntrenchment              // mean entrenchment over the probes of the run, 0..1; NaN with probing off
 	SumSetbacks                      // number of setbacks (falls of at least metrics.setback_depth from the running peak)
 	SumMeanSetbackDepth              // mean depth of setbacks, cooperation units; NaN if none
 	SumMaxSetbackDepth               // deepest setback, cooperation units; 0 if none
@@ -44,7 +54,7 @@ const (
 // SummaryNames are the CSV column names of the summary metrics, by index.
 var SummaryNames = [NumSummary]string{
 	"final_cooperation", "mean_cooperation", "peak_cooperation",
-	"final_entrenchment", "time_to_entrenchment_months",
+	"final_entrenchment", "time_to_entrenchment_months", "mean_entrenchment",
 	"setbacks", "mean_setback_depth", "max_setback_depth",
 	"mean_recovery_months", "unrecovered_setbacks", "ratchet_ratio",
 	"crises", "crisis_survival", "final_afghan_stability",
@@ -55,7 +65,7 @@ var SummaryNames = [NumSummary]string{
 // SummaryLabels are human labels of the summary metrics, by index.
 var SummaryLabels = [NumSummary]string{
 	"Final cooperation", "Mean cooperation", "Peak cooperation",
-	"Final entrenchment", "Time to entrenchment (months)",
+	"Final entrenchment (stress probe)", "Time to entrenchment (months)", "Mean entrenchment (stress probe)",
 	"Setbacks (count)", "Mean setback depth", "Max setback depth",
 	"Mean recovery (months)", "Unrecovered setbacks", "Ratchet ratio",
 	"Crises (count)", "Crisis survival (share)", "Final Afghan stability",

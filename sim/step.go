@@ -9,8 +9,8 @@ import (
 
 // Step advances the world by one tick, in the order of docs/ODD.md
 // section 3: environment and events, officials and organizations,
-// channels, stakes, crisis effects, turnover, metrics. It allocates
-// nothing.
+// channels, stakes, crisis effects, turnover, metrics (with the stress
+// probe at probe dates). It allocates nothing.
 func (w *World) Step() {
 	w.tick++
 	t := w.tick
@@ -32,18 +32,21 @@ func (w *World) stepEnvironment() {
 	m := w.m
 	w.tension *= m.env.tensionKept
 	for i := range m.sides {
-		s := &m.sides[i]
-		floor, rate := s.floor, s.attentionRate
-		if i == m.usSide {
-			if w.usFloor >= 0 {
-				floor = w.usFloor
-			}
-			if w.usRate >= 0 {
-				rate = w.usRate
-			}
+		rate := m.sides[i].attentionRate
+		if i == m.usSide && w.usRate >= 0 {
+			rate = w.usRate
 		}
-		w.attention[i] += rate * (floor - w.attention[i])
+		w.attention[i] += rate * (w.attentionFloor(i) - w.attention[i])
 	}
+}
+
+// attentionFloor is side i's attention floor: its own, or the US
+// attention lever's level when set.
+func (w *World) attentionFloor(i int) float64 {
+	if i == w.m.usSide && w.usFloor >= 0 {
+		return w.usFloor
+	}
+	return w.m.sides[i].floor
 }
 
 // stepEvents applies the lever changes and fires the scheduled events of
@@ -216,9 +219,12 @@ func (w *World) stepTurnover(t int) {
 	}
 }
 
-// stepMetrics records tick t's metrics and the cooperation after each of
-// its events.
+// stepMetrics runs the stress probe at probe dates (see probe.go), then
+// records tick t's metrics and the cooperation after each of its events.
 func (w *World) stepMetrics(t int) {
+	if w.probe != nil && w.m.isProbeDate(t) {
+		w.runProbe()
+	}
 	if w.noRecord {
 		w.res.Series[t] = w.res.Series[t-1]
 		return

@@ -19,7 +19,7 @@ func summarize(m *Model, r *RunResult) {
 		s[i] = math.NaN()
 	}
 	s[SumFinalCooperation] = coop[T-1]
-	s[SumFinalEntrenchment] = ent[T-1]
+	summarizeProbes(m, ent, s)
 	s[SumFinalAfghanStability] = r.Series[3*T+T-1]
 	if m.hasRuMilitary {
 		s[SumFinalRuMilitary] = ru[T-1]
@@ -31,12 +31,6 @@ func summarize(m *Model, r *RunResult) {
 		peak = math.Max(peak, x)
 	}
 	s[SumPeakCooperation] = peak
-	for t, x := range ent {
-		if x >= ms.EntrenchedShare {
-			s[SumTimeToEntrenchment] = float64(t * m.Scenario.TickMonths)
-			break
-		}
-	}
 
 	st := Setbacks(coop, ms.SetbackDepth, ms.RecoveredFraction)
 	s[SumSetbacks] = float64(st.Count)

@@ -24,6 +24,12 @@ const (
 	PurposeActors uint64 = 2
 	// PurposePopulation drives the initial population of officials.
 	PurposePopulation uint64 = 3
+	// PurposeProbe drives the officials' noise inside the stress probes
+	// (probe.go). Probe k of a replicate draws from the stream of purpose
+	// PurposeProbe|k<<32, so no probe touches the run's own streams (the
+	// run's outputs are the same with probing on or off) and probes at the
+	// same date get common random numbers across scenarios.
+	PurposeProbe uint64 = 4
 )
 
 // World is the state of one replicate in progress. A World is owned by one
@@ -77,6 +83,13 @@ type World struct {
 	// per-tick scratch
 	pendingCrisis []crisis
 	res           *RunResult
+
+	// probe is the shadow world the stress probe runs in (nil in a
+	// shadow); probing marks a shadow; probes holds the latest probe's
+	// results. See probe.go.
+	probe   *World
+	probing bool
+	probes  probeState
 }
 
 type crisis struct {
@@ -85,8 +98,16 @@ type crisis struct {
 	event    int   // index in res.Events
 }
 
-// NewWorld allocates a World for the model.
+// NewWorld allocates a World for the model, with the shadow world of its
+// stress probe.
 func NewWorld(m *Model) *World {
+	w := newWorld(m)
+	w.initProbe()
+	return w
+}
+
+// newWorld allocates a World without a probe.
+func newWorld(m *Model) *World {
 	w := &World{m: m, params: &m.params}
 	w.envSrc = rand.NewPCG(0, 0)
 	w.actSrc = rand.NewPCG(0, 0)
@@ -205,6 +226,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 		clear(w.stakes[c])
 	}
 	w.applyLevers()
+	w.resetProbe()
 	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng}
 	for i := range w.orgs {
 		o := &w.orgs[i]
@@ -340,23 +362,16 @@ func (w *World) record(t int) {
 	}
 	s[t] = coop
 
-	// Entrenchment: share of influence held by organizations whose stance
-	// after a reference crisis would stay at or above the threshold.
-	ref, thr := m.Scenario.Metrics.ReferenceSeverity, m.Scenario.Metrics.CooperationThreshold
-	var ent, inf, ruS, ruW float64
+	var ruS, ruW float64
 	for i := range w.orgs {
 		o := &w.orgs[i]
-		inf += o.Influence
-		if len(m.orgs[i].channels) > 0 && o.Stance*(1-ref*(1-o.Resistance)) >= thr {
-			ent += o.Influence
-		}
 		if o.Military && o.Bloc == 0 {
 			ruS += o.Influence * o.Stance
 			ruW += o.Influence
 		}
 		w.willSums[o.Side] += o.Influence * o.Stance
 	}
-	s[T+t] = ent / inf
+	w.recordProbe(s, T, t)
 	s[2*T+t] = w.tension
 	s[3*T+t] = w.afghan
 	s[4*T+t] = 0 // no eastern military organization: see summarize

@@ -11,5 +11,5 @@
 // rows kept), and Morris drops elementary effects with a missing end
 // (MorrisIndex.N). When that happens in a part of the factor space only,
 // the indices describe the rest of it and can be strongly biased; see
-// docs/cluster.md, "Undefined metrics and failed points".
+// docs/guide/cluster.md, "Undefined metrics and failed points".
 package sweep

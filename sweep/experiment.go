@@ -453,7 +453,7 @@ func (e *Experiment) checkFactor(v *checker, f *Factor, p string) {
 	}
 	if kind == Grid {
 		if f.Levels == 0 {
-			f.Levels = 5
+			f.Levels = DefaultGridLevels
 		}
 		if f.Levels < 2 || f.Levels > MaxPoints {
 			v.add(p+".levels", scenarios.ErrRange, "%d is out of range: must be from 2 to %d", f.Levels, MaxPoints)

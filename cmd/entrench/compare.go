@@ -38,7 +38,9 @@ A and B are files or built-in names. With one scenario, B is A with the
 --set-b overrides. --set applies to both. B runs with A's seed and runs.
 
 Writes into the output folder: compare.csv; cooperation_{a,b,diff,compare}
-and entrenchment_{a,b,diff,compare} figures (PNG and SVG); a/ and b/ with
+and entrenchment_{a,b,diff,compare} figures (PNG and SVG; entrenchment is
+the stress probe's: if a Crimea-size crisis hit now and attention waned, the
+share of cooperation still standing a year later); a/ and b/ with
 each scenario's runs.csv, events.csv, failures.csv and timeseries.csv; and
 manifest.json.`,
 		Example: `  entrench compare baseline tapi-only --runs 1000

@@ -102,12 +102,17 @@ func (a *app) newRunCmd() *cobra.Command {
 		Use:   "run [FILE|NAME]",
 		Short: "Run a Monte Carlo study of a scenario and write tables and figures",
 		Long: `Run replicates of a scenario in parallel and write, into the output folder:
-  timeseries.csv  per tick and metric: mean, sd and the 5/25/50/75/95% quantiles
+  timeseries.csv  per tick and metric: mean, sd and the 5/25/50/75/95% quantiles;
+                  the probe series (entrenchment, entrenchment.channel.*,
+                  entrenchment.side.*) are defined at probe dates (every
+                  metrics.probe_every_months and the last tick) and hold the
+                  latest probe's value between them (0 before the first)
   runs.csv        one row per replicate with its summary metrics
   events.csv      the crises and scheduled events of each replicate
   failures.csv    replicates that failed, with their error
   manifest.json   provenance; "completed": false marks an unfinished folder
   *.png, *.svg    the cooperation fan chart, entrenchment, channels, sides
+Entrenchment is measured by a stress probe: if a Crimea-size crisis hit now and attention waned, the share of cooperation still standing a year later.
 With no argument the built-in baseline runs. The same scenario and seed give
 byte-identical CSV files and figures for any number of workers.`,
 		Example: `  entrench run

@@ -92,7 +92,7 @@ A killed sweep (Ctrl-C, kill -9, a lost node) keeps every finished point:
 byte-identical to an uninterrupted run. A session locks its folder
 (DIR/.lock) so that no other session writes into it at the same time. On a cluster, "--shard K/N" runs
 the points i with i mod N = K, and "entrench merge" combines the shard
-folders; see docs/cluster.md for Slurm job arrays.`,
+folders; see docs/guide/cluster.md for Slurm job arrays.`,
 		Example: `  entrench sweep grid-demo --replicates 5
   entrench sweep my-experiment.yaml --out out/study --workers 2
   entrench sweep --resume out/study

@@ -282,7 +282,7 @@ func jobState(id string) string {
 
 // TestSlurmShardMerge submits grid-demo as a 4-task job array and a merge
 // job depending on it with docs/slurm/submit.sh (which uses the
-// sweep.sbatch and merge.sbatch of docs/cluster.md), waits for them, and
+// sweep.sbatch and merge.sbatch of docs/guide/cluster.md), waits for them, and
 // compares the merged outputs byte for byte with a local unsharded run.
 // It skips, loudly, only where no Slurm cluster is available.
 func TestSlurmShardMerge(t *testing.T) {
