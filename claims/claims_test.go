@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -345,5 +346,120 @@ func TestRunInterrupted(t *testing.T) {
 	cancel()
 	if _, err := Run(ctx, Settings{Runs: 4, Workers: 1, Tests: standIn()[:1]}); !errors.Is(err, sim.ErrInterrupted) {
 		t.Errorf("a cancelled context should interrupt the run: %v", err)
+	}
+}
+
+// TestScenarioVariantsDifferOnlyWhereStated checks that each scenario the
+// catalogue compares with the baseline (or the backcast) differs from it only
+// in its stated lever, so a comparison measures that lever.
+func TestScenarioVariantsDifferOnlyWhereStated(t *testing.T) {
+	load := func(name string) *scenarios.Scenario {
+		t.Helper()
+		sc, err := scenarios.LoadBuiltin(name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	base := load("baseline")
+	variants := map[string]func(v, b *scenarios.Scenario){
+		"tapi-only":          func(v, b *scenarios.Scenario) { v.Levers.TAPIStake = b.Levers.TAPIStake },
+		"border-only":        func(v, b *scenarios.Scenario) { v.Levers.BorderCooperation = b.Levers.BorderCooperation },
+		"defense-sales-only": func(v, b *scenarios.Scenario) { v.Levers.DefenseSales = b.Levers.DefenseSales },
+		"three-stakes": func(v, b *scenarios.Scenario) {
+			v.Levers.TAPIStake, v.Levers.BorderCooperation, v.Levers.DefenseSales = b.Levers.TAPIStake, b.Levers.BorderCooperation, b.Levers.DefenseSales
+		},
+		"mil2mil-push":    func(v, b *scenarios.Scenario) { v.Levers.Mil2MilPressure = b.Levers.Mil2MilPressure },
+		"attention-wanes": func(v, b *scenarios.Scenario) { v.Levers.USAttention = b.Levers.USAttention },
+		"crisis-prone":    func(v, b *scenarios.Scenario) { v.Crises = b.Crises },
+	}
+	for name, undo := range variants {
+		v := load(name)
+		if reflect.DeepEqual(v, base) {
+			t.Errorf("%s is the baseline itself", name)
+		}
+		undo(v, base)
+		v.Name, v.Description = base.Name, base.Description
+		if !reflect.DeepEqual(v, base) {
+			t.Errorf("%s differs from the baseline beyond its stated change", name)
+		}
+	}
+
+	// memo-levers-2010 is the backcast with lever changes only: the same
+	// actors, channels, crisis process and dated crises and steps.
+	bc, ml := load(backcastName()), load("memo-levers-2010")
+	notLever := func(es []scenarios.Event) []scenarios.Event {
+		var out []scenarios.Event
+		for _, e := range es {
+			if e.Kind != scenarios.EventLever {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	if !reflect.DeepEqual(notLever(bc.Events), notLever(ml.Events)) {
+		t.Errorf("memo-levers-2010 and the backcast differ in their non-lever events")
+	}
+	ml.Name, ml.Description, ml.Levers, ml.Events = bc.Name, bc.Description, bc.Levers, bc.Events
+	if !reflect.DeepEqual(ml, bc) {
+		t.Errorf("memo-levers-2010 differs from the backcast beyond its levers")
+	}
+}
+
+// backcastName is Model 2's backcast, or Model 1's before Model 2 is
+// merged.
+func backcastName() string {
+	if model2() {
+		return Backcast
+	}
+	return "backcast-1997-2014"
+}
+
+// TestFalsifiable runs the catalogue's tests that rest on a mechanism in a
+// mutant configuration, that mechanism switched off in every scenario
+// (inert stakes; equal freeze sensitivities; routines off), at a reduced
+// count: each must come out not supported (or holding only by
+// construction), never supported.
+func TestFalsifiable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs scenarios")
+	}
+	for _, mut := range []struct {
+		name string
+		sets []string
+	}{{"inert stakes", InertStakes}, {"equal freeze sensitivities", UniformFreeze}, {"routines off", InertRoutines}} {
+		t.Run(mut.name, func(t *testing.T) {
+			ovs, err := parseOverrides(mut.sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := scenarios.LoadBuiltin(Baseline, ovs); err != nil {
+				t.Skipf("this model lacks the switch: %v", err)
+			}
+			var ts []Test
+			for _, tc := range Catalogue() {
+				if slices.Equal(tc.Placebo, mut.sets) {
+					ts = append(ts, tc)
+				}
+			}
+			if len(ts) == 0 {
+				t.Fatal("no test rests on this mechanism")
+			}
+			rep, err := Run(context.Background(), Settings{Runs: 4, Workers: 2, Sets: mut.sets, Tests: ts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range rep.Claims {
+				for _, r := range c.Results {
+					if r.NotRun != "" {
+						t.Errorf("%s not run: %s", r.ID, r.NotRun)
+						continue
+					}
+					if r.Holds || !fails(r) {
+						t.Errorf("%s with %s everywhere: effect %.4g [%.4g, %.4g], verdict %q", r.ID, mut.name, r.Effect.Mean, r.Effect.Lo, r.Effect.Hi, r.Verdict)
+					}
+				}
+			}
+		})
 	}
 }
