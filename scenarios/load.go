@@ -444,6 +444,13 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetString(n.Value)
+	case reflect.Bool: // the placebo switches (inert_stakes, ...)
+		var b bool
+		if tag != "!!bool" || n.Decode(&b) != nil {
+			d.typeError(n, path, t)
+			return
+		}
+		v.SetBool(b)
 	case reflect.Float64:
 		var f float64
 		if tag != intTag && tag != floatTag || n.Decode(&f) != nil {
@@ -631,6 +638,8 @@ func expected(t reflect.Type) string {
 		return "a mapping"
 	case reflect.String:
 		return "a string"
+	case reflect.Bool:
+		return "true or false"
 	case reflect.Float64:
 		return "a number"
 	case reflect.Int:
