@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestClaimsCommand(t *testing.T) {
@@ -77,5 +81,84 @@ func TestClaimsCommandBadFlags(t *testing.T) {
 		if code, out, errs := run(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d:\n%s%s", args, code, exitUsage, out, errs)
 		}
+	}
+}
+
+// TestSlurmClaimsShards submits the claims' robustness draws as a 2-task
+// job array with docs/slurm/claims.sbatch, waits for it, merges the
+// shards, and compares the merged journal byte for byte with a local
+// unsharded run. It skips, loudly, where no Slurm cluster is available.
+func TestSlurmClaimsShards(t *testing.T) {
+	if testing.Short() {
+		t.Skip("submits Slurm jobs")
+	}
+	if why := slurmReady(); why != "" {
+		msg := "SLURM NOT AVAILABLE: " + why + "; TestSlurmClaimsShards did NOT test the cluster script"
+		fmt.Fprintf(os.Stderr, "\n!!! %s\n\n", msg)
+		t.Skip(msg)
+	}
+	bin := buildBinary(t)
+	base, err := os.MkdirTemp("", "entrench-slurm-claims-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if !t.Failed() {
+			os.RemoveAll(base)
+		} else {
+			t.Logf("Slurm folders kept in %s", base)
+		}
+	})
+	os.Chmod(base, 0o777)
+	flags := []string{"--robust-runs", "2", "--workers", "1"}
+	local := filepath.Join(base, "local")
+	if out, err := exec.Command(bin, append([]string{"claims", "--robustness", "4", "--shard", "0/1", "--out", local, "--quiet"}, flags...)...).CombinedOutput(); err != nil {
+		t.Fatalf("local run: %v\n%s", err, out)
+	}
+	script, err := filepath.Abs("../../docs/slurm/claims.sbatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(base, "shards")
+	sub := exec.Command("sbatch", append([]string{"--parsable", "--array=0-1", "--chdir=" + base, "--output=" + filepath.Join(base, "%A_%a.log"), script, "4", root}, flags...)...)
+	sub.Env = append(os.Environ(), "ENTRENCH="+bin)
+	out, err := sub.CombinedOutput()
+	if err != nil {
+		t.Fatalf("sbatch: %v\n%s", err, out)
+	}
+	job := strings.TrimSpace(string(out))
+	deadline := time.Now().Add(5 * time.Minute)
+	running := func() bool {
+		for _, st := range strings.Fields(jobState(job)) {
+			switch st {
+			case "PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED":
+				return true
+			}
+		}
+		return false
+	}
+	start := time.Now()
+	for time.Now().Before(deadline) && running() {
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Logf("array job %s of 2 shards took %s", job, time.Since(start).Round(100*time.Millisecond))
+	shards := []string{filepath.Join(root, "shard-0-of-2"), filepath.Join(root, "shard-1-of-2")}
+	merged := filepath.Join(base, "merged")
+	if out, err := exec.Command(bin, append([]string{"claims", "--runs", "2", "--merge", strings.Join(shards, ","), "--out", merged, "--quiet", "--no-figures"}, flags...)...).CombinedOutput(); err != nil {
+		logs, _ := filepath.Glob(filepath.Join(base, "*.log"))
+		var b strings.Builder
+		for _, f := range logs {
+			c, _ := os.ReadFile(f)
+			b.Write(c)
+		}
+		t.Fatalf("merge: %v\n%s\nlogs:\n%s", err, out, b.String())
+	}
+	want, err := os.ReadFile(filepath.Join(local, "points.journal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(merged, "robustness", "points.journal"))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("Slurm shards merged differ from the local run (%v):\n%s\nwant\n%s", err, got, want)
 	}
 }
