@@ -10,7 +10,7 @@ PKGS     := ./...
 FUZZTIME ?= 30s
 RUNS     ?=
 
-.PHONY: all build run test test-full test-slurm bench fuzz lint fmt vet clean docs man example-r
+.PHONY: all build run test test-full test-slurm bench fuzz lint fmt vet clean docs man example-r mutants
 
 all: build
 
@@ -35,6 +35,17 @@ test-slurm:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/ ./agents/ ./philox/
+
+# Mutation testing (slow: not part of `make test`). gremlins mutates every
+# rule in agents/ and reports efficacy = killed/(killed+lived); then the
+# engine's rule files in sim/ (step.go, levers.go), leaving out the rest of
+# the package.
+GREMLINS ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTANT_WORKERS ?= 1
+mutants:
+	$(GREMLINS) unleash --workers $(MUTANT_WORKERS) --timeout-coefficient 10 ./agents
+	$(GREMLINS) unleash --workers $(MUTANT_WORKERS) --timeout-coefficient 10 \
+		--exclude-files 'sim/(aggregate|batch|compare|model|result|summary|world|measures)\.go' ./sim
 
 # Every fuzz target, each for FUZZTIME (go test -fuzz takes one target at a
 # time).

@@ -19,7 +19,7 @@ run_all() { # $1 binary, $2 output root
   local b=$1 o=$2
   mkdir -p "$o"
   "$b" run baseline --runs 24 --workers 2 --quiet --out "$o/run-baseline" >/dev/null
-  "$b" run backcast-1997-2014 --runs 12 --workers 1 --quiet --out "$o/run-backcast" >/dev/null
+  "$b" run backcast-1997-2016 --runs 12 --workers 1 --quiet --out "$o/run-backcast" >/dev/null
   "$b" run tiny --runs 8 --quiet --out "$o/run-tiny" --set levers.tapi_stake.value=0.5 >/dev/null
   "$b" compare baseline tapi-only --runs 16 --quiet --out "$o/compare" >/dev/null
   "$b" sweep grid-demo --replicates 2 --quiet --out "$o/sweep-grid" >/dev/null

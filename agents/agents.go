@@ -13,10 +13,11 @@ import (
 type Params struct {
 	// Bias is the constant of the propensity logit.
 	Bias float64
-	// WDisposition, WHabit, WStake, WAttention, WTension and WAutonomy are
-	// the logit weights of disposition, habit, stake index, attention,
-	// tension (subtracted) and autonomy threat (subtracted).
-	WDisposition, WHabit, WStake, WAttention, WTension, WAutonomy float64
+	// WDisposition, WHabit, WStake, WAttention, WTension, WAutonomy and
+	// WSuspicion are the logit weights of disposition, habit, stake index,
+	// attention, tension (subtracted), autonomy threat (subtracted) and
+	// suspicion (subtracted).
+	WDisposition, WHabit, WStake, WAttention, WTension, WAutonomy, WSuspicion float64
 	// NoiseSD is the standard deviation of the logit noise per tick.
 	NoiseSD float64
 	// HabitGain and HabitDecay are the habit's learning and decay rates per
@@ -29,9 +30,28 @@ type Params struct {
 	// drift back toward the recruiting mean.
 	DispositionReversion float64
 	// StakeHalf is the stake stock at which the stake index is one half
-	// (> 0); ResistStake and ResistHabit are the resistance gained per
-	// unit of stake and of habit.
-	StakeHalf, ResistStake, ResistHabit float64
+	// (> 0).
+	StakeHalf float64
+	// ResistMax caps resistance (0..1); ResistStake, ResistRoutine and
+	// ResistHabit weigh stake, routine and habit in resistance's input x
+	// (see Resistance).
+	ResistMax, ResistStake, ResistRoutine, ResistHabit float64
+	// InertStakes makes stakes inert: no logit term, no resistance, no
+	// lobbying interest, no attention push (a placebo). InertRoutines
+	// makes routines inert: no carry-over, no resistance.
+	InertStakes, InertRoutines bool
+	// RoutineGain and RoutineDecay are the routine's growth rate at full
+	// activity and decay rate per tick; ExchangeRoutineBoost is the growth
+	// per unit of the share of juniors exchanged in the tick;
+	// RoutineCarryover is the share of the organization's routine a recruit
+	// starts with as habit, 0..1.
+	RoutineGain, RoutineDecay, ExchangeRoutineBoost, RoutineCarryover float64
+	// SuspicionGain and SuspicionDecay are the suspicion's growth rate under
+	// full pressure and its decay rate per tick.
+	SuspicionGain, SuspicionDecay float64
+	// Sidelining is the metanorm: the promotion penalty (propensity units)
+	// of an exchange participant, times max(0, 1-2*line), 0..1.
+	Sidelining float64
 	// ExchangeRate is the expected share of juniors sent on an exchange per
 	// tick at full activity; ExchangeBoost the share of the gap to full
 	// habit an exchange gives.
@@ -48,6 +68,22 @@ type Params struct {
 	PromotionTournament int
 	// TenureTicks is the mean career length in ticks.
 	TenureTicks float64
+
+	// Executives (see Executive): ReactionDecay is the share of crisis
+	// reaction lost per tick; LobbyAttention the attention gained per tick
+	// per unit of stakeholder lobbying; CrisisAttentionCut the share of
+	// attention a crisis of severity 1 takes.
+	ReactionDecay, LobbyAttention, CrisisAttentionCut float64
+	// The suspension bar is min(SuspendBarMax, SuspendBase +
+	// SuspendLobby*net + SuspendAttention*attention); a suspension is
+	// lifted when the reaction falls ResumeMargin below the bar.
+	SuspendBase, SuspendLobby, SuspendAttention, SuspendBarMax, ResumeMargin float64
+	// Backing is the support per unit of net lobbying a bloc's executives
+	// add to a channel; AllyOpposition the weight of an organization's
+	// opposition in allied capitals; TAPIAfghanLobby the share of an
+	// organization's energy stake that counts as interest in the Afghan
+	// channels.
+	Backing, AllyOpposition, TAPIAfghanLobby float64
 }
 
 // Staffing is what hiring and promotion need besides the population and
@@ -75,7 +111,8 @@ type Population struct {
 	Prop []float64
 	// RetireAt is the tick at which the official retires.
 	RetireAt []int32
-	// Exchanged marks officials who took part in a mil-to-mil exchange.
+	// Exchanged marks officials who took part in an exchange (mil-to-mil,
+	// border or counternarcotics).
 	Exchanged []bool
 }
 
@@ -131,6 +168,15 @@ type Org struct {
 	// Stake is the organization's stake stock, summed over channels, in
 	// stake units (input, kept by the engine).
 	Stake float64
+	// EnergyStake is the part of Stake held in energy channels (input).
+	EnergyStake float64
+	// Routine is the mean of the organization's routines over its enabled
+	// channels, 0..1 (input, kept by the engine): it seeds recruits' habit
+	// and adds to resistance.
+	Routine float64
+	// Suspicion is the organization's suspicion of Western intent, 0..1;
+	// only eastern military organizations move it (UpdateSuspicion).
+	Suspicion float64
 
 	// Stance is the rank-weighted mean propensity of its officials, 0..1.
 	Stance float64
@@ -139,18 +185,23 @@ type Org struct {
 	// Line is the leadership line: the mean propensity of the top rank.
 	Line float64
 	// Resistance is how much of a crisis cut the organization resists,
-	// 0..1, from its stake and habit.
+	// 0..ResistMax, from its stake, routine and habit.
 	Resistance float64
 	// Base is the part of the propensity logit shared by all its officials
-	// (bias, stake, attention, tension, threat), as of the last update.
+	// (bias, stake, attention, tension, threat, suspicion), as of the last
+	// update.
 	Base float64
 }
 
 // SetBase computes the shared part of the propensity logit from the
 // organization's inputs and the crisis tension.
 func SetBase(o *Org, tension float64, k *Params) {
-	o.Base = k.Bias + k.WStake*StakeIndex(o.Stake, k.StakeHalf) + k.WAttention*o.Attention -
-		k.WTension*tension - k.WAutonomy*o.Threat
+	stake := 0.0
+	if !k.InertStakes {
+		stake = k.WStake * StakeIndex(o.Stake, k.StakeHalf)
+	}
+	o.Base = k.Bias + stake + k.WAttention*o.Attention -
+		k.WTension*tension - k.WAutonomy*o.Threat - k.WSuspicion*o.Suspicion
 }
 
 // Evaluate sets every official's propensity from the current logit
@@ -171,10 +222,30 @@ func (o *Org) Slots() (lo, hi int) { return o.RankLo[0], o.RankHi[len(o.RankHi)-
 // StakeIndex maps a stake stock to 0..1: stake/(stake+half).
 func StakeIndex(stake, half float64) float64 { return stake / (stake + half) }
 
-// Resistance is 1-exp(-(a*stake + b*habit)): zero with no stake and no
-// habit, rising toward 1 as either grows (Pierson's increasing returns).
-func Resistance(stake, habit float64, k *Params) float64 {
-	return 1 - math.Exp(-(k.ResistStake*stake + k.ResistHabit*habit))
+// Resistance is k.ResistMax*x/(1+x): zero at x = 0, half of ResistMax
+// at x = 1, rising toward ResistMax but never reaching it, so that a
+// crisis always bites (it does not saturate near 1 as Model 1's
+// 1-exp(-x) did). x is ResistInput's weighted sum of stake, routine and
+// habit (Pierson's increasing returns; Goldstein and Freeman's routines).
+func Resistance(x float64, k *Params) float64 {
+	if x <= 0 {
+		return 0
+	}
+	return k.ResistMax * x / (1 + x)
+}
+
+// ResistInput is resistance's input x = ResistStake*stake +
+// ResistRoutine*routine + ResistHabit*habit, leaving out the stake term
+// with InertStakes and the routine term with InertRoutines.
+func ResistInput(stake, routine, habit float64, k *Params) float64 {
+	x := k.ResistHabit * habit
+	if !k.InertStakes {
+		x += k.ResistStake * stake
+	}
+	if !k.InertRoutines {
+		x += k.ResistRoutine * routine
+	}
+	return x
 }
 
 // Logistic is 1/(1+exp(-z)).
@@ -236,7 +307,7 @@ func finish(o *Org, psum, hsum, top float64, k *Params) {
 	o.Stance = psum / o.WeightSum
 	o.HabitMean = hsum / o.WeightSum
 	o.Line = top
-	o.Resistance = Resistance(o.Stake, o.HabitMean, k)
+	o.Resistance = Resistance(ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
 }
 
 // Aggregate recomputes Stance, HabitMean, Line and Resistance from the
@@ -261,16 +332,23 @@ func Aggregate(p *Population, o *Org, k *Params) {
 }
 
 // Recruit fills slot i with a new official: disposition drawn from the
-// organization's distribution (clamped to -1..1), no habit, not exchanged,
+// organization's distribution (clamped to -1..1), a habit of
+// RoutineCarryover times the organization's routine (none with
+// InertRoutines: routines survive turnover, the people do not), not
+// exchanged,
 // a propensity from the organization's current shared logit (o.Base),
 // and a retirement tick drawn from a geometric tenure with mean
 // s.Params.TenureTicks, counted from tick s.Now.
 func Recruit(p *Population, o *Org, i int, s Staffing) {
 	d := o.DispMean + o.DispSD*s.Rng.NormFloat64()
 	p.Disp[i] = clamp(d, -1, 1)
-	p.Habit[i] = 0
+	h := 0.0
+	if !s.Params.InertRoutines {
+		h = clamp(s.Params.RoutineCarryover*o.Routine, 0, 1)
+	}
+	p.Habit[i] = h
 	p.Exchanged[i] = false
-	p.Prop[i] = Logistic(o.Base + s.Params.WDisposition*p.Disp[i])
+	p.Prop[i] = Logistic(o.Base + s.Params.WDisposition*p.Disp[i] + s.Params.WHabit*h)
 	p.RetireAt[i] = int32(s.Now + 1 + Tenure(s.Params.TenureTicks, s.Rng))
 }
 
@@ -293,13 +371,13 @@ func Tenure(mean float64, rng *rand.Rand) int {
 
 // Turnover retires every official of o whose retirement tick has come
 // (s.Now or earlier), and fills each vacancy by promotion: a tournament of
-// size s.Params.PromotionTournament
-// among the rank below picks the candidate whose propensity is closest to
-// the leadership line (ties to the first drawn), the winner moves up, and
-// the vacancy cascades down to the lowest rank, where a recruit is hired.
-// It returns the number of retirements. Officials out of line with the
-// leadership (such as exchange participants under a hostile leadership)
-// therefore rise more slowly: sidelining emerges from the rule.
+// size s.Params.PromotionTournament among the rank below picks the
+// candidate with the lowest PromotionScore (ties to the first drawn), the
+// winner moves up, and the vacancy cascades down to the lowest rank, where
+// a recruit is hired. It returns the number of retirements. Officials out
+// of line with the leadership rise more slowly (passive alignment), and a
+// leadership against cooperation also penalizes exchange participants
+// (active sidelining, a metanorm).
 func Turnover(p *Population, o *Org, s Staffing) int {
 	n := 0
 	lo, hi := o.Slots()
@@ -329,7 +407,7 @@ func fillVacancy(p *Population, o *Org, i int, s Staffing) {
 		best, bestDist := -1, math.Inf(1)
 		for t := 0; t < s.Params.PromotionTournament; t++ {
 			j := clo + s.Rng.IntN(chi-clo)
-			d := math.Abs(p.Prop[j] - o.Line)
+			d := PromotionScore(p.Prop[j], o.Line, p.Exchanged[j], s.Params.Sidelining)
 			if d < bestDist {
 				best, bestDist = j, d
 			}
@@ -341,6 +419,19 @@ func fillVacancy(p *Population, o *Org, i int, s Staffing) {
 	}
 }
 
+// PromotionScore is a candidate's score in a promotion tournament, lowest
+// wins: the distance of its propensity prop from the leadership line, plus
+// for exchange participants sidelining*max(0, 1-2*line), the metanorm of
+// a leadership against cooperation (Axelrod 1986). With sidelining 0 only
+// passive alignment remains.
+func PromotionScore(prop, line float64, exchanged bool, sidelining float64) float64 {
+	d := math.Abs(prop - line)
+	if exchanged {
+		d += sidelining * math.Max(0, 1-2*line)
+	}
+	return d
+}
+
 func (o *Org) rankOf(i int) int {
 	for r := range o.RankLo {
 		if i >= o.RankLo[r] && i < o.RankHi[r] {
@@ -350,7 +441,8 @@ func (o *Org) rankOf(i int) int {
 	return 0
 }
 
-// Exchange sends junior officials of o on mil-to-mil exchanges: the expected
+// Exchange sends junior officials of o on exchanges (mil-to-mil, border or
+// counternarcotics work): the expected
 // number this tick is k.ExchangeRate*activity*juniors (the fraction is
 // drawn), each picked at random among the lowest rank, marked Exchanged and
 // gaining k.ExchangeBoost of the gap to full habit (joint work becomes a
@@ -394,4 +486,22 @@ func clamp(x, lo, hi float64) float64 {
 		return hi
 	}
 	return x
+}
+
+// UpdateRoutine returns an organization's routine in one channel after a
+// tick: r + gain*activity*(1-r) + boost*exchanged*(1-r) - decay*r, where
+// exchanged is the share of its juniors sent on an exchange in the channel
+// in the tick (habitualization and sedimentation, Tolbert and Zucker 1996).
+// The result stays in 0..1 for rates in 0..1.
+func UpdateRoutine(r, activity, exchanged float64, k *Params) float64 {
+	grow := k.RoutineGain*activity + k.ExchangeRoutineBoost*exchanged
+	return clamp(r+grow*(1-r)-k.RoutineDecay*r, 0, 1)
+}
+
+// UpdateSuspicion returns an eastern military organization's suspicion
+// after a tick: m + gain*pressure*(1-m) - decay*m, where pressure is the
+// West's mil-to-mil pressure times the channels' depth (capped at 1).
+// Pressure today hardens tomorrow; suspicion fades over years.
+func UpdateSuspicion(m, pressure float64, k *Params) float64 {
+	return clamp(m+k.SuspicionGain*pressure*(1-m)-k.SuspicionDecay*m, 0, 1)
 }

@@ -14,9 +14,14 @@ func params() agents.Params {
 	return agents.Params{
 		Bias: 0.3, WDisposition: 1.5, WHabit: 1.5, WStake: 2.5, WAttention: 1, WTension: 2, WAutonomy: 3,
 		NoiseSD: 0.5, HabitGain: 0.03, HabitDecay: 0.01, Socialization: 0.02, ConfidenceBound: 0.6,
-		DispositionReversion: 0.03, StakeHalf: 1, ResistStake: 0.8, ResistHabit: 0.5,
+		DispositionReversion: 0.03, StakeHalf: 1, ResistMax: 0.8, ResistStake: 0.25, ResistRoutine: 1, ResistHabit: 0.5,
 		ExchangeRate: 0.02, ExchangeBoost: 0.5, BuildRate: 0.25, FallRate: 0.5, AttentionHold: 0.3,
 		CrisisDispositionCut: 0.3, PromotionTournament: 3, TenureTicks: 240,
+		WSuspicion: 2, SuspicionGain: 0.05, SuspicionDecay: 0.01, Sidelining: 0.5,
+		RoutineGain: 0.02, RoutineDecay: 0.01, RoutineCarryover: 0.8, ExchangeRoutineBoost: 1,
+		LobbyAttention: 0.02, CrisisAttentionCut: 0.3, ReactionDecay: 0.08,
+		SuspendBase: 0.2, SuspendLobby: 0.6, SuspendAttention: 0.3, SuspendBarMax: 0.8, ResumeMargin: 0.05,
+		Backing: 0.5, AllyOpposition: 0.5, TAPIAfghanLobby: 1,
 	}
 }
 
@@ -38,7 +43,7 @@ func TestCrisisCutShrinksWithResistance(t *testing.T) {
 	k := params()
 	cut := func(stake, habit float64) float64 {
 		p, o := newOrg(10, 0.2)
-		o.Resistance = agents.Resistance(stake, habit, &k)
+		o.Resistance = agents.Resistance(agents.ResistInput(stake, 0, habit, &k), &k)
 		agents.CutDispositions(p, o, 0.8, &k)
 		return 0.2 - p.Disp[0]
 	}
@@ -55,23 +60,21 @@ func TestResistanceRisesWithStakeAndHabit(t *testing.T) {
 	k := params()
 	prev := -1.0
 	for _, s := range []float64{0, 0.5, 1, 2, 5} {
-		r := agents.Resistance(s, 0, &k)
-		if r <= prev || r < 0 || r >= 1 {
+		r := agents.Resistance(agents.ResistInput(s, 0, 0, &k), &k)
+		if r <= prev || r < 0 || r >= k.ResistMax {
 			t.Fatalf("resistance %.4f at stake %.1f after %.4f", r, s, prev)
 		}
 		prev = r
 	}
-	if agents.Resistance(0, 0.5, &k) <= agents.Resistance(0, 0, &k) {
+	if agents.Resistance(agents.ResistInput(0, 0, 0.5, &k), &k) <= agents.Resistance(agents.ResistInput(0, 0, 0, &k), &k) {
 		t.Error("habit should raise resistance")
 	}
 }
 
 func TestShockSmallerWithResistance(t *testing.T) {
-	orgs := []agents.Org{{Influence: 1, Bloc: 0}, {Influence: 1, Bloc: 1}}
 	shock := func(res float64) float64 {
-		orgs[0].Resistance, orgs[1].Resistance = res, res
-		c := &agents.Channel{Participants: []int{0, 1}, Freeze: 0.8, Activity: 0.5}
-		return agents.Shock(c, orgs, 0.7)
+		c := &agents.Channel{Participants: []int{0, 1}, Freeze: [2]float64{0.8, 0.1}, Activity: 0.5, Resistance: res}
+		return agents.Shock(c, 0.7, agents.Militarized)
 	}
 	if !(shock(0.6) < shock(0)) {
 		t.Errorf("activity lost: %.4f with resistance, %.4f without", shock(0.6), shock(0))

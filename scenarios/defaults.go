@@ -34,7 +34,9 @@ func DefaultCoefficients() Coefficients {
 		FallRate:             0.5,
 		AttentionHold:        0.3,
 		StakeHalf:            1,
-		ResistStake:          0.8,
+		ResistMax:            0.8,
+		ResistStake:          0.25,
+		ResistRoutine:        1,
 		ResistHabit:          0.5,
 		TensionDecay:         0.08,
 		CrisisDispositionCut: 0.3,
@@ -45,6 +47,26 @@ func DefaultCoefficients() Coefficients {
 		AfghanGain:           0.6,
 		AfghanRate:           0.05,
 		AfghanStability:      0.3,
+		WSuspicion:           2,
+		SuspicionGain:        0.05,
+		SuspicionDecay:       0.01,
+		Sidelining:           0.5,
+		RoutineGain:          0.02,
+		RoutineDecay:         0.01,
+		RoutineCarryover:     0.8,
+		ExchangeRoutineBoost: 1,
+		LobbyAttention:       0.02,
+		CrisisAttentionCut:   0.3,
+		ReactionDecay:        0.08,
+		SuspendBase:          0.2,
+		SuspendLobby:         0.6,
+		SuspendAttention:     0.3,
+		SuspendBarMax:        0.8,
+		ResumeMargin:         0.05,
+		Backing:              0.5,
+		AllyOpposition:       0.5,
+		TAPIAfghanLobby:      1,
+		DiplomaticTension:    0.5,
 	}
 }
 
@@ -80,7 +102,7 @@ func Default() Scenario {
 			USAttention:  Attention{Side: "washington", Level: -1, Decay: -1},
 		},
 		Initiatives: InitiativeProcess{RatePerYear: 0.5},
-		Crises:      CrisisProcess{RatePerYear: 0.4, SeverityMean: 0.5, SeverityConcentration: 4},
+		Crises:      CrisisProcess{RatePerYear: 0.4, SeverityMean: 0.5, SeverityConcentration: 4, MilitarizedShare: 0.33},
 		Model:       DefaultCoefficients(),
 		Metrics:     DefaultMetricSettings(),
 	}
@@ -89,6 +111,7 @@ func Default() Scenario {
 // SetDefaults sets a side's defaults before its YAML is decoded onto it.
 func (s *Side) SetDefaults() {
 	s.Attention, s.AttentionFloor, s.AttentionDecay, s.InitiativeBoost = 0.5, 0.3, 0.04, 0.4
+	s.ExecutiveWeight, s.CrisisReaction = 4, 1
 }
 
 // SetDefaults sets an organization's defaults.
@@ -98,7 +121,8 @@ func (o *Organization) SetDefaults() {
 
 // SetDefaults sets a channel's defaults.
 func (c *Channel) SetDefaults() {
-	c.Capacity, c.StakeYield, c.StakePersistence, c.FreezeSensitivity, c.AutonomyDepth = 1, 0.1, 12, 0.6, 0.2
+	c.Capacity, c.StakeYield, c.StakePersistence, c.AutonomyDepth = 1, 0.1, 12, 0.2
+	c.FreezeMilitarized, c.FreezeDiplomatic = 0.6, 0.1
 }
 
 // SetDefaults sets an event's defaults.
@@ -120,6 +144,9 @@ func (s *Scenario) Normalize() {
 		}
 		if len(e.Sides) == 0 {
 			e.Sides = []string{"all"}
+		}
+		if e.Kind == EventCrisis && e.CrisisKind == "" {
+			e.CrisisKind = CrisisMilitarized
 		}
 	}
 }

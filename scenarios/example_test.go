@@ -22,7 +22,7 @@ channels:
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, scenarios.ErrReference))
 	// Output:
-	// demo.yaml:6:49: organizations[0].influnce: unknown key "influnce" (did you mean "influence"?); allowed keys: name, side, kind, influence, autonomy_sensitivity, officials, disposition, disposition_sd, description
+	// demo.yaml:6:49: organizations[0].influnce: unknown key "influnce" (did you mean "influence"?); allowed keys: name, side, kind, influence, autonomy_sensitivity, officials, disposition, disposition_sd, opposes, description
 	// demo.yaml:7:25: organizations[1].side: unknown side "washingon" (did you mean "washington"?); sides: moscow, washington
 	// demo.yaml:9:74: channels[0].capacity: 1.5 is out of range: must be from 0 to 1
 	// true

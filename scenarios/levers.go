@@ -151,6 +151,15 @@ var leverTable = []LeverSpec{
 			return LeverSetting{Before: m, Value: m, From: s.Crises.From}
 		},
 	},
+	{
+		Key: "crises.militarized_share", Path: "crises.militarized_share", Group: "Climate", Label: "Share of militarized crises",
+		Unit: "probability, 0–1", Min: 0, Max: 1, Step: 0.01,
+		Help: "The probability that a random crisis is militarized (Kosovo, Georgia, Crimea: it hits every channel) rather than diplomatic (Iraq, Libya: it barely touches practical work). The kind is drawn every tick, so crisis kinds are common across scenarios.",
+		Setting: func(s *Scenario) LeverSetting {
+			m := s.Crises.MilitarizedShare
+			return LeverSetting{Before: m, Value: m}
+		},
+	},
 }
 
 func simpleSetting(l Lever) LeverSetting {

@@ -444,13 +444,6 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetString(n.Value)
-	case reflect.Bool: // the placebo switches (inert_stakes, ...)
-		var b bool
-		if tag != "!!bool" || n.Decode(&b) != nil {
-			d.typeError(n, path, t)
-			return
-		}
-		v.SetBool(b)
 	case reflect.Float64:
 		var f float64
 		if tag != intTag && tag != floatTag || n.Decode(&f) != nil {
@@ -487,6 +480,14 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetUint(uint64(i))
+	case reflect.Bool:
+		// Only true and false: YAML 1.1's yes/no/on/off are strings here.
+		var b bool
+		if tag != "!!bool" || n.Decode(&b) != nil {
+			d.typeError(n, path, t)
+			return
+		}
+		v.SetBool(b)
 	default:
 		d.errorf(n, path, ErrType, "cannot decode into Go type %s", t)
 	}
@@ -638,14 +639,14 @@ func expected(t reflect.Type) string {
 		return "a mapping"
 	case reflect.String:
 		return "a string"
-	case reflect.Bool:
-		return "true or false"
 	case reflect.Float64:
 		return "a number"
 	case reflect.Int:
 		return "an integer"
 	case reflect.Uint64:
 		return "a non-negative integer"
+	case reflect.Bool:
+		return "true or false"
 	}
 	return t.String()
 }

@@ -85,6 +85,14 @@ func TestLoadBad(t *testing.T) {
 		{"enum_kind", []wantErr{{7, 41, "organizations[0].kind", ErrRange, `unknown kind "energie" (did you mean "energy"?)`}}},
 		{"enum_bloc", []wantErr{{6, 27, "sides[2].bloc", ErrRange, `unknown bloc "north"; blocs: east, west`}}},
 		{"enum_event_kind", []wantErr{{14, 11, "events[0].kind", ErrRange, `unknown kind "summit"`}}},
+		{"removed_freeze_sensitivity", []wantErr{{10, 64, "channels[0].freeze_sensitivity", ErrUnknownKey, `key "freeze_sensitivity" was removed in Model 2: use freeze_militarized and freeze_diplomatic`}}},
+		{"removed_recovery_event", []wantErr{{14, 11, "events[0].kind", ErrRange, "recovery events were removed in Model 2: recoveries come out of the model; use an initiative"}}},
+		{"enum_crisis_kind", []wantErr{
+			{12, 59, "events[0].crisis_kind", ErrRange, `unknown crisis kind "military"; crisis kinds: militarized, diplomatic`},
+			{13, 66, "events[1].crisis_kind", ErrRange, `only crisis events have a crisis_kind (this event's kind is "initiative")`},
+		}},
+		{"type_bool", []wantErr{{12, 17, "model.inert_stakes", ErrType, `expected true or false, got string "yes"`}}},
+		{"ref_opposes", []wantErr{{8, 79, "organizations[1].opposes[0]", ErrReference, `unknown channel "mistrall" (did you mean "mistral"?)`}}},
 		{"lever_path", []wantErr{{15, 22, "events[0].set.tapi_stak", ErrUnknownKey, `unknown lever path "tapi_stak" (did you mean "tapi_stake"?)`}}},
 		{"lever_no_set", []wantErr{{12, 5, "events[0].set", ErrRequired, "a lever event must set at least one lever"}}},
 		{"lever_value", []wantErr{{16, 28, "events[0].set.defense_sales.count", ErrRange, "40 is out of range: must be from 0 to 20"}}},
@@ -390,5 +398,29 @@ func TestTickOfRoundsUp(t *testing.T) {
 	sc.TickMonths = 1
 	if got := sc.TickOf(sc.Start + 37); got != 37 {
 		t.Errorf("monthly TickOf = %d, want 37", got)
+	}
+}
+
+func TestLoadSwitches(t *testing.T) {
+	src := `name: sw
+sides: [{name: a, bloc: east}, {name: b, bloc: west}]
+organizations: [{name: o, side: a, kind: energy}, {name: p, side: b, kind: energy}]
+channels: [{name: c, kind: political, participants: [o, p]}]
+crises: {uniform_freeze: true}
+model: {inert_stakes: true, inert_routines: false, follow_on_seller: true}
+`
+	sc, err := Load("sw.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sc.Crises.UniformFreeze || !sc.Model.InertStakes || sc.Model.InertRoutines || !sc.Model.FollowOnSeller {
+		t.Errorf("switches decoded as %v %v %v %v", sc.Crises.UniformFreeze, sc.Model.InertStakes, sc.Model.InertRoutines, sc.Model.FollowOnSeller)
+	}
+	o, err := ParseOverride("model.inert_routines=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc, err = Load("sw.yaml", []byte(src), []Override{o}); err != nil || !sc.Model.InertRoutines {
+		t.Errorf("--set model.inert_routines=true: %v, %v", err, sc != nil && sc.Model.InertRoutines)
 	}
 }

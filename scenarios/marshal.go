@@ -111,6 +111,8 @@ func encode(v reflect.Value) *yaml.Node {
 		return scalar(intTag, strconv.FormatInt(v.Int(), 10))
 	case reflect.Uint64:
 		return scalar(intTag, strconv.FormatUint(v.Uint(), 10))
+	case reflect.Bool:
+		return scalar("!!bool", strconv.FormatBool(v.Bool()))
 	}
 	return nil
 }

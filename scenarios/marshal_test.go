@@ -10,9 +10,32 @@ import (
 // loads back to a deeply equal scenario, and that marshaling is a fixed
 // point.
 func TestMarshalRoundTrip(t *testing.T) {
+	// Every switch on in one case, so the booleans round-trip too.
+	switches := []Override{}
+	for _, o := range []string{"model.inert_stakes=true", "model.inert_routines=true", "model.follow_on_seller=true", "crises.uniform_freeze=true"} {
+		ov, err := ParseOverride(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switches = append(switches, ov)
+	}
+	cases := []struct {
+		name string
+		ovs  []Override
+	}{{"tiny+switches", switches}}
 	for _, b := range Builtins() {
-		t.Run(b.Name, func(t *testing.T) {
-			s, err := LoadBuiltin(b.Name, nil)
+		cases = append(cases, struct {
+			name string
+			ovs  []Override
+		}{b.Name, nil})
+	}
+	for _, c := range cases {
+		b := struct{ Name string }{c.name}
+		if c.ovs != nil {
+			b.Name = "tiny"
+		}
+		t.Run(c.name, func(t *testing.T) {
+			s, err := LoadBuiltin(b.Name, c.ovs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -23,6 +46,9 @@ func TestMarshalRoundTrip(t *testing.T) {
 			back, err := Load(b.Name+".marshaled.yaml", out, nil)
 			if err != nil {
 				t.Fatalf("marshaled %s does not load: %v\n%s", b.Name, err, out)
+			}
+			if c.ovs != nil && !back.Model.InertStakes {
+				t.Error("the switches did not survive the round trip")
 			}
 			if !reflect.DeepEqual(s, back) {
 				t.Errorf("round trip changed the scenario:\n got %+v\nwant %+v", back, s)

@@ -6,6 +6,9 @@ import "reflect"
 // held them, to what replaces them. The loader refuses such a key with an
 // error that names the replacement, instead of a bare "unknown key".
 var removedKeys = map[reflect.Type]map[string]string{
+	reflect.TypeFor[Channel](): {
+		"freeze_sensitivity": `was removed in Model 2: use freeze_militarized and freeze_diplomatic (the share of activity a crisis of each kind freezes at severity 1)`,
+	},
 	reflect.TypeFor[MetricSettings](): {
 		"reference_severity":    `was removed: entrenchment is now measured by a stress probe; use probe_severity (the probe's reference crisis, default 0.9)`,
 		"cooperation_threshold": `was removed: entrenchment is now measured by a stress probe (the share of activity kept), so no stance threshold is needed; see probe_severity and entrenchment_threshold`,

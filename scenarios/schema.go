@@ -90,6 +90,16 @@ type Side struct {
 	// InitiativeBoost is the fraction of the remaining gap to full
 	// attention that an initiative closes, 0 to 1. Default 0.4.
 	InitiativeBoost float64 `yaml:"initiative_boost"`
+	// ExecutiveWeight is the executive's own influence in the
+	// denominator of its net lobbying (influence units, > 0 and at most
+	// 100): the larger, the less its organizations' lobbying moves it.
+	// Plausible range 1 to 10. Default 4.
+	ExecutiveWeight float64 `yaml:"executive_weight"`
+	// CrisisReaction is the executive's hawkishness: the share of a
+	// crisis's freeze (severity times the channel's freeze sensitivity)
+	// that becomes crisis reaction, 0 to 1. Plausible range 0.3 to 1.
+	// Default 1.
+	CrisisReaction float64 `yaml:"crisis_reaction"`
 }
 
 // Organization kinds.
@@ -128,6 +138,10 @@ type Organization struct {
 	// DispositionSD is the standard deviation of initial dispositions and
 	// of recruits' dispositions, 0 to 1. Default 0.3.
 	DispositionSD float64 `yaml:"disposition_sd"`
+	// Opposes are channel names the organization lobbies against (the US
+	// Congress against the Mistral sale). It lobbies its own executive and,
+	// at model.ally_opposition weight, allied executives. Default none.
+	Opposes []string `yaml:"opposes"`
 	// Description is a free-text note.
 	Description string `yaml:"description"`
 }
@@ -168,9 +182,13 @@ type Channel struct {
 	// 1200: a joint exercise a few months, a pipeline or follow-on
 	// contract years. Default 12.
 	StakePersistence float64 `yaml:"stake_persistence"`
-	// FreezeSensitivity is the share of activity a crisis of severity 1
-	// freezes when participants have no resistance, 0 to 1. Default 0.6.
-	FreezeSensitivity float64 `yaml:"freeze_sensitivity"`
+	// FreezeMilitarized is the share of activity a militarized crisis of
+	// severity 1 freezes when participants have no resistance, 0 to 1.
+	// Default 0.6. (Replaces Model 1's freeze_sensitivity.)
+	FreezeMilitarized float64 `yaml:"freeze_militarized"`
+	// FreezeDiplomatic is the same for a diplomatic crisis, 0 to 1:
+	// diplomatic crises barely touch practical work. Default 0.1.
+	FreezeDiplomatic float64 `yaml:"freeze_diplomatic"`
 	// AutonomyDepth is how deep the channel cuts into participants'
 	// autonomy, 0 (trade) to 1 (joint command). Default 0.2.
 	AutonomyDepth float64 `yaml:"autonomy_depth"`
@@ -276,19 +294,43 @@ type CrisisProcess struct {
 	From Month `yaml:"from"`
 	// Until is the last month random crises can arrive. Unset: no end.
 	Until Month `yaml:"until"`
+	// MilitarizedShare is the probability that a random crisis is
+	// militarized rather than diplomatic, 0 to 1. Default 0.33 (three of
+	// nine distinct crises 1999-2014: Kosovo, Georgia, Crimea).
+	MilitarizedShare float64 `yaml:"militarized_share"`
+	// UniformFreeze, when true, gives every channel, for each crisis kind,
+	// the mean freeze sensitivity of the scenario's channels (a placebo:
+	// same average freeze, no differentiation). Default false.
+	UniformFreeze bool `yaml:"uniform_freeze"`
 }
 
 // Event kinds.
 const (
 	EventCrisis     = "crisis"     // X: a crisis shock
 	EventInitiative = "initiative" // C: a cooperation step
-	EventRecovery   = "recovery"   // R: a recovery, re-engagement
 	EventLever      = "lever"      // a lever switched at a date
 	EventAttention  = "attention"  // a new administration resets attention
+	// EventSuspension and EventResumption are not scheduled: the engine
+	// records them when an executive suspends or resumes a channel.
+	EventSuspension = "suspension"
+	EventResumption = "resumption"
+	// EventRecovery was Model 1's scheduled recovery. Model 2 removed it
+	// (recoveries come out of the model): the loader rejects it. The name
+	// is kept so that readers of old event logs can still classify it.
+	EventRecovery = "recovery"
 )
 
-// EventKinds lists the allowed event kinds.
-var EventKinds = []string{EventCrisis, EventInitiative, EventRecovery, EventLever, EventAttention}
+// EventKinds lists the event kinds a scenario may schedule.
+var EventKinds = []string{EventCrisis, EventInitiative, EventLever, EventAttention}
+
+// Crisis kinds.
+const (
+	CrisisMilitarized = "militarized" // Kosovo 1999, Georgia 2008, Crimea 2014
+	CrisisDiplomatic  = "diplomatic"  // Iraq 2003, Libya 2011, Snowden 2013
+)
+
+// CrisisKinds lists the allowed crisis kinds.
+var CrisisKinds = []string{CrisisMilitarized, CrisisDiplomatic}
 
 // Event is a dated scheduled event.
 type Event struct {
@@ -303,11 +345,14 @@ type Event struct {
 	// Default ["all"]. Ignored by lever events.
 	Channels []string `yaml:"channels"`
 	// Severity is the crisis severity (crisis), the strength of the step
-	// (initiative, recovery), or the level the sides' attention is reset
-	// to (attention: a new administration), 0 to 1. Default 0.5.
+	// (initiative), or the level the sides' attention is reset to
+	// (attention: a new administration), 0 to 1. Default 0.5.
 	Severity float64 `yaml:"severity"`
-	// Sides are the sides whose attention an initiative or recovery
-	// raises, or an attention event resets, or ["all"]. Default ["all"].
+	// CrisisKind is a crisis event's kind, one of CrisisKinds. Crisis
+	// events only; a crisis event without it is militarized.
+	CrisisKind string `yaml:"crisis_kind"`
+	// Sides are the sides whose attention an initiative raises, or an
+	// attention event resets, or ["all"]. Default ["all"].
 	Sides []string `yaml:"sides"`
 	// Set holds lever settings for a lever event, keyed by lever path
 	// (see LeverSpecs). Required for lever events.
@@ -379,11 +424,19 @@ type Coefficients struct {
 	// StakeHalf is the stake stock at which the stake index is one half,
 	// > 0. Default 1.
 	StakeHalf float64 `yaml:"stake_half"`
-	// ResistStake is the resistance gained per unit of stake, >= 0.
-	// Default 0.8.
+	// ResistMax is the highest resistance, the share of a crisis cut that
+	// stakes, routines and habit can absorb: resistance is
+	// resist_max*x/(1+x) with x the weighted sum below. 0 to 0.99;
+	// plausible 0.5 to 0.95. Default 0.8 (a crisis always bites).
+	ResistMax float64 `yaml:"resist_max"`
+	// ResistStake is the weight of a stake unit in x, >= 0; plausible
+	// 0.05 to 1. Default 0.25 (x = 1 at four stake-months).
 	ResistStake float64 `yaml:"resist_stake"`
-	// ResistHabit is the resistance gained per unit of habit, >= 0.
-	// Default 0.5.
+	// ResistRoutine is the weight of routine (0..1) in x, >= 0; plausible
+	// 0 to 3. Default 1.
+	ResistRoutine float64 `yaml:"resist_routine"`
+	// ResistHabit is the weight of mean habit (0..1) in x, >= 0;
+	// plausible 0 to 2. Default 0.5.
 	ResistHabit float64 `yaml:"resist_habit"`
 	// TensionDecay is the fraction of crisis tension that dissipates per
 	// month, 0 to 1. Default 0.08.
@@ -414,6 +467,88 @@ type Coefficients struct {
 	AfghanRate float64 `yaml:"afghan_rate"`
 	// AfghanStability is Afghan stability at tick 0, 0 to 1. Default 0.3.
 	AfghanStability float64 `yaml:"afghan_stability"`
+
+	// WSuspicion is the logit weight of an organization's suspicion
+	// (0..1), >= 0, entering with a minus sign; plausible 0 to 4.
+	// Default 2.
+	WSuspicion float64 `yaml:"w_suspicion"`
+	// SuspicionGain is the share of the gap to full suspicion that an
+	// eastern military organization closes per month under full Western
+	// pressure times depth, 0 to 1; plausible 0.01 to 0.2. Default 0.05.
+	SuspicionGain float64 `yaml:"suspicion_gain"`
+	// SuspicionDecay is the share of suspicion lost per month, 0 to 1;
+	// plausible 0.003 to 0.03. Default 0.01 (half-life about 6 years).
+	SuspicionDecay float64 `yaml:"suspicion_decay"`
+	// Sidelining is the metanorm's strength: the promotion penalty, in
+	// propensity units, of an exchange participant under a leadership
+	// line of 0 (scaled by max(0, 1-2*line)), 0 to 1. 0 leaves only
+	// promotion by alignment. Default 0.5.
+	Sidelining float64 `yaml:"sidelining"`
+	// RoutineGain is the share of the gap to full routine an organization
+	// closes per month in a channel at activity 1, 0 to 1; plausible
+	// 0.005 to 0.05. Default 0.02.
+	RoutineGain float64 `yaml:"routine_gain"`
+	// RoutineDecay is the share of routine lost per month, 0 to 1;
+	// plausible 0.002 to 0.03. Default 0.01.
+	RoutineDecay float64 `yaml:"routine_decay"`
+	// RoutineCarryover is the share of its organization's routine a recruit
+	// starts with as habit, 0 to 1. Default 0.8.
+	RoutineCarryover float64 `yaml:"routine_carryover"`
+	// ExchangeRoutineBoost is the routine growth per unit of the share of
+	// an organization's juniors exchanged in the month, 0 to 10;
+	// plausible 0 to 3. Default 1.
+	ExchangeRoutineBoost float64 `yaml:"exchange_routine_boost"`
+	// LobbyAttention is the share of the gap to full attention closed per
+	// month per unit of stakeholder lobbying, 0 to 1; plausible 0 to 0.1.
+	// Default 0.02.
+	LobbyAttention float64 `yaml:"lobby_attention"`
+	// CrisisAttentionCut is the share of every executive's attention a
+	// crisis of severity 1 takes, 0 to 1. Default 0.3.
+	CrisisAttentionCut float64 `yaml:"crisis_attention_cut"`
+	// ReactionDecay is the share of an executive's crisis reaction that
+	// fades per month, 0 to 1; plausible 0.03 to 0.2. Default 0.08.
+	ReactionDecay float64 `yaml:"reaction_decay"`
+	// SuspendBase is the suspension bar with no lobbying and no
+	// attention, 0 to 1; plausible 0 to 0.5. Default 0.2.
+	SuspendBase float64 `yaml:"suspend_base"`
+	// SuspendLobby is the bar added per unit of net lobbying (-1..1),
+	// >= 0; plausible 0.2 to 1.5. Default 0.6.
+	SuspendLobby float64 `yaml:"suspend_lobby"`
+	// SuspendAttention is the bar added per unit of executive attention,
+	// >= 0; plausible 0 to 0.6. Default 0.3.
+	SuspendAttention float64 `yaml:"suspend_attention"`
+	// SuspendBarMax caps the bar, 0 to 1; plausible 0.6 to 0.95: stakes
+	// raise the bar, never to 1. Default 0.8.
+	SuspendBarMax float64 `yaml:"suspend_bar_max"`
+	// ResumeMargin is how far below the bar the reaction must fall before
+	// a suspension is lifted, 0 to 1; plausible 0 to 0.2. Default 0.05.
+	ResumeMargin float64 `yaml:"resume_margin"`
+	// Backing is the support a bloc's executives add to a channel per unit
+	// of their mean net lobbying, 0 to 1. Default 0.5.
+	Backing float64 `yaml:"backing"`
+	// AllyOpposition is the weight of an organization's opposition in
+	// allied capitals (same bloc, other side), 0 to 1. Default 0.5.
+	AllyOpposition float64 `yaml:"ally_opposition"`
+	// TAPIAfghanLobby is the share of an organization's energy stake it
+	// counts as interest in the Afghan channels (TAPI needs Afghan
+	// security), 0 to 1; 0 cuts the link. Default 1.
+	TAPIAfghanLobby float64 `yaml:"tapi_afghan_lobby"`
+	// DiplomaticTension is the tension and disposition cut of a diplomatic
+	// crisis relative to a militarized one of the same severity, 0 to 1;
+	// plausible 0.2 to 1. Default 0.5.
+	DiplomaticTension float64 `yaml:"diplomatic_tension"`
+	// FollowOnSeller, when true, gives the Western sellers of defense
+	// channels the buyers' follow-on persistence too (Model 1's symmetric
+	// rule; a placebo). Default false.
+	FollowOnSeller bool `yaml:"follow_on_seller"`
+	// InertStakes, when true, makes stakes inert (a placebo): they accrue
+	// and are reported, but enter no logit, resistance, lobbying or
+	// attention push. Default false.
+	InertStakes bool `yaml:"inert_stakes"`
+	// InertRoutines, when true, makes routines inert (a placebo): they
+	// accrue and are reported, but give no carry-over and no resistance.
+	// Default false.
+	InertRoutines bool `yaml:"inert_routines"`
 }
 
 // MetricSettings are the settings of the stress probe that measures

@@ -259,6 +259,8 @@ func (s *Scenario) check(v *validator) {
 		v.within(p+".attention_floor", sd.AttentionFloor, 0, 1)
 		v.within(p+".attention_decay", sd.AttentionDecay, 0, 1)
 		v.within(p+".initiative_boost", sd.InitiativeBoost, 0, 1)
+		v.positive(p+".executive_weight", sd.ExecutiveWeight, 100)
+		v.within(p+".crisis_reaction", sd.CrisisReaction, 0, 1)
 	}
 	for _, b := range blocs {
 		if !hasBloc[b] && !v.isBroken("sides") {
@@ -320,8 +322,25 @@ func (s *Scenario) check(v *validator) {
 		v.within(p+".capacity", c.Capacity, 0, 1)
 		v.within(p+".stake_yield", c.StakeYield, 0, 10)
 		v.within(p+".stake_persistence", c.StakePersistence, 1, 1200)
-		v.within(p+".freeze_sensitivity", c.FreezeSensitivity, 0, 1)
+		v.within(p+".freeze_militarized", c.FreezeMilitarized, 0, 1)
+		v.within(p+".freeze_diplomatic", c.FreezeDiplomatic, 0, 1)
 		v.within(p+".autonomy_depth", c.AutonomyDepth, 0, 1)
+	}
+
+	for i, o := range s.Organizations {
+		p := indexPath("organizations", i) + ".opposes"
+		seen := map[string]bool{}
+		for j, name := range o.Opposes {
+			if name == "all" {
+				v.add(indexPath(p, j), ErrReference, `"all" is not allowed here: name the channels the organization opposes`)
+				continue
+			}
+			v.ref(indexPath(p, j), name, channels)
+			if seen[name] {
+				v.add(indexPath(p, j), ErrDuplicate, "channel %q is listed twice", name)
+			}
+			seen[name] = true
+		}
 	}
 
 	s.checkLevers(v, sides)
@@ -331,6 +350,7 @@ func (s *Scenario) check(v *validator) {
 	v.checkLever("crises.rate_per_year", "crises.rate_per_year", cr.RatePerYear)
 	v.checkLever("crises.severity_mean", "crises.severity_mean", cr.SeverityMean)
 	v.within("crises.severity_concentration", cr.SeverityConcentration, 0.5, 1000)
+	v.checkLever("crises.militarized_share", "crises.militarized_share", cr.MilitarizedShare)
 	v.month("crises.from", cr.From, false)
 	v.month("crises.until", cr.Until, false)
 	if !cr.From.IsZero() && !cr.Until.IsZero() && cr.Until < cr.From {
@@ -445,7 +465,17 @@ func (s *Scenario) checkEvents(v *validator, sides, channels *known) {
 		if e.Name == "" {
 			v.add(p+".name", ErrRequired, "a name is required")
 		}
-		v.enum(p+".kind", e.Kind, EventKinds, "kind")
+		if e.Kind == EventRecovery {
+			v.add(p+".kind", ErrRange, "recovery events were removed in Model 2: recoveries come out of the model; use an initiative for a dated cooperation step")
+		} else {
+			v.enum(p+".kind", e.Kind, EventKinds, "kind")
+		}
+		switch {
+		case e.Kind == EventCrisis && e.CrisisKind != "": // empty: militarized
+			v.enum(p+".crisis_kind", e.CrisisKind, CrisisKinds, "crisis kind")
+		case e.CrisisKind != "":
+			v.add(p+".crisis_kind", ErrRange, "only crisis events have a crisis_kind (this event's kind is %q)", e.Kind)
+		}
 		v.refsOrAll(p+".channels", e.Channels, channels)
 		v.within(p+".severity", e.Severity, 0, 1)
 		v.refsOrAll(p+".sides", e.Sides, sides)
@@ -471,7 +501,8 @@ func (c *Coefficients) check(v *validator) {
 	}{
 		{"w_disposition", c.WDisposition}, {"w_habit", c.WHabit}, {"w_stake", c.WStake},
 		{"w_attention", c.WAttention}, {"w_tension", c.WTension}, {"w_autonomy", c.WAutonomy},
-		{"resist_stake", c.ResistStake}, {"resist_habit", c.ResistHabit},
+		{"resist_stake", c.ResistStake}, {"resist_habit", c.ResistHabit}, {"resist_routine", c.ResistRoutine},
+		{"w_suspicion", c.WSuspicion}, {"suspend_lobby", c.SuspendLobby}, {"suspend_attention", c.SuspendAttention},
 	} {
 		v.nonNegative(p+w.key, w.x)
 	}
@@ -498,6 +529,21 @@ func (c *Coefficients) check(v *validator) {
 	v.within(p+"afghan_gain", c.AfghanGain, 0, 1)
 	v.within(p+"afghan_rate", c.AfghanRate, 0, 1)
 	v.within(p+"afghan_stability", c.AfghanStability, 0, 1)
+	v.within(p+"resist_max", c.ResistMax, 0, 0.99)
+	for _, r := range []struct {
+		key string
+		x   float64
+	}{
+		{"suspicion_gain", c.SuspicionGain}, {"suspicion_decay", c.SuspicionDecay}, {"sidelining", c.Sidelining},
+		{"routine_gain", c.RoutineGain}, {"routine_decay", c.RoutineDecay}, {"routine_carryover", c.RoutineCarryover},
+		{"lobby_attention", c.LobbyAttention}, {"crisis_attention_cut", c.CrisisAttentionCut},
+		{"reaction_decay", c.ReactionDecay}, {"suspend_base", c.SuspendBase}, {"suspend_bar_max", c.SuspendBarMax},
+		{"resume_margin", c.ResumeMargin}, {"backing", c.Backing}, {"ally_opposition", c.AllyOpposition},
+		{"tapi_afghan_lobby", c.TAPIAfghanLobby}, {"diplomatic_tension", c.DiplomaticTension},
+	} {
+		v.within(p+r.key, r.x, 0, 1)
+	}
+	v.within(p+"exchange_routine_boost", c.ExchangeRoutineBoost, 0, 10)
 }
 
 func (m *MetricSettings) check(v *validator) {

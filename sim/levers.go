@@ -26,6 +26,7 @@ type leverIndex struct {
 	usLevel, usDecay            int
 	crisisRate, crisisSeverity  int
 	initiativeRate              int
+	militarizedShare            int
 }
 
 // compileLevers resolves the levers the engine acts on and turns every
@@ -44,6 +45,7 @@ func (m *Model) compileLevers() error {
 		{"us_attention.level", &m.lever.usLevel}, {"us_attention.decay", &m.lever.usDecay},
 		{"crises.rate_per_year", &m.lever.crisisRate}, {"crises.severity_mean", &m.lever.crisisSeverity},
 		{"initiatives.rate_per_year", &m.lever.initiativeRate},
+		{"crises.militarized_share", &m.lever.militarizedShare},
 	} {
 		i, ok := scenarios.LeverIndex(l.key)
 		if !ok {
@@ -103,12 +105,19 @@ func (w *World) applyLevers() {
 		}
 		ch.Capacity = cs.capacity * clamp01(f)
 		ch.Yield = cs.yield
-		ch.Persistence = cs.persistence / float64(tm)
+		// Defense asymmetry: follow-on contracts keep the eastern buyers'
+		// stake alive; the western sellers keep the channel's own
+		// persistence (revenue over delivery) unless follow_on_seller.
+		own := cs.persistence / float64(tm)
+		ch.Persistence = [2]float64{own, own}
 		if cs.defense && l[ix.salesFollowOn] > 0 {
-			ch.Persistence = l[ix.salesFollowOn] * 12 / float64(tm)
+			ch.Persistence[0] = l[ix.salesFollowOn] * 12 / float64(tm)
+			if m.Scenario.Model.FollowOnSeller {
+				ch.Persistence[1] = ch.Persistence[0]
+			}
 		}
-		if ch.Persistence < 1 {
-			ch.Persistence = 1
+		for b := range ch.Persistence {
+			ch.Persistence[b] = math.Max(1, ch.Persistence[b])
 		}
 		ch.Demand = 0
 		if cs.milToMil {
@@ -125,6 +134,7 @@ func (w *World) applyLevers() {
 	w.crisisProb = arrivalProb(l[ix.crisisRate], tm)
 	w.initiativeProb = arrivalProb(l[ix.initiativeRate], tm)
 	w.crisisSeverity = l[ix.crisisSeverity]
+	w.militarizedShare = l[ix.militarizedShare]
 }
 
 // arrivalProb turns a yearly Poisson rate into the probability of at least

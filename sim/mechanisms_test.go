@@ -127,9 +127,12 @@ func TestNoStakesFrequentCrisesNeverEntrench(t *testing.T) {
 	}
 	t.Logf("final entrenchment: no stakes %.3f, stakes %.3f; no-stakes ratchet %.3f, setbacks %.1f", entA, entB, ratchet, setbacks)
 	// The stress probe keeps some cooperation standing even without stakes
-	// (Model 1's freeze sensitivities are low and activity rebuilds inside
-	// the probe year); what stakes must do is keep clearly more.
-	if setbacks < 3 {
+	// (activity rebuilds inside the probe year); what stakes must do is
+	// keep clearly more.
+	// Model 2: a crisis that suspends the channels makes one long
+	// setback (suspension, then a slow rebuild) where Model 1 made
+	// several short ones, so "episodic" is two or more per run.
+	if setbacks < 2 {
 		t.Errorf("cooperation without stakes should be episodic: %.1f setbacks per run", setbacks)
 	}
 	if ratchet > 0.3 {

@@ -54,6 +54,13 @@ type Model struct {
 	// hasRuMilitary is true when some eastern organization is military, so
 	// that the Russian military stance is defined.
 	hasRuMilitary bool
+	// suspendedMetric and suspicionMetric are the offsets in Metrics of
+	// suspended_share and ru_military_suspicion.
+	suspendedMetric, suspicionMetric int
+	// suspendName[s][c] and resumeName[s][c] are the event names of side s
+	// suspending or resuming channel c, built once so Step allocates
+	// nothing.
+	suspendName, resumeName [][]string
 }
 
 // envParams are the environment's coefficients with rates per tick.
@@ -67,6 +74,10 @@ type envParams struct {
 	afghanRate, afghanBase, afghanGain, afghanStart float64
 	// initiativeStep is the activity an event of strength 1 adds.
 	initiativeStep float64
+	// kindTension is the share of a crisis's severity that becomes tension
+	// and disposition cut, by crisis kind (1 for militarized,
+	// diplomatic_tension for diplomatic).
+	kindTension [2]float64
 }
 
 type sideSpec struct {
@@ -78,6 +89,9 @@ type sideSpec struct {
 	attentionRate float64
 	channels      []int   // channels the side takes part in
 	influence     float64 // summed influence of its organizations
+	// weight is the executive's own influence and reaction its crisis
+	// reaction scale (side keys executive_weight, crisis_reaction).
+	weight, reaction float64
 }
 
 type orgSpec struct {
@@ -88,6 +102,9 @@ type orgSpec struct {
 	officials        int
 	dispMean, dispSD float64
 	channels         []int
+	// opposes marks, by channel index, the channels the organization
+	// lobbies against.
+	opposes []bool
 }
 
 type chanSpec struct {
@@ -96,18 +113,25 @@ type chanSpec struct {
 	participants            []int
 	activity, capacity      float64
 	yield, persistence      float64
-	freeze, depth           float64
+	freeze                  [2]float64 // by crisis kind (agents.Militarized, agents.Diplomatic)
+	depth                   float64
 	sides                   [2][]int // participating side indices by bloc
 	afghan, energy, defense bool
 	milToMil                bool
-	sidesMask               []bool // by side index: side takes part
+	// exchanges is true for the kinds whose work sends officials on
+	// exchanges: mil_to_mil, border_security and counternarcotics.
+	exchanges bool
+	sidesMask []bool // by side index: side takes part
 	// stakeMonths is the months of yield a stake accrues per tick: the
 	// tick's months, but no more than one stake lifetime.
 	stakeMonths float64
 }
 
 type schedEvent struct {
-	ev       *scenarios.Event
+	ev *scenarios.Event
+	// kind is a crisis event's kind (agents.Militarized or
+	// agents.Diplomatic).
+	kind     int
 	channels []int // nil: all
 	sides    []int // nil: all
 }
@@ -134,6 +158,7 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 		return nil, err
 	}
 	m.compileMetrics()
+	m.compileEventNames()
 	return m, nil
 }
 
@@ -149,11 +174,22 @@ func (m *Model) compileParams() {
 	perTick := func(r float64) float64 { return 1 - math.Pow(1-r, tm) }
 	p := agents.Params{
 		Bias: k.Bias, WDisposition: k.WDisposition, WHabit: k.WHabit, WStake: k.WStake,
-		WAttention: k.WAttention, WTension: k.WTension, WAutonomy: k.WAutonomy,
+		WAttention: k.WAttention, WTension: k.WTension, WAutonomy: k.WAutonomy, WSuspicion: k.WSuspicion,
 		NoiseSD: k.NoiseSD, HabitGain: k.HabitGain, HabitDecay: k.HabitDecay,
 		Socialization: k.Socialization, ConfidenceBound: k.ConfidenceBound,
 		DispositionReversion: k.DispositionReversion,
-		StakeHalf:            k.StakeHalf, ResistStake: k.ResistStake, ResistHabit: k.ResistHabit,
+		StakeHalf:            k.StakeHalf, ResistMax: k.ResistMax, ResistStake: k.ResistStake,
+		ResistRoutine: k.ResistRoutine, ResistHabit: k.ResistHabit,
+		InertStakes: k.InertStakes, InertRoutines: k.InertRoutines,
+		RoutineGain: perTick(k.RoutineGain), RoutineDecay: perTick(k.RoutineDecay),
+		ExchangeRoutineBoost: k.ExchangeRoutineBoost, RoutineCarryover: k.RoutineCarryover,
+		SuspicionGain: perTick(k.SuspicionGain), SuspicionDecay: perTick(k.SuspicionDecay),
+		Sidelining:    k.Sidelining,
+		ReactionDecay: perTick(k.ReactionDecay), LobbyAttention: perTick(k.LobbyAttention),
+		CrisisAttentionCut: k.CrisisAttentionCut,
+		SuspendBase:        k.SuspendBase, SuspendLobby: k.SuspendLobby, SuspendAttention: k.SuspendAttention,
+		SuspendBarMax: k.SuspendBarMax, ResumeMargin: k.ResumeMargin,
+		Backing: k.Backing, AllyOpposition: k.AllyOpposition, TAPIAfghanLobby: k.TAPIAfghanLobby,
 		ExchangeRate: perTick(k.ExchangeRate), ExchangeBoost: k.ExchangeBoost,
 		BuildRate: perTick(k.BuildRate), FallRate: perTick(k.FallRate), AttentionHold: k.AttentionHold,
 		CrisisDispositionCut: k.CrisisDispositionCut,
@@ -171,6 +207,7 @@ func (m *Model) compileParams() {
 		afghanRate:  perTick(k.AfghanRate), afghanBase: k.AfghanBase, afghanGain: k.AfghanGain,
 		afghanStart:    k.AfghanStability,
 		initiativeStep: k.InitiativeStep,
+		kindTension:    [2]float64{1, k.DiplomaticTension},
 	}
 }
 
@@ -190,7 +227,8 @@ func (m *Model) compileSides() map[string]int {
 			m.usSide = i
 		}
 		m.sides = append(m.sides, sideSpec{name: s.Name, bloc: b, attention: s.Attention, floor: s.AttentionFloor,
-			decay: s.AttentionDecay, boost: s.InitiativeBoost, attentionRate: 1 - math.Pow(1-s.AttentionDecay, tm)})
+			decay: s.AttentionDecay, boost: s.InitiativeBoost, attentionRate: 1 - math.Pow(1-s.AttentionDecay, tm),
+			weight: s.ExecutiveWeight, reaction: s.CrisisReaction})
 	}
 	return sideIdx
 }
@@ -237,7 +275,7 @@ func (m *Model) compileChannels(orgIdx map[string]int) (map[string]int, error) {
 		cs := chanSpec{
 			name: c.Name, kind: c.Kind, activity: c.Activity, capacity: c.Capacity,
 			yield: c.StakeYield, persistence: c.StakePersistence,
-			freeze: c.FreezeSensitivity, depth: c.AutonomyDepth,
+			freeze: [2]float64{c.FreezeMilitarized, c.FreezeDiplomatic}, depth: c.AutonomyDepth,
 			sidesMask:   make([]bool, len(sc.Sides)),
 			stakeMonths: math.Min(tm, c.StakePersistence),
 		}
@@ -251,6 +289,7 @@ func (m *Model) compileChannels(orgIdx map[string]int) (map[string]int, error) {
 		case scenarios.ChanMilToMil:
 			cs.milToMil = true
 		}
+		cs.exchanges = cs.milToMil || c.Kind == scenarios.ChanBorderSecurity || c.Kind == scenarios.ChanCounternarcotics
 		for _, p := range c.Participants {
 			oi, ok := orgIdx[p]
 			if !ok {
@@ -270,6 +309,27 @@ func (m *Model) compileChannels(orgIdx map[string]int) (map[string]int, error) {
 			}
 		}
 		m.channels = append(m.channels, cs)
+	}
+	if sc.Crises.UniformFreeze && len(m.channels) > 0 {
+		// The placebo: every channel gets the mean freeze of each kind.
+		var mean [2]float64
+		for _, cs := range m.channels {
+			mean[0] += cs.freeze[0] / float64(len(m.channels))
+			mean[1] += cs.freeze[1] / float64(len(m.channels))
+		}
+		for c := range m.channels {
+			m.channels[c].freeze = mean
+		}
+	}
+	for i, o := range sc.Organizations {
+		m.orgs[i].opposes = make([]bool, len(m.channels))
+		for _, name := range o.Opposes {
+			ci, ok := chanIdx[name]
+			if !ok {
+				return nil, fmt.Errorf("sim: organization %s: opposes unknown channel %q", o.Name, name)
+			}
+			m.orgs[i].opposes[ci] = true
+		}
 	}
 	return chanIdx, nil
 }
@@ -308,6 +368,9 @@ func (m *Model) compileEvents(sideIdx, chanIdx map[string]int) error {
 			}
 		}
 		se := schedEvent{ev: e}
+		if e.CrisisKind == scenarios.CrisisDiplomatic {
+			se.kind = agents.Diplomatic
+		}
 		if !isAll(e.Channels) {
 			for _, name := range e.Channels {
 				se.channels = append(se.channels, chanIdx[name])
@@ -360,9 +423,26 @@ func (m *Model) compileMetrics() {
 	for _, s := range sc.Sides {
 		m.Metrics = append(m.Metrics, Metric{"entrenchment.side." + s.Name, s.Name + " (stress probe; held between probes)", "probe"})
 	}
+	m.suspendedMetric, m.suspicionMetric = len(m.Metrics), len(m.Metrics)+1
+	m.Metrics = append(m.Metrics, Metric{"suspended_share", "Share of channels suspended", "environment"}, Metric{"ru_military_suspicion", "Russian military suspicion", "overall"})
 	m.Dates = make([]scenarios.Month, sc.Horizon+1)
 	for t := range m.Dates {
 		m.Dates[t] = sc.DateOf(t)
+	}
+}
+
+// compileEventNames builds the names of the suspension and resumption
+// events of every side and channel.
+func (m *Model) compileEventNames() {
+	m.suspendName = make([][]string, len(m.sides))
+	m.resumeName = make([][]string, len(m.sides))
+	for s, sd := range m.sides {
+		m.suspendName[s] = make([]string, len(m.channels))
+		m.resumeName[s] = make([]string, len(m.channels))
+		for c, cs := range m.channels {
+			m.suspendName[s][c] = sd.name + " suspends " + cs.name
+			m.resumeName[s][c] = sd.name + " resumes " + cs.name
+		}
 	}
 }
 

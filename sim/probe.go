@@ -76,12 +76,21 @@ func (w *World) copyFrom(src *World) {
 	copy(w.chans, src.chans)
 	for c := range w.stakes {
 		copy(w.stakes[c], src.stakes[c])
+		copy(w.routine[c], src.routine[c])
+		copy(w.exchanged[c], src.exchanged[c])
 	}
-	copy(w.attention, src.attention)
+	for i := range w.execs {
+		e, f := &w.execs[i], &src.execs[i]
+		e.Attention, e.Weight, e.ReactionScale = f.Attention, f.Weight, f.ReactionScale
+		copy(e.Reaction, f.Reaction)
+		copy(e.Net, f.Net)
+		copy(e.Suspended, f.Suspended)
+	}
 	w.tension, w.afghan, w.tick = src.tension, src.afghan, src.tick
 	copy(w.lever, src.lever)
 	w.usFloor, w.usRate = src.usFloor, src.usRate
 	w.crisisProb, w.initiativeProb, w.crisisSeverity = src.crisisProb, src.initiativeProb, src.crisisSeverity
+	w.militarizedShare = src.militarizedShare
 }
 
 // isProbeDate reports whether a probe runs at tick t: every
@@ -185,9 +194,15 @@ func (w *World) probeStep(crisisNow bool) float64 {
 	}
 	w.holdAttentionAtFloor()
 	w.probeOfficials()
+	w.stepLobbying()
 	w.stepChannels()
 	w.stepStakes()
-	w.stepCrises()
+	// No exchanges run in a probe: after the first tick's routine update
+	// (which uses the run's last exchanges) nobody is on an exchange.
+	for c := range w.exchanged {
+		clear(w.exchanged[c])
+	}
+	w.stepCrises(w.tick, 0)
 	w.holdAttentionAtFloor()
 	var total float64
 	for c := range w.chans {
@@ -224,8 +239,8 @@ func (w *World) probeOfficials() {
 // holdAttentionAtFloor sets every executive's attention to its floor (the
 // US side's lever floor when set): the memo's "attention waned".
 func (w *World) holdAttentionAtFloor() {
-	for i := range w.attention {
-		w.attention[i] = w.attentionFloor(i)
+	for i := range w.execs {
+		w.execs[i].Attention = w.attentionFloor(i)
 	}
 }
 
@@ -262,12 +277,9 @@ func (w *World) recordProbe(s []float64, T, t int) {
 }
 
 // orgRoutine is organization i's routine, 0..1: the mean of its
-// (organization, channel) routine stocks over its channels.
-//
-// TODO(m2-engine): Model 1 has no routines, so this is 0 until the
-// m2-engine branch adds World.routine; then return the mean of
-// w.routine[c][i'] over i's enabled channels (docs/design/model2.md §1).
-func (w *World) orgRoutine(i int) float64 { return 0 }
+// (organization, channel) routine stocks over its enabled channels, as
+// kept by stepStakes.
+func (w *World) orgRoutine(i int) float64 { return w.orgs[i].Routine }
 
 // TimeToEntrenchment returns the months from the start to the first probe
 // date p at which entrenchment is at least threshold and stays so at every

@@ -11,8 +11,8 @@ import (
 
 // copiedFields are the World fields copyFrom copies.
 var copiedFields = []string{
-	"pop", "orgs", "chans", "stakes", "attention", "tension", "afghan", "tick",
-	"lever", "usFloor", "usRate", "crisisProb", "initiativeProb", "crisisSeverity",
+	"pop", "orgs", "chans", "stakes", "routine", "exchanged", "execs", "tension", "afghan", "tick",
+	"lever", "usFloor", "usRate", "crisisProb", "initiativeProb", "crisisSeverity", "militarizedShare",
 }
 
 // notCopied are the World fields copyFrom leaves alone, with the reason.
@@ -22,6 +22,9 @@ var notCopied = map[string]string{
 	"m":             "the compiled model: the same, immutable, for the shadow",
 	"params":        "points into the model: immutable",
 	"willSums":      "record's scratch; the probe records no metrics",
+	"interest":      "stepLobbying's scratch, refilled every tick",
+	"opposition":    "stepLobbying's scratch, refilled every tick",
+	"suspensions":   "the run's summary count; the probe counts nothing",
 	"severity":      "draws random crisis severities; the probe has no random arrivals",
 	"envSrc":        "environment stream; the probe draws no arrivals",
 	"actSrc":        "the shadow's own generator, reseeded per probe from PurposeProbe",
@@ -251,7 +254,7 @@ func TestProbeAttentionAtFloor(t *testing.T) {
 		if i == m.usSide {
 			want = 0.15
 		}
-		if got := w.probe.attention[i]; got != want {
+		if got := w.probe.execs[i].Attention; got != want {
 			t.Errorf("side %s: attention in the probe %.4f, want its floor %.4f", m.sides[i].name, got, want)
 		}
 	}

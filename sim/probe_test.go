@@ -42,7 +42,7 @@ func sameRun(t *testing.T, m *sim.Model, a, b *sim.RunResult, what string) {
 // changes no run output, only the probe's own series and summaries (which
 // are not vacuous: the probe does measure something).
 func TestProbeLeavesRunUntouched(t *testing.T) {
-	for _, name := range []string{"baseline", "backcast-1997-2014"} {
+	for _, name := range []string{"baseline", "backcast-1997-2016"} {
 		on, m := runAll(t, loadBuiltin(t, name, "metrics.probe_every_months=12"), 4, 2)
 		off, _ := runAll(t, loadBuiltin(t, name, "metrics.probe_every_months=0"), 4, 2)
 		measured := 0.0

@@ -48,6 +48,8 @@ const (
 	SumMeanRuMilitary                // mean stance of eastern military organizations over all ticks, 0..1
 	SumExchangedShare                // share of eastern officials who took part in a mil-to-mil exchange, at the end
 	SumExchangedPromotedShare        // that share among officials above the lowest rank, at the end
+	SumSuspensions                   // channels suspended during the run (a channel suspended by several sides at once counts once)
+	SumSuspendedMonths               // channel-months spent suspended
 	NumSummary                       // number of summary metrics
 )
 
@@ -60,6 +62,7 @@ var SummaryNames = [NumSummary]string{
 	"crises", "crisis_survival", "final_afghan_stability",
 	"final_ru_military_stance", "mean_ru_military_stance",
 	"exchanged_share", "exchanged_promoted_share",
+	"suspensions", "suspended_months",
 }
 
 // SummaryLabels are human labels of the summary metrics, by index.
@@ -71,6 +74,7 @@ var SummaryLabels = [NumSummary]string{
 	"Crises (count)", "Crisis survival (share)", "Final Afghan stability",
 	"Final Russian military stance", "Mean Russian military stance",
 	"Exchanged officials (share)", "Exchanged among promoted (share)",
+	"Suspensions (count)", "Suspended channel-months",
 }
 
 // Summary holds one run's summary metrics, indexed by the Sum* constants.
@@ -84,7 +88,8 @@ type EventRecord struct {
 	// date of the tick it fell in, which is its own date with monthly
 	// ticks).
 	Date scenarios.Month
-	// Kind is "crisis", "initiative", "recovery", "lever" or "attention".
+	// Kind is "crisis", "initiative", "lever" or "attention" (scheduled or
+	// random), or "suspension" or "resumption" (an executive's decision).
 	Kind string
 	// Name is the scheduled event's name, or "random crisis" /
 	// "random initiative".

@@ -9,8 +9,9 @@ import (
 
 // Step advances the world by one tick, in the order of docs/ODD.md
 // section 3: environment and events, officials and organizations,
-// channels, stakes, crisis effects, turnover, metrics (with the stress
-// probe at probe dates). It allocates nothing.
+// lobbying, channels, stakes and routines, crisis effects and executive
+// decisions, exchanges and turnover, metrics (with the stress probe at
+// probe dates). It allocates nothing.
 func (w *World) Step() {
 	w.tick++
 	t := w.tick
@@ -19,24 +20,29 @@ func (w *World) Step() {
 	w.stepEvents(t, coopBefore)
 	w.stepArrivals(t, coopBefore)
 	w.stepOfficials()
+	w.stepLobbying()
 	w.stepChannels()
 	w.stepStakes()
-	w.stepCrises()
+	w.stepCrises(t, coopBefore)
 	w.stepTurnover(t)
 	w.stepMetrics(t)
 }
 
-// stepEnvironment decays crisis tension and each side's attention toward
-// its floor (the US side's floor and rate may be overridden by its lever).
+// stepEnvironment decays crisis tension and every executive's crisis
+// reactions, and moves each side's attention toward its floor (the US
+// side's floor and rate may be overridden by its lever) while its
+// stakeholders' lobbying (on the previous tick's stakes) pushes it up.
 func (w *World) stepEnvironment() {
 	m := w.m
 	w.tension *= m.env.tensionKept
 	for i := range m.sides {
+		e := &w.execs[i]
+		agents.DecayReactions(e, w.params)
 		rate := m.sides[i].attentionRate
 		if i == m.usSide && w.usRate >= 0 {
 			rate = w.usRate
 		}
-		w.attention[i] += rate * (w.attentionFloor(i) - w.attention[i])
+		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPush(w.orgs, i, e.Weight, w.params), w.params)
 	}
 }
 
@@ -66,8 +72,9 @@ func (w *World) stepEvents(t int, coopBefore float64) {
 			Scheduled: true, Severity: e.Severity, CooperationBefore: coopBefore})
 		switch e.Kind {
 		case scenarios.EventCrisis:
-			w.pendingCrisis = append(w.pendingCrisis, crisis{e.Severity, se.channels, len(w.res.Events) - 1})
-		case scenarios.EventInitiative, scenarios.EventRecovery:
+			w.pendingCrisis = append(w.pendingCrisis, crisis{e.Severity, se.kind, se.channels, len(w.res.Events) - 1})
+		case scenarios.EventInitiative:
+			// agents.Boost leaves suspended channels alone.
 			w.boostAttention(se.sides, e.Severity)
 			step := m.env.initiativeStep * e.Severity
 			if se.channels == nil {
@@ -79,17 +86,14 @@ func (w *World) stepEvents(t int, coopBefore float64) {
 					agents.Boost(&w.chans[c], step)
 				}
 			}
-			if e.Kind == scenarios.EventRecovery {
-				w.tension *= 1 - e.Severity
-			}
 		case scenarios.EventAttention:
 			if se.sides == nil {
-				for i := range w.attention {
-					w.attention[i] = e.Severity
+				for i := range w.execs {
+					w.execs[i].Attention = e.Severity
 				}
 			} else {
 				for _, i := range se.sides {
-					w.attention[i] = e.Severity
+					w.execs[i].Attention = e.Severity
 				}
 			}
 		}
@@ -97,26 +101,31 @@ func (w *World) stepEvents(t int, coopBefore float64) {
 }
 
 // stepArrivals draws the random initiative and crisis of tick t. The
-// environment stream draws two uniforms every tick and a severity (a
-// variable number of draws) for each arrival, none of which depends on
-// the levers, so crisis sequences are common across scenarios that share
-// a crisis and initiative process.
+// environment stream draws three uniforms every tick (crisis, initiative,
+// crisis kind, in that order) and a severity (a variable number of draws)
+// for each crisis, none of which depends on the levers, so crisis
+// sequences and kinds are common across scenarios that share a crisis and
+// initiative process.
 func (w *World) stepArrivals(t int, coopBefore float64) {
 	m := w.m
-	uCrisis, uInit := w.envRng.Float64(), w.envRng.Float64()
+	uCrisis, uInit, uKind := w.envRng.Float64(), w.envRng.Float64(), w.envRng.Float64()
 	if uInit < w.initiativeProb {
 		w.boostAttention(nil, 1)
 		w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventInitiative,
 			Name: "random initiative", Severity: 1, CooperationBefore: coopBefore})
 	}
 	if uCrisis < w.crisisProb {
+		kind := agents.Diplomatic
+		if uKind < w.militarizedShare {
+			kind = agents.Militarized
+		}
 		mean := math.Min(0.999, math.Max(0.001, w.crisisSeverity))
 		conc := m.Scenario.Crises.SeverityConcentration
 		w.severity.Alpha, w.severity.Beta = mean*conc, (1-mean)*conc
 		sev := w.severity.Rand()
 		w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventCrisis,
 			Name: "random crisis", Severity: sev, CooperationBefore: coopBefore})
-		w.pendingCrisis = append(w.pendingCrisis, crisis{sev, nil, len(w.res.Events) - 1})
+		w.pendingCrisis = append(w.pendingCrisis, crisis{sev, kind, nil, len(w.res.Events) - 1})
 	}
 }
 
@@ -129,8 +138,54 @@ func (w *World) stepOfficials() {
 	}
 }
 
+// stepLobbying computes, for every channel, each organization's interest
+// (its stake in the channel, plus its energy stake for the Afghan
+// channels) and opposition, each participating side's net lobbying, and
+// each bloc's backing of the channel (Backing times the influence-weighted
+// mean net lobbying of the bloc's sides in the channel). Stakes are the
+// previous tick's.
+func (w *World) stepLobbying() {
+	m, k := w.m, w.params
+	for c := range w.chans {
+		cs, ch := &m.channels[c], &w.chans[c]
+		clear(w.interest)
+		for i := range w.orgs {
+			w.opposition[i] = agents.Opposition(m.orgs[i].opposes[c], false, 0, 0)
+		}
+		for j, oi := range cs.participants {
+			o := &w.orgs[oi]
+			w.interest[oi] = agents.Interest(w.stakes[c][j], o.EnergyStake, cs.afghan, k)
+			w.opposition[oi] = agents.Opposition(m.orgs[oi].opposes[c], true, o.Suspicion, ch.Depth)
+		}
+		if cs.afghan {
+			// TAPI reach: stakeholders in energy lobby for the Afghan
+			// channels even where they do not take part.
+			for i := range w.orgs {
+				if !cs.sidesMask[w.orgs[i].Side] || w.interest[i] > 0 {
+					continue
+				}
+				w.interest[i] = agents.Interest(0, w.orgs[i].EnergyStake, true, k)
+			}
+		}
+		for b := 0; b < 2; b++ {
+			var sum, wsum float64
+			for _, si := range cs.sides[b] {
+				e := &w.execs[si]
+				n := agents.NetLobbying(w.orgs, si, b, w.interest, w.opposition, e.Weight, k)
+				e.Net[c] = n
+				sum += m.sides[si].influence * n
+				wsum += m.sides[si].influence
+			}
+			ch.Backing[b] = 0
+			if wsum > 0 {
+				ch.Backing[b] = k.Backing * sum / wsum
+			}
+		}
+	}
+}
+
 // stepChannels moves every channel toward what its least willing bloc
-// supports.
+// supports (nothing while suspended).
 func (w *World) stepChannels() {
 	for c := range w.chans {
 		agents.Step(&w.chans[c], w.orgs, w.channelAttention(c), w.params)
@@ -138,10 +193,14 @@ func (w *World) stepChannels() {
 }
 
 // stepStakes lets Afghan stability follow the Afghan channels, accrues and
-// depreciates every stake (TAPI revenue follows Afghan stability), and
-// refreshes each organization's stake and resistance.
+// depreciates every stake (TAPI revenue follows Afghan stability; nothing
+// accrues while a channel is suspended; eastern buyers and western sellers
+// of defense channels keep stakes for different times), updates every
+// routine and the eastern military organizations' suspicion, and
+// refreshes each organization's stake, routine and resistance and each
+// channel's resistance.
 func (w *World) stepStakes() {
-	m, env := w.m, &w.m.env
+	m, env, k := w.m, &w.m.env, w.params
 	var afg float64
 	na := 0
 	for c := range w.chans {
@@ -156,63 +215,155 @@ func (w *World) stepStakes() {
 	target := clamp01(env.afghanBase + env.afghanGain*afg)
 	w.afghan += env.afghanRate * (target - w.afghan)
 	for i := range w.orgs {
-		w.orgs[i].Stake = 0
+		o := &w.orgs[i]
+		o.Stake, o.EnergyStake, o.Routine = 0, 0, 0
 	}
 	for c := range w.chans {
-		ch := &w.chans[c]
-		mult := m.channels[c].stakeMonths
-		if m.channels[c].energy {
+		ch, cs := &w.chans[c], &m.channels[c]
+		mult := cs.stakeMonths
+		if cs.energy {
 			mult *= w.afghan
 		}
-		st := w.stakes[c]
+		st, rt, ex := w.stakes[c], w.routine[c], w.exchanged[c]
 		for i, oi := range ch.Participants {
-			st[i] = agents.AccrueStake(st[i], ch, mult)
-			w.orgs[oi].Stake += st[i]
+			o := &w.orgs[oi]
+			st[i] = agents.AccrueStake(st[i], ch, o.Bloc, mult)
+			rt[i] = agents.UpdateRoutine(rt[i], ch.Activity, ex[i], k)
+			o.Stake += st[i]
+			if cs.energy {
+				o.EnergyStake += st[i]
+			}
+			if ch.Capacity > 0 {
+				o.Routine += rt[i]
+			}
 		}
 	}
 	for i := range w.orgs {
 		o := &w.orgs[i]
-		o.Resistance = agents.Resistance(o.Stake, o.HabitMean, w.params)
+		n := 0
+		var pressure float64
+		for _, c := range m.orgs[i].channels {
+			ch := &w.chans[c]
+			if ch.Capacity > 0 {
+				n++
+			}
+			if m.channels[c].milToMil {
+				pressure += ch.Depth * ch.Demand
+			}
+		}
+		if n > 0 {
+			o.Routine /= float64(n)
+		}
+		if o.Military && o.Bloc == 0 {
+			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, math.Min(1, pressure), k)
+		}
+		o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
+	}
+	for c := range w.chans {
+		agents.ChannelResistance(&w.chans[c], w.orgs, w.stakes[c], w.routine[c], k)
 	}
 }
 
-// stepCrises applies the tick's crises: tension rises; activity and
-// dispositions are cut, less where participants hold stakes and habit.
-func (w *World) stepCrises() {
+// stepCrises applies the tick's crises (tension rises, every executive's
+// attention is cut, activity and dispositions are cut less where
+// participants hold stakes, routines and habit, and the participating
+// executives' reactions rise), then lets every executive decide on every
+// channel it takes part in: suspend when the reaction exceeds the bar,
+// resume when it has fallen below. Decisions are recorded as events.
+func (w *World) stepCrises(t int, coopBefore float64) {
+	m, k := w.m, w.params
 	for _, cr := range w.pendingCrisis {
-		w.tension += cr.sev * (1 - w.tension)
+		tk := m.env.kindTension[cr.kind]
+		w.tension += cr.sev * tk * (1 - w.tension)
+		if !w.probing { // a probe holds attention at its floor throughout
+			for i := range w.execs {
+				agents.CutAttention(&w.execs[i], cr.sev, k)
+			}
+		}
 		if cr.channels == nil {
 			for c := range w.chans {
-				agents.Shock(&w.chans[c], w.orgs, cr.sev)
+				w.shock(c, cr)
 			}
 			for i := range w.orgs {
-				agents.CutDispositions(&w.pop, &w.orgs[i], cr.sev, w.params)
+				agents.CutDispositions(&w.pop, &w.orgs[i], cr.sev*tk, k)
 			}
 			continue
 		}
 		for _, c := range cr.channels {
-			agents.Shock(&w.chans[c], w.orgs, cr.sev)
+			w.shock(c, cr)
 		}
 		for i := range w.orgs {
 			if w.touches(i, cr.channels) {
-				agents.CutDispositions(&w.pop, &w.orgs[i], cr.sev, w.params)
+				agents.CutDispositions(&w.pop, &w.orgs[i], cr.sev*tk, k)
 			}
+		}
+	}
+	for c := range w.chans {
+		cs := &m.channels[c]
+		susp := false
+		for b := 0; b < 2; b++ {
+			for _, si := range cs.sides[b] {
+				e := &w.execs[si]
+				if w.chans[c].Capacity <= 0 {
+					// Nothing to suspend in a channel its lever keeps shut.
+					e.Suspended[c] = false
+					continue
+				}
+				switch d := agents.Decide(e, c, k); {
+				case w.probing || d == 0:
+					// A probe records no events.
+				case d == 1:
+					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventSuspension,
+						Name: m.suspendName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
+				default:
+					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventResumption,
+						Name: m.resumeName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
+				}
+				susp = susp || e.Suspended[c]
+			}
+		}
+		if susp && !w.chans[c].Suspended && !w.probing {
+			w.suspensions++
+		}
+		w.chans[c].Suspended = susp
+	}
+}
+
+// shock cuts channel c's activity by crisis cr and raises the reaction of
+// every executive whose side takes part in it.
+func (w *World) shock(c int, cr crisis) {
+	ch, cs := &w.chans[c], &w.m.channels[c]
+	agents.Shock(ch, cr.sev, cr.kind)
+	for b := 0; b < 2; b++ {
+		for _, si := range cs.sides[b] {
+			agents.CrisisReaction(&w.execs[si], c, cr.sev, ch.Freeze[cr.kind])
 		}
 	}
 }
 
-// stepTurnover runs the exchanges of the mil-to-mil channels, then
-// retirement and promotion, in every organization.
+// stepTurnover runs the exchanges of the exchange channels (mil-to-mil,
+// border, counternarcotics), keeping each participant's exchanged share
+// for the next tick's routine, then retirement and promotion, in every
+// organization.
 func (w *World) stepTurnover(t int) {
-	m := w.m
 	staff := agents.Staffing{Params: w.params, Now: t, Rng: w.actRng}
-	for i := range w.orgs {
-		o := &w.orgs[i]
-		for _, c := range m.orgs[i].channels {
-			if m.channels[c].milToMil && w.chans[c].Activity > 0 {
-				agents.Exchange(&w.pop, o, w.chans[c].Activity, w.params, w.actRng)
+	for c := range w.chans {
+		ch := &w.chans[c]
+		ex := w.exchanged[c]
+		for i, oi := range ch.Participants {
+			ex[i] = 0
+			if !ch.Exchanges || ch.Activity <= 0 {
+				continue
+			}
+			o := &w.orgs[oi]
+			n := agents.Exchange(&w.pop, o, ch.Activity, w.params, w.actRng)
+			if juniors := o.RankHi[0] - o.RankLo[0]; juniors > 0 {
+				ex[i] = float64(n) / float64(juniors)
 			}
 		}
+	}
+	for i := range w.orgs {
+		o := &w.orgs[i]
 		if agents.Turnover(&w.pop, o, staff) > 0 {
 			agents.Aggregate(&w.pop, o, w.params)
 		}

@@ -63,4 +63,13 @@ func summarize(m *Model, r *RunResult) {
 	if crises > 0 {
 		s[SumCrisisSurvival] = float64(survived) / float64(crises)
 	}
+
+	// Suspended channel-months from the per-tick share; the count of
+	// suspensions is kept by the engine (World.suspensions).
+	susp := r.Series[m.suspendedMetric*T : (m.suspendedMetric+1)*T]
+	months := 0.0
+	for t := 1; t < T; t++ {
+		months += susp[t] * float64(len(m.channels))
+	}
+	s[SumSuspendedMonths] = months * float64(m.Scenario.TickMonths)
 }

@@ -42,11 +42,20 @@ type World struct {
 	// channels' rules.
 	params *agents.Params
 
-	pop       agents.Population
-	orgs      []agents.Org
-	chans     []agents.Channel
-	stakes    [][]float64 // stakes[c][i]: stake of channels[c].Participants[i]
-	attention []float64   // executive attention by side, 0..1
+	pop    agents.Population
+	orgs   []agents.Org
+	chans  []agents.Channel
+	stakes [][]float64 // stakes[c][i]: stake of channels[c].Participants[i]
+	// routine[c][i] is the routine of channels[c].Participants[i] in c,
+	// 0..1; exchanged[c][i] the share of its juniors exchanged in c in
+	// the last tick.
+	routine, exchanged [][]float64
+	// execs holds each side's executive (attention, reactions, net
+	// lobbying, suspensions).
+	execs []agents.Executive
+	// interest and opposition are scratch, by organization, for one
+	// channel's lobbying.
+	interest, opposition []float64
 	// willSums is scratch for record: each side's influence-weighted
 	// stance sum.
 	willSums []float64
@@ -64,6 +73,11 @@ type World struct {
 	// random crisis and a random initiative; crisisSeverity is the mean
 	// severity of random crises.
 	crisisProb, initiativeProb, crisisSeverity float64
+	// militarizedShare is the probability a random crisis is militarized.
+	militarizedShare float64
+	// suspensions counts the channels suspended in this replicate (a
+	// channel suspended by several sides at once counts once).
+	suspensions int
 
 	severity distuv.Beta
 	// Random streams (see the Purpose constants): each generator draws
@@ -94,6 +108,7 @@ type World struct {
 
 type crisis struct {
 	sev      float64
+	kind     int   // agents.Militarized or agents.Diplomatic
 	channels []int // nil: all
 	event    int   // index in res.Events
 }
@@ -137,12 +152,23 @@ func newWorld(m *Model) *World {
 	}
 	w.chans = make([]agents.Channel, len(m.channels))
 	w.stakes = make([][]float64, len(m.channels))
+	w.routine = make([][]float64, len(m.channels))
+	w.exchanged = make([][]float64, len(m.channels))
 	for c, cs := range m.channels {
 		w.chans[c].Participants = cs.participants
 		w.chans[c].Freeze, w.chans[c].Depth = cs.freeze, cs.depth
+		w.chans[c].Exchanges = cs.exchanges
 		w.stakes[c] = make([]float64, len(cs.participants))
+		w.routine[c] = make([]float64, len(cs.participants))
+		w.exchanged[c] = make([]float64, len(cs.participants))
 	}
-	w.attention = make([]float64, len(m.sides))
+	w.execs = make([]agents.Executive, len(m.sides))
+	for i, sd := range m.sides {
+		w.execs[i].Weight, w.execs[i].ReactionScale = sd.weight, sd.reaction
+		w.execs[i].Resize(len(m.channels))
+	}
+	w.interest = make([]float64, len(m.orgs))
+	w.opposition = make([]float64, len(m.orgs))
 	w.willSums = make([]float64, len(m.sides))
 	w.lever = make(leverState, len(m.initialLevers))
 	w.pendingCrisis = make([]crisis, 0, 8)
@@ -216,21 +242,27 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 
 	w.tick = 0
 	w.tension = 0
+	w.suspensions = 0
 	w.afghan = m.env.afghanStart
 	copy(w.lever, m.initialLevers)
 	for i, s := range m.sides {
-		w.attention[i] = s.attention
+		w.execs[i].Resize(len(m.channels))
+		w.execs[i].Attention = s.attention
 	}
 	for c := range w.chans {
-		w.chans[c].Activity = m.channels[c].activity
+		ch := &w.chans[c]
+		ch.Activity = m.channels[c].activity
+		ch.Suspended, ch.Backing = false, [2]float64{}
 		clear(w.stakes[c])
+		clear(w.routine[c])
+		clear(w.exchanged[c])
 	}
 	w.applyLevers()
 	w.resetProbe()
 	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng}
 	for i := range w.orgs {
 		o := &w.orgs[i]
-		o.Stake = 0
+		o.Stake, o.EnergyStake, o.Routine, o.Suspicion = 0, 0, 0, 0
 		w.orgInputs(i)
 		agents.SetBase(o, w.tension, w.params)
 		lo, hi := o.Slots()
@@ -240,6 +272,9 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 			w.pop.RetireAt[j] = int32(1 + agents.Tenure(w.params.TenureTicks, w.popRng))
 		}
 		agents.Evaluate(&w.pop, o, w.tension, w.params)
+	}
+	for c := range w.chans {
+		agents.ChannelResistance(&w.chans[c], w.orgs, w.stakes[c], w.routine[c], w.params)
 	}
 	w.record(0)
 }
@@ -270,6 +305,7 @@ func (w *World) Run() (err error) {
 		w.Step()
 	}
 	summarize(w.m, w.res)
+	w.res.Summary[SumSuspensions] = float64(w.suspensions)
 	w.exchangeShares()
 	if math.IsNaN(w.res.Summary[SumFinalCooperation]) || math.IsNaN(w.res.Summary[SumMeanCooperation]) {
 		w.res.Err = fmt.Errorf("replicate %d: cooperation became NaN", w.res.Replicate)
@@ -285,7 +321,7 @@ func (w *World) Run() (err error) {
 func (w *World) orgInputs(i int) {
 	m := w.m
 	o := &w.orgs[i]
-	o.Attention = w.attention[o.Side]
+	o.Attention = w.execs[o.Side].Attention
 	var eng, threat float64
 	n := 0
 	for _, c := range m.orgs[i].channels {
@@ -323,12 +359,12 @@ func (w *World) touches(i int, channels []int) bool {
 func (w *World) boostAttention(sides []int, strength float64) {
 	if sides == nil {
 		for i, s := range w.m.sides {
-			w.attention[i] += strength * s.boost * (1 - w.attention[i])
+			w.execs[i].Attention += strength * s.boost * (1 - w.execs[i].Attention)
 		}
 		return
 	}
 	for _, i := range sides {
-		w.attention[i] += strength * w.m.sides[i].boost * (1 - w.attention[i])
+		w.execs[i].Attention += strength * w.m.sides[i].boost * (1 - w.execs[i].Attention)
 	}
 }
 
@@ -339,7 +375,7 @@ func (w *World) channelAttention(c int) float64 {
 	a := 1.0
 	for b := 0; b < 2; b++ {
 		for _, i := range w.m.channels[c].sides[b] {
-			a = math.Min(a, w.attention[i])
+			a = math.Min(a, w.execs[i].Attention)
 		}
 	}
 	return clamp01(a)
@@ -394,8 +430,28 @@ func (w *World) record(t int) {
 		}
 		w.willSums[si] = 0
 		s[(m.firstWillingnessMetric+si)*T+t] = ws
-		s[(m.firstAttentionMetric+si)*T+t] = clamp01(w.attention[si])
+		s[(m.firstAttentionMetric+si)*T+t] = clamp01(w.execs[si].Attention)
 	}
+	var susp, sus, susW float64
+	for c := range w.chans {
+		if w.chans[c].Suspended {
+			susp++
+		}
+	}
+	if len(w.chans) > 0 {
+		susp /= float64(len(w.chans))
+	}
+	for i := range w.orgs {
+		if o := &w.orgs[i]; o.Military && o.Bloc == 0 {
+			sus += o.Suspicion
+			susW++
+		}
+	}
+	if susW > 0 {
+		sus /= susW
+	}
+	s[m.suspendedMetric*T+t] = susp
+	s[m.suspicionMetric*T+t] = sus
 }
 
 // exchangeShares records the share of eastern (Russian) officials who took

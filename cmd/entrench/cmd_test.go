@@ -262,7 +262,7 @@ func TestBadSettingsFromEnvironment(t *testing.T) {
 
 func TestCompareMismatchedCalendarsWritesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cmp")
-	code, _, stderr := run(t, "compare", "baseline", "backcast-1997-2014", "--runs", "2", "--out", dir, "--quiet")
+	code, _, stderr := run(t, "compare", "baseline", "backcast-1997-2016", "--runs", "2", "--out", dir, "--quiet")
 	if code != exitUsage || !strings.Contains(stderr, "horizon must match") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}

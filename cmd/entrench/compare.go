@@ -45,7 +45,7 @@ each scenario's runs.csv, events.csv, failures.csv and timeseries.csv; and
 manifest.json.`,
 		Example: `  entrench compare baseline tapi-only --runs 1000
   entrench compare baseline --set-b levers.tapi_stake.value=0.8 --set-b levers.border_cooperation.value=0.8
-  entrench compare backcast-1997-2014 memo-levers-2010 --out out/memo`,
+  entrench compare backcast-1997-2016 memo-levers-2010 --out out/memo`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rs, err := a.runSettings(cmd)

@@ -134,7 +134,7 @@ entrench.yaml in the working folder), ENTRENCH_* environment variables
 (e.g. ENTRENCH_RUNS=500, ENTRENCH_WORKERS=2, ENTRENCH_SET="a.b=1 c=2"),
 and flags.`,
 		Example: `  entrench run                      # the built-in baseline, into out/baseline
-  entrench run backcast-1997-2014 --runs 1000
+  entrench run backcast-1997-2016 --runs 1000
   entrench run my.yaml --set levers.tapi_stake.value=0.6
   entrench validate my.yaml
   entrench scenarios
