@@ -33,6 +33,7 @@ const (
 	SharedAfghan
 )
 
+// String names the selection, e.g. "shared channels".
 func (s Selector) String() string {
 	return [...]string{"", "shared channels", "shared practical channels", "shared Afghan channels"}[s]
 }
