@@ -9,13 +9,19 @@ LDFLAGS  := -X main.version=$(VERSION)
 PKGS     := ./...
 FUZZTIME ?= 30s
 RUNS     ?=
+# SIMD is GOEXPERIMENT=simd where the toolchain builds the vectorized
+# officials kernel (Go 1.26+ with the simd experiment), else empty: `make
+# build` and `make run` then build the scalar twin, which gives the same
+# bits. `entrench version` says which kernel runs (avx512, avx2 or scalar).
+SIMD     ?= $(shell GOEXPERIMENT=simd $(GO) build -o /dev/null ./agents >/dev/null 2>&1 && echo GOEXPERIMENT=simd)
 
-.PHONY: all build run test test-full test-slurm bench fuzz lint fmt vet clean docs man example-r mutants
+.PHONY: all build run test test-simd test-full test-slurm bench fuzz lint fmt vet clean docs man example-r mutants
 
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/entrench
+	$(SIMD) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/entrench
+	@./$(BIN) version
 
 run: build
 	./$(BIN) run baseline $(if $(RUNS),--runs $(RUNS),)
@@ -23,6 +29,13 @@ run: build
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+# The vectorized build's tests: the kernel's bit identity with the scalar
+# twin at every width the machine has (AVX-512, AVX2), and the golden runs
+# (written by the scalar build) reproduced byte for byte.
+test-simd:
+	GOEXPERIMENT=simd $(GO) vet ./agents ./sim
+	GOEXPERIMENT=simd $(GO) test -count=1 -run 'Kernel|Builds|Golden' ./agents ./sim ./philox ./cmd/entrench
 
 # Full statistical counts (five times the replicates; about a minute on 2 cores).
 test-full:
@@ -33,8 +46,11 @@ test-slurm:
 	bash .ci/slurm-up.sh
 	$(GO) test -count=1 -run TestSlurmShardMerge -v ./cmd/entrench
 
+# BenchmarkKernels reports the tick per official with the kernel of the
+# fast build, its scalar twin and the reference arithmetic, and their
+# ratios, in one run.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/ ./agents/ ./philox/
+	$(SIMD) $(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/ ./agents/ ./philox/
 
 # Mutation testing (slow: not part of `make test`). gremlins mutates every
 # rule in agents/ and reports efficacy = killed/(killed+lived); then the

@@ -71,7 +71,7 @@ func TestHabitBushMosteller(t *testing.T) {
 			p.Habit[i] = 0.3
 		}
 		o.Engagement = eng
-		agents.UpdateOfficials(p, o, 0, &k, rng)
+		agents.UpdateOfficials(p, o, 0, &k, rng.Uint64())
 		return p.Habit[0]
 	}
 	if up, down := run(1), run(0); !(up > 0.3 && down < 0.3) {
@@ -117,14 +117,14 @@ func TestSocializationPullsTowardLine(t *testing.T) {
 	p, o := newOrg(4, 0.5)
 	o.DispMean = 0.5
 	o.Line = 0.9 // 0.8 in disposition units
-	agents.UpdateOfficials(p, o, 0, &k, rand.New(rand.NewPCG(1, 3)))
+	agents.UpdateOfficials(p, o, 0, &k, 3)
 	if p.Disp[0]-0.5 < 0.1 {
 		t.Errorf("disposition %.4f from 0.5 toward line 0.8: want a rise >= 0.1", p.Disp[0])
 	}
 	p, o = newOrg(4, -0.5)
 	o.DispMean = -0.5
 	o.Line = 0.9 // 1.3 away: beyond the bound
-	agents.UpdateOfficials(p, o, 0, &k, rand.New(rand.NewPCG(1, 3)))
+	agents.UpdateOfficials(p, o, 0, &k, 3)
 	if p.Disp[0] != -0.5 {
 		t.Errorf("disposition %.4f: a line beyond the confidence bound must not pull", p.Disp[0])
 	}

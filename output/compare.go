@@ -33,9 +33,8 @@ func WriteCompare(dir string, c *sim.Comparison) error {
 		if err := w.Write(CompareHeader); err != nil {
 			return err
 		}
-		for i := range sim.NumSummary {
-			p := c.Paired(i)
-			rec := []string{sim.SummaryNames[i], strconv.Itoa(p.N)}
+		for _, p := range c.Rows() {
+			rec := []string{p.Name, strconv.Itoa(p.N)}
 			for _, x := range []float64{p.MeanA, p.MeanB, p.Mean, p.Lo, p.Hi, p.SE, p.SEUnpaired, p.Narrowing} {
 				rec = append(rec, FormatFloat(x))
 			}

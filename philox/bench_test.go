@@ -150,3 +150,28 @@ func BenchmarkBlock64x2(b *testing.B) {
 	sinkU = acc
 	perDraw(b, 4)
 }
+
+func BenchmarkWord(b *testing.B) {
+	b.ReportAllocs()
+	tk := TickKey(NewKey(1, 2, 3, 4), 5)
+	var acc uint64
+	for i := uint64(0); b.Loop(); i++ {
+		acc += Word(tk, i)
+	}
+	sinkU = acc
+	perDraw(b, 1)
+}
+
+// BenchmarkPairNormals is the kernel's normal: two SplitMix64 words and a
+// Box-Muller pair, per normal.
+func BenchmarkPairNormals(b *testing.B) {
+	b.ReportAllocs()
+	tk := TickKey(NewKey(1, 2, 3, 4), 5)
+	var acc float64
+	for i := uint64(0); b.Loop(); i += 2 {
+		z0, z1 := PairNormals(tk, i)
+		acc += z0 + z1
+	}
+	sinkF = acc
+	perDraw(b, 2)
+}

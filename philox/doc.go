@@ -1,6 +1,7 @@
-// Package philox provides counter-based random numbers: Philox4x32-10 and
-// the uniform and normal transforms and the fast exp that the officials
-// kernel needs.
+// Package philox provides counter-based random numbers: Philox4x32-10,
+// SplitMix64 addressed by a counter (the officials kernel's generator: see
+// counter.go for the choice), and the uniform and normal transforms and
+// the fast exp that the officials kernel needs.
 //
 // Every draw is a pure function of a Key and a Counter, so the order in
 // which draws are evaluated, the vector width and the number of workers

@@ -200,8 +200,14 @@ func (l *lags) check(t *testing.T, name string, variance float64) {
 // normals scaled by 1.02, and must reject them: the test has the power it
 // claims.
 func TestNormals(t *testing.T) {
-	n := draws()
 	key := NewKey(2, 0, 0, 2)
+	checkNormals(t, func(d int) (float64, float64) { return NormalPair(key, At(0, 0, uint64(d))) })
+}
+
+// checkNormals runs TestNormals' checks on draws() normals from pair(d),
+// d = 0, 1, ...
+func checkNormals(t *testing.T, pair func(d int) (float64, float64)) {
+	n := draws()
 	mo := moments{name: "normal", centre: 0, m: normalMoments()}
 	k, kWide := newKS(), newKS()
 	lags := newLags(8)
@@ -210,7 +216,7 @@ func TestNormals(t *testing.T) {
 	above := make([]int, len(thresholds))
 	below := make([]int, len(thresholds))
 	for d := 0; d < n/2; d++ {
-		z0, z1 := NormalPair(key, At(0, 0, uint64(d)))
+		z0, z1 := pair(d)
 		pairProd += z0 * z1
 		sqProd += (z0*z0 - 1) * (z1*z1 - 1)
 		for _, z := range [2]float64{z0, z1} {
@@ -289,7 +295,6 @@ func poissonTails(obs int, lambda float64) (lo, hi float64) {
 // non-linear dependence. The pairs are disjoint, so the cells are
 // multinomial.
 func TestIndependence(t *testing.T) {
-	n := draws() / 4
 	base := NewKey(3, 1, 2, 2)
 	word0 := func(k Key, c Counter) float64 { a, _ := Block64(k, c); return Uniform53(a) }
 	cases := []struct {
@@ -322,6 +327,16 @@ func TestIndependence(t *testing.T) {
 			return word0(NewKey(3, 0, i, 2), At(0, 0, 0)), word0(NewKey(3, 0, i, 3), At(0, 0, 0))
 		}},
 	}
+	checkPairs(t, cases)
+}
+
+// checkPairs runs TestIndependence's checks on each case's draws()/4
+// pairs of uniforms.
+func checkPairs(t *testing.T, cases []struct {
+	name string
+	pair func(i int) (float64, float64)
+}) {
+	n := draws() / 4
 	const cells = 16
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

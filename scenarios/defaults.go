@@ -58,7 +58,7 @@ func DefaultCoefficients() Coefficients {
 		LobbyAttention:       0.02,
 		CrisisAttentionCut:   0.3,
 		ReactionDecay:        0.08,
-		SuspendBase:          0.2,
+		SuspendBase:          0.4,
 		SuspendLobby:         0.6,
 		SuspendAttention:     0.3,
 		SuspendBarMax:        0.8,

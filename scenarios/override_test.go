@@ -167,8 +167,8 @@ func TestOverrideBad(t *testing.T) {
 			[]wantErr{{0, 0, "start", ErrDate, `"2010-6" is not of the form YYYY-MM`}}, nil},
 		{"breaks a reference in the file", []string{"sides.moscow.name=kyiv"},
 			[]wantErr{
-				{19, 11, "organizations[0].side", ErrReference, `unknown side "moscow"; sides: kyiv, washington`},
-				{24, 11, "organizations[1].side", ErrReference, `unknown side "moscow"`},
+				{20, 11, "organizations[0].side", ErrReference, `unknown side "moscow"; sides: kyiv, washington`},
+				{25, 11, "organizations[1].side", ErrReference, `unknown side "moscow"`},
 			}, []string{"builtin:tiny.yaml", "builtin:tiny.yaml"}},
 		{"all problems", []string{"runs=0", "channels[9].kind=x", "horizon=[1]"},
 			[]wantErr{

@@ -509,7 +509,7 @@ type Coefficients struct {
 	// fades per month, 0 to 1; plausible 0.03 to 0.2. Default 0.08.
 	ReactionDecay float64 `yaml:"reaction_decay"`
 	// SuspendBase is the suspension bar with no lobbying and no
-	// attention, 0 to 1; plausible 0 to 0.5. Default 0.2.
+	// attention, 0 to 1; plausible 0 to 0.5. Default 0.4.
 	SuspendBase float64 `yaml:"suspend_base"`
 	// SuspendLobby is the bar added per unit of net lobbying (-1..1),
 	// >= 0; plausible 0.2 to 1.5. Default 0.6.

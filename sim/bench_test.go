@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -72,6 +73,73 @@ func BenchmarkTick(b *testing.B) {
 	d := tickLoop(m, w, res, b.N)
 	b.ReportMetric(float64(m.officials)*float64(b.N)/d.Seconds(), "official-updates/s")
 	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(m.officials), "ns/official")
+}
+
+// BenchmarkKernels reports, in one run, the baseline tick per official
+// (metrics and the default stress probe included) with the officials'
+// kernel of this build (vectorized with GOEXPERIMENT=simd on amd64), with
+// its scalar twin, and with the reference: the arithmetic before the
+// kernel (PCG, ziggurat NormFloat64, math.Exp). Whole replicates of each
+// run back to back on each replicate; each ns figure is the fastest
+// replicate's, since on a shared machine other processes only ever add
+// time (the mean is logged too), and each ratio the median of the
+// per-replicate ratios. op is one tick of each. The bars (issue 14):
+// kernel/reference at most 0.33 (vectorized), scalar/reference at most 0.6.
+func BenchmarkKernels(b *testing.B) {
+	m := benchModel(b)
+	modes := []struct {
+		name string
+		mode officialsMode
+	}{{"kernel", officialsKernel}, {"scalar", officialsScalar}, {"reference", officialsReference}}
+	worlds := make([]*World, len(modes))
+	results := make([]*RunResult, len(modes))
+	for i, md := range modes {
+		worlds[i], results[i] = NewWorld(m), newRes(m)
+		worlds[i].officials = md.mode
+	}
+	H := m.Scenario.Horizon
+	best := make([]time.Duration, len(modes))
+	total := make([]time.Duration, len(modes))
+	var kr, sr []float64 // per replicate: kernel/reference, scalar/reference
+	spent := make([]time.Duration, len(modes))
+	b.ReportAllocs()
+	b.ResetTimer()
+	ticks := 0
+	for rep := 0; ticks < b.N; rep, ticks = rep+1, ticks+H {
+		for i, w := range worlds {
+			w.Reset(0, rep, results[i])
+			start := time.Now()
+			for range H {
+				w.Step()
+			}
+			d := time.Since(start)
+			total[i] += d
+			if rep == 0 || d < best[i] {
+				best[i] = d
+			}
+			spent[i] = d
+		}
+		kr = append(kr, float64(spent[0])/float64(spent[2]))
+		sr = append(sr, float64(spent[1])/float64(spent[2]))
+	}
+	median := func(x []float64) float64 {
+		slices.Sort(x)
+		return x[len(x)/2]
+	}
+	per := func(d time.Duration, n int) float64 {
+		return float64(d.Nanoseconds()) / float64(n) / float64(m.officials)
+	}
+	for i, md := range modes {
+		b.ReportMetric(per(best[i], H), "ns/official-"+md.name)
+	}
+	// The ratios are medians over replicates of the ratio within one
+	// replicate (the three modes run back to back on it), which a load
+	// that changes from one replicate to the next does not bias.
+	b.ReportMetric(median(kr), "kernel/reference")
+	b.ReportMetric(median(sr), "scalar/reference")
+	b.Logf("kernel %s; ns per official, fastest replicate: kernel %.2f, scalar twin %.2f, reference %.2f; mean: %.2f, %.2f, %.2f",
+		agents.Kernel(), per(best[0], H), per(best[1], H), per(best[2], H),
+		per(total[0], ticks), per(total[1], ticks), per(total[2], ticks))
 }
 
 // floor is the same arithmetic and draws as one month of UpdateOfficials
@@ -196,12 +264,13 @@ func BenchmarkProbeOverhead(b *testing.B) {
 	b.ReportMetric(with.Seconds()/without.Seconds(), "with/without")
 }
 
-// BenchmarkParallelEfficiency runs 200 baseline replicates with one worker
-// and with two, and reports time(1)/(2*time(2)): the target is at least
-// 0.85 on two cores.
+// BenchmarkParallelEfficiency runs 1,000 baseline replicates with one
+// worker and with two, and reports time(1)/(2*time(2)): the target is at
+// least 0.9 on two cores (issue 14; a replicate's state fits in L1, so two
+// workers do not contend). Other processes on the machine lower it.
 func BenchmarkParallelEfficiency(b *testing.B) {
 	m := benchModel(b)
-	const runs = 200
+	const runs = 1000
 	b.ResetTimer()
 	var t1, t2 time.Duration
 	for i := 0; i < b.N; i++ {

@@ -22,9 +22,112 @@ type Comparison struct {
 	// the two models share (by name); its values lie in [-1, 1].
 	Diff *Aggregate
 
+	// SharedChannels names the channels present in both models and open
+	// (positive capacity) at some tick in both: the channels the
+	// shared-channel measures average over, so that a channel added to one
+	// scenario cannot move them by averaging.
+	SharedChannels []string
+
 	pairs  [NumSummary]estimate.Pairs
 	ia, ib []int // metric indices in A and B of Diff's metrics
 	buf    []float64
+	// shared[k] lists, for shared measure k, the metric index in A and in
+	// B of each shared channel's series; sharedPairs accumulates the
+	// per-replicate time means.
+	shared      [numSharedMeasures][2][]int
+	sharedPairs [numSharedMeasures]estimate.Pairs
+}
+
+// Shared-channel measures of a comparison: per replicate, the mean over
+// ticks of the mean over the shared channels of a per-channel series.
+const (
+	// SharedCooperation averages the channels' activity (channel.<c>).
+	SharedCooperation = iota
+	// SharedEntrenchment averages the channels' stress-probe entrenchment
+	// (entrenchment.channel.<c>, held between probe dates).
+	SharedEntrenchment
+	numSharedMeasures
+)
+
+// sharedMeasures are the names, labels and series prefixes of the
+// shared-channel measures, by index.
+var sharedMeasures = [numSharedMeasures]struct{ name, label, prefix string }{
+	{"shared_cooperation", "Cooperation, channels in both (mean)", "channel."},
+	{"shared_entrenchment", "Entrenchment, channels in both (mean, probe)", "entrenchment.channel."},
+}
+
+// Row is one line of a comparison: a summary metric or a shared-channel
+// measure, with its paired difference B-A.
+type Row struct {
+	// Name is the machine name (compare.csv), Label the one for people.
+	Name, Label string
+	estimate.Difference
+}
+
+// Rows returns every line of the comparison: the run summaries in
+// SummaryNames order, then the shared-channel measures (empty when the
+// two scenarios share no open channel).
+func (c *Comparison) Rows() []Row {
+	rows := make([]Row, 0, NumSummary+numSharedMeasures)
+	for i := range NumSummary {
+		rows = append(rows, Row{SummaryNames[i], SummaryLabels[i], c.Paired(i)})
+	}
+	if len(c.SharedChannels) == 0 {
+		return rows
+	}
+	for k, sm := range sharedMeasures {
+		rows = append(rows, Row{sm.name, sm.label, c.sharedPairs[k].Difference(Confidence)})
+	}
+	return rows
+}
+
+// setShared resolves the shared channels of a and b and the metric
+// indices of their per-channel series.
+func (c *Comparison) setShared(a, b *Model) {
+	openA, openB := a.OpenChannels(), b.OpenChannels()
+	index := func(m *Model, name string) int {
+		for i, mt := range m.Metrics {
+			if mt.Name == name {
+				return i
+			}
+		}
+		return -1
+	}
+	for i, ch := range a.Scenario.Channels {
+		j := -1
+		for k, x := range b.Scenario.Channels {
+			if x.Name == ch.Name {
+				j = k
+			}
+		}
+		if j < 0 || !openA[i] || !openB[j] {
+			continue
+		}
+		var ix [numSharedMeasures][2]int
+		ok := true
+		for k, sm := range sharedMeasures {
+			ix[k] = [2]int{index(a, sm.prefix+ch.Name), index(b, sm.prefix+ch.Name)}
+			ok = ok && ix[k][0] >= 0 && ix[k][1] >= 0
+		}
+		if !ok {
+			continue
+		}
+		c.SharedChannels = append(c.SharedChannels, ch.Name)
+		for k := range sharedMeasures {
+			c.shared[k][0] = append(c.shared[k][0], ix[k][0])
+			c.shared[k][1] = append(c.shared[k][1], ix[k][1])
+		}
+	}
+}
+
+// sharedMean returns the mean over ticks of the mean over channels of the
+// series at metric indices idx of run r.
+func sharedMean(r *RunResult, idx []int, T int) float64 {
+	var s float64
+	for _, i := range idx {
+		s += MeanLevel(r.Series[i*T : (i+1)*T])
+	}
+	return s / float64(len(idx))
 }
 
 // NewComparison prepares a comparison of a and b, which must have the same
@@ -47,6 +150,7 @@ func NewComparison(a, b *Model) (*Comparison, error) {
 	}
 	c.Diff = NewAggregateRange(shared, a.Dates, -1, 1)
 	c.buf = make([]float64, len(shared)*len(a.Dates))
+	c.setShared(a, b)
 	return c, nil
 }
 
@@ -76,6 +180,11 @@ func (c *Comparison) Add(ra, rb *RunResult) error {
 	}
 	for i := range c.pairs {
 		c.pairs[i].Add(ra.Summary[i], rb.Summary[i])
+	}
+	if len(c.SharedChannels) > 0 {
+		for k := range c.sharedPairs {
+			c.sharedPairs[k].Add(sharedMean(ra, c.shared[k][0], T), sharedMean(rb, c.shared[k][1], T))
+		}
 	}
 	return nil
 }

@@ -98,3 +98,8 @@ func pairedDiff(a, b []float64) (mean, se float64) {
 }
 
 func meanOf(xs []float64) float64 { return sim.MeanLevel(xs) }
+
+// pairedEstimate returns the paired difference b-a with its 95% interval.
+func pairedEstimate(a, b []float64) estimate.Difference {
+	return estimate.Paired(a, b, sim.Confidence)
+}

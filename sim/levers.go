@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/entrench/entrench/scenarios"
 )
@@ -87,23 +88,57 @@ func (m *Model) compileLevers() error {
 // applyLevers derives the channels' inputs, the US side's attention
 // override and the arrival probabilities from the current lever values.
 // It runs at tick 0 and whenever a lever changes.
+// capacityUnder is the channel's effective capacity under the lever values
+// l: its own capacity times the lever of its kind (the TAPI stake for
+// energy channels, NDN transit for Afghan transit, border cooperation for
+// border and counternarcotics channels, count times size of the defense
+// sales for defense-industrial ones), clamped to 0..1.
+func (cs *chanSpec) capacityUnder(l leverState, ix *leverIndex) float64 {
+	f := 1.0
+	switch cs.kind {
+	case scenarios.ChanEnergy:
+		f = l[ix.tapi]
+	case scenarios.ChanAfghanTransit:
+		f = l[ix.ndn]
+	case scenarios.ChanBorderSecurity, scenarios.ChanCounternarcotics:
+		f = l[ix.border]
+	case scenarios.ChanDefenseIndustrial:
+		f = math.Min(1, l[ix.salesCount]*l[ix.salesSize])
+	}
+	return cs.capacity * clamp01(f)
+}
+
+// OpenChannels reports, by channel index, whether the channel's capacity is
+// positive at some tick of the run: at the start or after one of the
+// scheduled lever changes. A channel its lever keeps shut throughout has
+// nothing to measure, so comparisons restricted to the channels two
+// scenarios share leave it out.
+func (m *Model) OpenChannels() []bool {
+	open := make([]bool, len(m.channels))
+	l := slices.Clone(m.initialLevers)
+	check := func() {
+		for c := range m.channels {
+			open[c] = open[c] || m.channels[c].capacityUnder(l, &m.lever) > 0
+		}
+	}
+	check()
+	for _, changes := range m.leverChanges {
+		for _, lc := range changes {
+			l[lc.index] = lc.value
+		}
+		if len(changes) > 0 {
+			check()
+		}
+	}
+	return open
+}
+
 func (w *World) applyLevers() {
 	m, l, ix := w.m, w.lever, &w.m.lever
 	tm := w.m.Scenario.TickMonths
 	for c := range w.chans {
 		cs, ch := &m.channels[c], &w.chans[c]
-		f := 1.0
-		switch cs.kind {
-		case scenarios.ChanEnergy:
-			f = l[ix.tapi]
-		case scenarios.ChanAfghanTransit:
-			f = l[ix.ndn]
-		case scenarios.ChanBorderSecurity, scenarios.ChanCounternarcotics:
-			f = l[ix.border]
-		case scenarios.ChanDefenseIndustrial:
-			f = math.Min(1, l[ix.salesCount]*l[ix.salesSize])
-		}
-		ch.Capacity = cs.capacity * clamp01(f)
+		ch.Capacity = cs.capacityUnder(l, ix)
 		ch.Yield = cs.yield
 		// Defense asymmetry: follow-on contracts keep the eastern buyers'
 		// stake alive; the western sellers keep the channel's own

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/entrench/entrench/agents"
+	"github.com/entrench/entrench/philox"
 )
 
 // Thresholds of the probe (activity units, summed over channels).
@@ -143,7 +144,10 @@ func (w *World) runProbe() {
 	}
 	p := w.probe
 	p.copyFrom(w)
-	p.actSrc.Seed(StreamSeed(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32))
+	p.noiseKey = philox.NewKey(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32)
+	if p.officials = w.officials; p.officials == officialsReference {
+		p.actSrc.Seed(StreamSeed(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32))
+	}
 	p.holdAttentionAtFloor()
 	H := m.probeTicks()
 	for h := 1; h <= H; h++ {
@@ -220,6 +224,7 @@ func (w *World) probeStep(crisisNow bool) float64 {
 // skip must look at that rule too.)
 func (w *World) probeOfficials() {
 	m := w.m
+	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
 		inert := true
 		for _, c := range m.orgs[i].channels {
@@ -232,7 +237,7 @@ func (w *World) probeOfficials() {
 			continue
 		}
 		w.orgInputs(i)
-		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, w.params, w.actRng)
+		w.updateOfficials(i, noise)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/entrench/entrench/agents"
+	"github.com/entrench/entrench/philox"
 	"github.com/entrench/entrench/scenarios"
 )
 
@@ -132,9 +133,23 @@ func (w *World) stepArrivals(t int, coopBefore float64) {
 // stepOfficials updates every organization's officials and aggregates
 // them into its stance.
 func (w *World) stepOfficials() {
+	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
 		w.orgInputs(i)
-		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, w.params, w.actRng)
+		w.updateOfficials(i, noise)
+	}
+}
+
+// updateOfficials runs the officials' kernel of organization i with the
+// tick's noise (or the reference arithmetic in a benchmark).
+func (w *World) updateOfficials(i int, noise uint64) {
+	switch w.officials {
+	case officialsKernel:
+		agents.UpdateOfficials(&w.pop, &w.orgs[i], w.tension, w.params, noise)
+	case officialsScalar:
+		agents.UpdateOfficialsScalar(&w.pop, &w.orgs[i], w.tension, w.params, noise)
+	default:
+		agents.UpdateOfficialsReference(&w.pop, &w.orgs[i], w.tension, w.params, w.actRng)
 	}
 }
 
@@ -330,13 +345,19 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 }
 
 // shock cuts channel c's activity by crisis cr and raises the reaction of
-// every executive whose side takes part in it.
+// every executive whose side takes part in it. The reaction, like the
+// tension, is scaled by the kind's tension factor (1 for a militarized
+// crisis, diplomatic_tension for a diplomatic one): a diplomatic crisis
+// freezes the political channels' work but seldom makes a capital suspend
+// them (Iraq 2003, Libya 2011 and the cancelled 2013 summit suspended no
+// NATO-Russia Council work; Kosovo 1999, Georgia 2008 and Crimea 2014 did).
 func (w *World) shock(c int, cr crisis) {
 	ch, cs := &w.chans[c], &w.m.channels[c]
 	agents.Shock(ch, cr.sev, cr.kind)
+	sev := cr.sev * w.m.env.kindTension[cr.kind]
 	for b := 0; b < 2; b++ {
 		for _, si := range cs.sides[b] {
-			agents.CrisisReaction(&w.execs[si], c, cr.sev, ch.Freeze[cr.kind])
+			agents.CrisisReaction(&w.execs[si], c, sev, ch.Freeze[cr.kind])
 		}
 	}
 }

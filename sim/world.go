@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/entrench/entrench/agents"
+	"github.com/entrench/entrench/philox"
 	"github.com/entrench/entrench/scenarios"
 )
 
@@ -84,6 +85,15 @@ type World struct {
 	// from its own PCG, reseeded by Reset.
 	envSrc, actSrc, popSrc *rand.PCG
 	envRng, actRng, popRng *rand.Rand
+	// noiseKey addresses the officials' noise (counter-based: see
+	// agents.UpdateOfficials): the key of PurposeActors in a run, of the
+	// probe's purpose in a probe.
+	noiseKey philox.Key
+	// officials picks the officials' update: the kernel (the zero value,
+	// what runs always run), its scalar twin, or the arithmetic before the
+	// kernel (agents.UpdateOfficialsReference, noise from actRng). The
+	// benchmarks compare the three.
+	officials officialsMode
 
 	// noRecord skips per-tick metric recording (benchmarks measure what
 	// collection costs with it).
@@ -105,6 +115,15 @@ type World struct {
 	probing bool
 	probes  probeState
 }
+
+// officialsMode is World.officials.
+type officialsMode int
+
+const (
+	officialsKernel officialsMode = iota
+	officialsScalar
+	officialsReference
+)
 
 type crisis struct {
 	sev      float64
@@ -239,6 +258,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	w.envSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposeEnvironment))
 	w.actSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposeActors))
 	w.popSrc.Seed(StreamSeed(sc.Seed, point, rep, PurposePopulation))
+	w.noiseKey = philox.NewKey(sc.Seed, point, rep, PurposeActors)
 
 	w.tick = 0
 	w.tension = 0

@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/sampleuv"
 
+	"github.com/entrench/entrench/lowdisc"
 	"github.com/entrench/entrench/sim"
 )
 
@@ -20,6 +21,7 @@ const (
 	purposeSobol                          // a row of the Saltelli matrices A and B
 	purposeMorris                         // a Morris trajectory
 	purposeBootstrap                      // the bootstrap resamples of the indices
+	purposeScramble                       // the randomization of the Sobol' sequence
 )
 
 // newSource returns the PCG of one purpose and index under the
@@ -42,7 +44,8 @@ type plan struct {
 	e   *Experiment
 	k   int
 	n   int
-	lhs [][]float64 // lhs[j][i]: factor j at point i
+	lhs [][]float64       // lhs[j][i]: factor j at point i
+	seq *lowdisc.Sequence // the Sobol' sequence of a sobol design, nil for random rows
 }
 
 func newPlan(e *Experiment) *plan {
@@ -55,6 +58,19 @@ func newPlan(e *Experiment) *plan {
 			// random permutation: together a Latin hypercube.
 			sampleuv.LatinHypercube{Q: &e.Factors[j], Src: newSource(e.Seed, purposeLHS, j)}.Sample(p.lhs[j])
 		}
+	}
+	if e.Design.Kind == Sobol && e.Design.Sequence == SequenceSobol {
+		r := lowdisc.Owen
+		if e.Design.Scramble == ScrambleShift {
+			r = lowdisc.DigitalShift
+		}
+		// Load checked the dimension and the randomization, so this
+		// cannot fail.
+		seq, err := lowdisc.NewSobol(2*p.k, r, newRand(e.Seed, purposeScramble, 0))
+		if err != nil {
+			panic("sweep: " + err.Error())
+		}
+		p.seq = seq
 	}
 	return p
 }
@@ -74,17 +90,23 @@ func (p *plan) point(i int, x []float64) {
 		for j := range fs {
 			x[j] = p.lhs[j][i]
 		}
+	case External:
+		copy(x, p.e.external[i])
 	case Sobol:
-		row, c := i/(p.k+2), i%(p.k+2)
+		w := p.e.sobolWidth()
+		row, c := i/w, i%w
 		a, b := p.sobolRow(row)
-		switch c {
-		case 0:
+		switch {
+		case c == 0:
 			copy(x, a)
-		case 1:
+		case c == 1:
 			copy(x, b)
-		default:
+		case c < p.k+2:
 			copy(x, a)
 			x[c-2] = b[c-2]
+		default:
+			copy(x, b)
+			x[c-p.k-2] = a[c-p.k-2]
 		}
 		for j := range fs {
 			x[j] = fs[j].Quantile(x[j])
@@ -102,9 +124,16 @@ func (p *plan) point(i int, x []float64) {
 }
 
 // sobolRow returns row j of the Saltelli matrices A and B, in [0, 1).
-// Point j*(k+2) is A_j, the next B_j, and then A_j with column m taken
-// from B_j, for m = 0..k-1.
+// Row j is design points j*w to j*w+w-1, w = sobolWidth(): A_j, B_j, then
+// A_j with column m taken from B_j (AB_m) for m = 0..k-1, and with
+// second-order indices B_j with column m taken from A_j (BA_m). With
+// the Sobol' sequence, A_j and B_j are the first and last k coordinates
+// of its point j; with random rows, 2k draws of row j's own PCG.
 func (p *plan) sobolRow(j int) (a, b []float64) {
+	if p.seq != nil {
+		ab := p.seq.Point(uint32(j), nil)
+		return ab[:p.k], ab[p.k:]
+	}
 	r := newRand(p.e.Seed, purposeSobol, j)
 	ab := make([]float64, 2*p.k)
 	for i := range ab {

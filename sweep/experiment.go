@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/entrench/entrench/lowdisc"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
 )
@@ -80,6 +81,8 @@ type Experiment struct {
 	base         *scenarios.Scenario
 	sets         []scenarios.Override
 	metricIdx    []int
+	external     [][]float64 // an external design's points (WithDesign)
+	designData   []byte      // the external design's text
 }
 
 // Design says how the design points are chosen.
@@ -103,7 +106,35 @@ type Design struct {
 	Bootstrap int `yaml:"bootstrap"`
 	// Confidence is the level of every interval, in (0, 1). Default 0.95.
 	Confidence float64 `yaml:"confidence"`
+	// Sequence is where a sobol design takes the rows of its matrices A
+	// and B from: "sobol" (the default), a randomized Sobol' sequence
+	// of dimension 2k (A the first k coordinates, B the last k; Joe-Kuo
+	// direction numbers, package lowdisc), or "random", the pseudo-random
+	// numbers of entrench before version 13's change (one PCG per row).
+	// Both are prefix-stable: row j does not depend on N. Use N a power
+	// of two with "sobol": its first 2^m rows are balanced. Only for
+	// sobol designs.
+	Sequence string `yaml:"sequence"`
+	// Scramble is the randomization of the Sobol' sequence, drawn from
+	// the design's own random stream under the experiment's seed: "owen"
+	// (the default), Owen's nested uniform scrambling, or "shift", a
+	// random digital shift. Only with sequence sobol.
+	Scramble string `yaml:"scramble"`
+	// Order is the highest order of the Sobol indices computed: 1 (the
+	// default) for first-order and total indices, 2 to add second-order
+	// indices S_ij (Saltelli 2002), which puts the matrices BA_i (B with
+	// column i taken from A) in every row: the design then has N*(2k+2)
+	// points instead of N*(k+2). Only for sobol designs.
+	Order int `yaml:"order"`
 }
+
+// Sequences of a sobol design, and scramblings of the Sobol' sequence.
+const (
+	SequenceSobol  = "sobol"  // a randomized Sobol' sequence (the default)
+	SequenceRandom = "random" // pseudo-random numbers, one PCG per row
+	ScrambleOwen   = "owen"   // Owen's nested uniform scrambling (the default)
+	ScrambleShift  = "shift"  // a random digital shift
+)
 
 // Factor is one scenario value varied by the design. Give either a range
 // (min and max) or a list of values.
@@ -139,8 +170,30 @@ type Factor struct {
 	// Round, when positive, rounds every value to a multiple of it (1 for
 	// counts such as levers.defense_sales.count). For a range the value is
 	// the nearest multiple inside [Min, Max], of which there must be at
-	// least two. Default 0: no rounding.
+	// least two. Default 0: no rounding. A uniform factor with Round
+	// takes each multiple in its range with equal probability (an integer
+	// factor on [0, 4] with round 1 takes 0, 1, 2, 3 and 4 a fifth of the
+	// time each), and Morris divides its effects by the step actually
+	// taken between the rounded values.
 	Round float64 `yaml:"round"`
+	// Choices makes the factor categorical: each choice is a named
+	// fragment of scenario, a list of overrides, and the design picks
+	// among them with equal probability (a grid takes each). The factor's
+	// value in points.csv is the choice's index, 0 to len-1. Give Name
+	// and no Path, range or values.
+	Choices []Choice `yaml:"choices"`
+
+	choiceSets [][]scenarios.Override // the parsed overrides of each choice
+}
+
+// Choice is one value of a categorical factor: a named scenario fragment.
+type Choice struct {
+	// Name labels the choice in messages and the factor's documentation.
+	// Required; letters, digits, '-', '_' and '.'.
+	Name string `yaml:"name"`
+	// Set lists the overrides the choice applies, "key.path=value", as
+	// the experiment's set key (not seed or runs). At least one.
+	Set []string `yaml:"set"`
 }
 
 // SetDefaults marks the optional numbers as absent (NaN) so that Load can
@@ -268,6 +321,10 @@ func (e *Experiment) check(v *checker) {
 	e.checkMetrics(v)
 	e.checkDesign(v)
 	e.checkFactors(v)
+	if e.Design.Kind == Sobol && e.Design.Sequence == SequenceSobol && 2*len(e.Factors) > lowdisc.MaxDim {
+		v.add("factors", scenarios.ErrRange, "%d factors: a Sobol' sequence has at most %d coordinates, 2 per factor, so at most %d factors; use sequence: %s",
+			len(e.Factors), lowdisc.MaxDim, lowdisc.MaxDim/2, SequenceRandom)
+	}
 	if len(v.errs) == 0 {
 		if n := e.numPoints(); n < 1 || n > MaxPoints {
 			v.add("design", scenarios.ErrRange, "the design has %d points: must be from 1 to %d", n, MaxPoints)
@@ -313,6 +370,9 @@ func (e *Experiment) checkDesign(v *checker) {
 	only("points", d.Points != 0, LHS)
 	only("n", d.N != 0, Sobol)
 	only("trajectories", d.Trajectories != 0, Morris)
+	only("sequence", d.Sequence != "", Sobol)
+	only("scramble", d.Scramble != "", Sobol)
+	only("order", d.Order != 0, Sobol)
 	switch d.Kind {
 	case LHS:
 		if d.Points < 2 || d.Points > MaxPoints {
@@ -321,6 +381,29 @@ func (e *Experiment) checkDesign(v *checker) {
 	case Sobol:
 		if d.N < 2 || d.N > MaxPoints {
 			v.add("design.n", scenarios.ErrRange, "%d is out of range: a sobol design needs n from 2 to %d", d.N, MaxPoints)
+		}
+		switch d.Order {
+		case 0:
+			d.Order = 1
+		case 1, 2:
+		default:
+			v.add("design.order", scenarios.ErrRange, "%d is out of range: order is 1 (first-order and total indices) or 2 (also second-order)", d.Order)
+		}
+		switch d.Sequence {
+		case "":
+			d.Sequence = SequenceSobol
+		case SequenceSobol, SequenceRandom:
+		default:
+			v.add("design.sequence", scenarios.ErrRange, "unknown sequence %q: must be %s (the default) or %s", d.Sequence, SequenceSobol, SequenceRandom)
+		}
+		switch {
+		case d.Scramble != "" && d.Sequence == SequenceRandom:
+			v.add("design.scramble", scenarios.ErrUnknownKey, "scramble is only for sequence %s", SequenceSobol)
+		case d.Scramble == "" && d.Sequence == SequenceSobol:
+			d.Scramble = ScrambleOwen
+		case d.Scramble == "", d.Scramble == ScrambleOwen, d.Scramble == ScrambleShift:
+		default:
+			v.add("design.scramble", scenarios.ErrRange, "unknown scramble %q: must be %s (the default) or %s", d.Scramble, ScrambleOwen, ScrambleShift)
 		}
 	case Morris:
 		if d.Trajectories < 2 || d.Trajectories > MaxPoints {
@@ -376,8 +459,12 @@ func (e *Experiment) checkFactors(v *checker) {
 	for i := range e.Factors {
 		f := &e.Factors[i]
 		p := fmt.Sprintf("factors[%d]", i)
+		if len(f.Choices) > 0 {
+			e.checkChoices(v, f, p, names)
+			continue
+		}
 		if f.Path == "" {
-			v.add(p+".path", scenarios.ErrRequired, "a key path is required, e.g. levers.tapi_stake.value")
+			v.add(p+".path", scenarios.ErrRequired, "a key path is required, e.g. levers.tapi_stake.value (or choices for a categorical factor)")
 			continue
 		}
 		o, err := scenarios.ParseOverride(f.Path + "=0")
@@ -403,6 +490,67 @@ func (e *Experiment) checkFactors(v *checker) {
 		}
 		names[f.Name] = i
 		e.checkFactor(v, f, p)
+	}
+}
+
+// checkChoices validates a categorical factor: a name, no path, range or
+// values, and at least two choices with valid names and overrides.
+func (e *Experiment) checkChoices(v *checker, f *Factor, p string, names map[string]int) {
+	i, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, "factors["), "]"))
+	switch {
+	case f.Name == "":
+		v.add(p+".name", scenarios.ErrRequired, "a categorical factor (choices) needs a name")
+	case !validName.MatchString(f.Name):
+		v.add(p+".name", scenarios.ErrRange, "%q: use letters, digits, '-', '_' and '.'", f.Name)
+	default:
+		if j, dup := names[f.Name]; dup {
+			v.add(p+".name", scenarios.ErrDuplicate, "name %q is already used by factors[%d]: give one of them another name", f.Name, j)
+		}
+		names[f.Name] = i
+	}
+	for _, k := range []struct {
+		key string
+		set bool
+	}{{"path", f.Path != ""}, {"min", !math.IsNaN(f.Min)}, {"max", !math.IsNaN(f.Max)}, {"values", len(f.Values) > 0},
+		{"distribution", f.Distribution != ""}, {"round", f.Round != 0}, {"levels", f.Levels != 0},
+		{"mode", !math.IsNaN(f.Mode)}, {"mean", !math.IsNaN(f.Mean)}, {"sd", !math.IsNaN(f.SD)}} {
+		if k.set {
+			v.add(p+"."+k.key, scenarios.ErrUnknownKey, "%s cannot be combined with choices: each choice sets its own keys", k.key)
+		}
+	}
+	if len(f.Choices) < 2 {
+		v.add(p+".choices", scenarios.ErrRange, "a categorical factor needs at least two choices")
+	}
+	seen := map[string]int{}
+	f.choiceSets = make([][]scenarios.Override, len(f.Choices))
+	for c, ch := range f.Choices {
+		cp := fmt.Sprintf("%s.choices[%d]", p, c)
+		switch {
+		case ch.Name == "":
+			v.add(cp+".name", scenarios.ErrRequired, "a choice needs a name")
+		case !validName.MatchString(ch.Name):
+			v.add(cp+".name", scenarios.ErrRange, "%q: use letters, digits, '-', '_' and '.'", ch.Name)
+		default:
+			if j, dup := seen[ch.Name]; dup {
+				v.add(cp+".name", scenarios.ErrDuplicate, "choice %q is already choices[%d]", ch.Name, j)
+			}
+			seen[ch.Name] = c
+		}
+		if len(ch.Set) == 0 {
+			v.add(cp+".set", scenarios.ErrRequired, "a choice needs at least one override in set, e.g. [levers.tapi_stake.value=0.5]")
+		}
+		for j, s := range ch.Set {
+			o, err := scenarios.ParseOverride(s)
+			if err != nil {
+				v.add(fmt.Sprintf("%s.set[%d]", cp, j), scenarios.ErrOverride, "%s", strings.TrimPrefix(err.Error(), scenarios.SetFile+": "))
+				continue
+			}
+			if msg := reservedPath(o.Path); msg != "" {
+				v.add(fmt.Sprintf("%s.set[%d]", cp, j), scenarios.ErrOverride, "%s", msg)
+				continue
+			}
+			f.choiceSets[c] = append(f.choiceSets[c], o)
+		}
 	}
 }
 
@@ -581,6 +729,21 @@ func (e *Experiment) checkScenario(v *checker, resolve ScenarioResolver) {
 			x  float64
 		}
 		var probes []probe
+		if len(f.Choices) > 0 {
+			for c, set := range f.choiceSets {
+				ovs := append(slices.Clip(e.sets), set...)
+				if _, err := scenarios.Load(file, data, ovs); err != nil {
+					msg := err.Error()
+					sentinel := error(scenarios.ErrRange)
+					var es scenarios.Errors
+					if errors.As(err, &es) && len(es) > 0 {
+						msg, sentinel = es[0].Error(), es[0].Err
+					}
+					v.add(fmt.Sprintf("%s.choices[%d]", p, c), sentinel, "with choice %s the scenario is not valid: %s", f.Choices[c].Name, msg)
+				}
+			}
+			continue
+		}
 		if len(f.Values) > 0 {
 			for j, x := range f.Values {
 				probes = append(probes, probe{fmt.Sprintf("%s.values[%d]", p, j), f.round(x)})
@@ -628,10 +791,12 @@ func (e *Experiment) numPoints() int {
 	case LHS:
 		return e.Design.Points
 	case Sobol:
-		if e.Design.N > MaxPoints/(k+2) {
+		if e.Design.N > MaxPoints/e.sobolWidth() {
 			return MaxPoints + 1
 		}
-		return e.Design.N * (k + 2)
+		return e.Design.N * e.sobolWidth()
+	case External:
+		return len(e.external)
 	case Morris:
 		if e.Design.Trajectories > MaxPoints/(k+1) {
 			return MaxPoints + 1
@@ -639,6 +804,15 @@ func (e *Experiment) numPoints() int {
 		return e.Design.Trajectories * (k + 1)
 	}
 	return 0
+}
+
+// sobolWidth returns the number of points per row of a sobol design:
+// A, B and the k AB_i, and the k BA_i with second-order indices.
+func (e *Experiment) sobolWidth() int {
+	if e.Design.Order == 2 {
+		return 2*len(e.Factors) + 2
+	}
+	return len(e.Factors) + 2
 }
 
 // Points returns the number of design points.
@@ -673,6 +847,10 @@ func (e *Experiment) ID() string {
 	h.Write(e.source)
 	h.Write([]byte{0})
 	h.Write(e.scenarioData)
+	if e.external != nil {
+		fmt.Fprintf(h, "\x00external\x00%d\x00", len(e.designData))
+		h.Write(e.designData)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -694,6 +872,11 @@ func (e *Experiment) overrides(x []float64) []scenarios.Override {
 	ovs := make([]scenarios.Override, 0, len(e.sets)+len(x))
 	ovs = append(ovs, e.sets...)
 	for i, f := range e.Factors {
+		if len(f.Choices) > 0 {
+			c := min(max(int(x[i]), 0), len(f.choiceSets)-1)
+			ovs = append(ovs, f.choiceSets[c]...)
+			continue
+		}
 		ovs = append(ovs, scenarios.Override{Path: f.Path, Value: formatValue(x[i])})
 	}
 	return ovs

@@ -86,10 +86,12 @@ func TestBuiltins(t *testing.T) {
 		kind   string
 		points int
 	}{
-		"grid-demo":     {Grid, 25},
-		"lhs-demo":      {LHS, 40},
-		"sobol-levers":  {Sobol, 64 * 8},
-		"morris-levers": {Morris, 20 * 9},
+		"grid-demo":           {Grid, 25},
+		"lhs-demo":            {LHS, 40},
+		"sobol-levers":        {Sobol, 64 * 8},
+		"morris-levers":       {Morris, 20 * 9},
+		"morris-coefficients": {Morris, 20 * 27},
+		"sobol-coefficients":  {Sobol, 128 * 12},
 	}
 	infos := Builtins()
 	if len(infos) != len(want) {

@@ -102,9 +102,20 @@ func (f *Factor) normalBounds() (n distuv.Normal, lo, hi float64, upper, ok bool
 // factor values.
 func (f *Factor) Quantile(p float64) float64 {
 	p = math.Min(math.Max(p, 0), 1)
+	if len(f.Choices) > 0 {
+		return float64(min(int(p*float64(len(f.Choices))), len(f.Choices)-1))
+	}
 	if len(f.Values) > 0 {
 		i := min(int(p*float64(len(f.Values))), len(f.Values)-1)
 		return f.round(f.Values[i])
+	}
+	if f.Round > 0 && (f.Distribution == "" || f.Distribution == Uniform) {
+		// Every multiple of Round in the range equally likely: the
+		// range [lo, hi] of multiples split into hi-lo+1 equal parts.
+		if lo, hi, ok := f.roundRange(); ok && lo < hi {
+			k := lo + math.Min(math.Floor(p*(hi-lo+1)), hi-lo)
+			return f.round(k * f.Round)
+		}
 	}
 	var x float64
 	switch f.Distribution {
@@ -131,6 +142,9 @@ func (f *Factor) Quantile(p float64) float64 {
 
 // gridLevels returns the number of levels the factor takes in a grid.
 func (f *Factor) gridLevels() int {
+	if len(f.Choices) > 0 {
+		return len(f.Choices)
+	}
 	if len(f.Values) > 0 {
 		return len(f.Values)
 	}
@@ -140,6 +154,9 @@ func (f *Factor) gridLevels() int {
 // gridValue returns level j of the factor in a grid: Values[j], or the
 // j-th of Levels evenly spaced values from Min to Max.
 func (f *Factor) gridValue(j int) float64 {
+	if len(f.Choices) > 0 {
+		return float64(j)
+	}
 	if len(f.Values) > 0 {
 		return f.round(f.Values[j])
 	}

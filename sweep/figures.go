@@ -27,13 +27,16 @@ var (
 //
 //	heatmap_METRIC      two-factor grids: the mean of each metric
 //	sobol_METRIC        sobol: first-order and total indices with intervals
+//	sobol_convergence_METRIC
+//	                    sobol: total indices and their intervals against N,
+//	                    from prefixes of the design
 //	morris_METRIC       morris: mu* against sigma
 //	best_cooperation_fan, worst_cooperation_fan
 //	                    fan charts of the points with the highest and
 //	                    lowest mean of the first metric
 //
 // each as PNG and SVG. It returns the names of the files written.
-func writeFigures(ctx context.Context, e *Experiment, p *plan, dir string, res *results, sob [][]SobolIndex, mor [][]MorrisIndex, workers int) ([]string, error) {
+func writeFigures(ctx context.Context, e *Experiment, p *plan, dir string, res *results, sob [][]SobolIndex, conv *convergence, mor [][]MorrisIndex, workers int) ([]string, error) {
 	var files []string
 	save := func(pl *plot.Plot, base string) error {
 		names, err := output.SaveFigure(pl, dir, base)
@@ -53,6 +56,12 @@ func writeFigures(ctx context.Context, e *Experiment, p *plan, dir string, res *
 			pl, err = sobolBars(e, sob[m], metric)
 			if err == nil {
 				err = save(pl, "sobol_"+metric)
+			}
+			if err == nil && conv != nil && len(conv.sizes) > 1 {
+				pl, err = convergencePlot(e, conv, m)
+				if err == nil {
+					err = save(pl, "sobol_convergence_"+metric)
+				}
 			}
 		case mor != nil:
 			pl, err = morrisPlot(e, mor[m], metric)
@@ -272,6 +281,60 @@ func sobolBars(e *Experiment, idx []SobolIndex, metric string) (*plot.Plot, erro
 	pl.NominalX(names...)
 	pl.Y.Min = math.Min(pl.Y.Min, 0)
 	pl.Y.Max = math.Max(pl.Y.Max, 1)
+	pl.Add(plotter.NewGrid())
+	return pl, nil
+}
+
+// convergencePlot draws the total index of every factor for metric m,
+// with its bootstrap interval, against the number of rows N of the
+// design's prefixes, on a log2 axis: the indices settle and the
+// intervals narrow as N grows.
+func convergencePlot(e *Experiment, conv *convergence, m int) (*plot.Plot, error) {
+	metric := e.Metrics[m]
+	pl := newPlot(fmt.Sprintf("%s: convergence of the total Sobol indices of %s", e.Name, metric), "N (rows of the Saltelli design, log scale)", "total index ST with interval")
+	pl.X.Scale = plot.LogScale{}
+	pl.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	k := len(e.Factors)
+	for i := range k {
+		var xy plotter.XYs
+		var eb errBars
+		// Factors are spread a little along x so that their bars do not
+		// hide each other.
+		shift := math.Pow(2, 0.25*(float64(i)-float64(k-1)/2)/float64(max(k, 1)))
+		for s, n := range conv.sizes {
+			x := conv.idx[m][s][i]
+			if math.IsNaN(x.ST) {
+				continue
+			}
+			pt := plotter.XY{X: float64(n) * shift, Y: x.ST}
+			xy = append(xy, pt)
+			if !math.IsNaN(x.STLo) {
+				eb.xy = append(eb.xy, pt)
+				eb.lo, eb.hi = append(eb.lo, x.STLo), append(eb.hi, x.STHi)
+			}
+		}
+		if len(xy) == 0 {
+			continue
+		}
+		c := output.Palette[i%len(output.Palette)]
+		l, pts, err := plotter.NewLinePoints(xy)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, pts.Color = c, c
+		pl.Add(l, pts)
+		pl.Legend.Add(e.Factors[i].Name, l, pts)
+		if eb.Len() > 0 {
+			b, err := plotter.NewYErrorBars(eb)
+			if err != nil {
+				return nil, err
+			}
+			b.Color = c
+			pl.Add(b)
+		}
+	}
+	pl.Legend.Top = true
+	pl.Y.Min = math.Min(pl.Y.Min, 0)
 	pl.Add(plotter.NewGrid())
 	return pl, nil
 }

@@ -25,6 +25,21 @@ type SobolIndex struct {
 	N int
 }
 
+// SobolPair holds the second-order Sobol index of two factors I < J for
+// one metric, with its bootstrap percentile interval (NaN without
+// bootstrap).
+type SobolPair struct {
+	// I and J are the factors' indices, I < J.
+	I, J int
+	// S2 is the second-order index: the share of the output's variance
+	// due to the interaction of factors I and J alone (Saltelli 2002,
+	// eq. 12, as SALib computes it: V_IJ/V - S1_I - S1_J, with V_IJ the
+	// mean of (y_BA_I - m) (y_AB_J - m) - (y_A - m) (y_B - m)).
+	S2, S2Lo, S2Hi float64
+	// N is the number of sample rows used.
+	N int
+}
+
 // SobolAnalyze estimates Sobol indices from the outputs of a Saltelli
 // design: yA[j] and yB[j] at rows j of matrices A and B, and yAB[i][j] at
 // row j of A with column i taken from B. Rows where any output is NaN are
@@ -32,19 +47,36 @@ type SobolIndex struct {
 // drawn from a PCG seeded with seed, at level confidence. Indices are NaN
 // when fewer than two rows remain or the outputs do not vary.
 func SobolAnalyze(yA, yB []float64, yAB [][]float64, bootstrap int, confidence float64, seed uint64) []SobolIndex {
+	out, _ := SobolAnalyze2(yA, yB, yAB, nil, bootstrap, confidence, seed)
+	return out
+}
+
+// SobolAnalyze2 is SobolAnalyze with second-order indices: yBA[i][j] is
+// the output at row j of B with column i taken from A. With yBA nil it
+// returns no pairs and the same first-order and total indices as
+// SobolAnalyze; otherwise the pairs (i, j), i < j, in row-major order,
+// and rows where a yBA output is NaN are left out too. The bootstrap
+// resamples are the same for every index.
+func SobolAnalyze2(yA, yB []float64, yAB, yBA [][]float64, bootstrap int, confidence float64, seed uint64) ([]SobolIndex, []SobolPair) {
 	k := len(yAB)
+	second := yBA != nil
 	var rows []int
 	for j := range yA {
 		ok := !math.IsNaN(yA[j]) && !math.IsNaN(yB[j])
 		for i := 0; ok && i < k; i++ {
-			ok = !math.IsNaN(yAB[i][j])
+			ok = !math.IsNaN(yAB[i][j]) && (!second || !math.IsNaN(yBA[i][j]))
 		}
 		if ok {
 			rows = append(rows, j)
 		}
 	}
+	npairs := 0
+	if second {
+		npairs = k * (k - 1) / 2
+	}
 	out := make([]SobolIndex, k)
-	est := func(rows []int, s1, st []float64) {
+	pairs := make([]SobolPair, npairs)
+	est := func(rows []int, s1, st, s2 []float64) {
 		n := float64(len(rows))
 		var all estimate.Moments // over yA and yB together
 		for _, j := range rows {
@@ -52,6 +84,7 @@ func SobolAnalyze(yA, yB []float64, yAB [][]float64, bootstrap int, confidence f
 			all.Add(yB[j])
 		}
 		mean, v := all.Mean, all.Variance()
+		bad := len(rows) < 2 || !(v > 0)
 		for i := range k {
 			var a, b float64
 			for _, j := range rows {
@@ -61,39 +94,69 @@ func SobolAnalyze(yA, yB []float64, yAB [][]float64, bootstrap int, confidence f
 			}
 			s1[i] = a / n / v
 			st[i] = b / (2 * n) / v
-			if len(rows) < 2 || !(v > 0) {
+			if bad {
 				s1[i], st[i] = math.NaN(), math.NaN()
 			}
 		}
+		p := 0
+		for i := 0; second && i < k; i++ {
+			for l := i + 1; l < k; l++ {
+				var c float64
+				for _, j := range rows {
+					c += (yBA[i][j]-mean)*(yAB[l][j]-mean) - (yA[j]-mean)*(yB[j]-mean)
+				}
+				s2[p] = c/n/v - s1[i] - s1[l]
+				if bad {
+					s2[p] = math.NaN()
+				}
+				p++
+			}
+		}
 	}
-	s1, st := make([]float64, k), make([]float64, k)
-	est(rows, s1, st)
+	s1, st, s2 := make([]float64, k), make([]float64, k), make([]float64, npairs)
+	est(rows, s1, st, s2)
 	for i := range out {
 		out[i] = SobolIndex{S1: s1[i], ST: st[i], N: len(rows), S1Lo: math.NaN(), S1Hi: math.NaN(), STLo: math.NaN(), STHi: math.NaN()}
 	}
+	p := 0
+	for i := 0; second && i < k; i++ {
+		for l := i + 1; l < k; l++ {
+			pairs[p] = SobolPair{I: i, J: l, S2: s2[p], N: len(rows), S2Lo: math.NaN(), S2Hi: math.NaN()}
+			p++
+		}
+	}
 	if bootstrap < 1 || len(rows) < 2 {
-		return out
+		return out, pairs
 	}
 	r := newRand(seed, purposeBootstrap, 0)
-	bs1, bst := make([][]float64, k), make([][]float64, k)
+	bs1, bst, bs2 := make([][]float64, k), make([][]float64, k), make([][]float64, npairs)
 	for i := range k {
 		bs1[i], bst[i] = make([]float64, bootstrap), make([]float64, bootstrap)
+	}
+	for i := range bs2 {
+		bs2[i] = make([]float64, bootstrap)
 	}
 	re := make([]int, len(rows))
 	for b := range bootstrap {
 		for j := range re {
 			re[j] = rows[r.IntN(len(rows))]
 		}
-		est(re, s1, st)
+		est(re, s1, st, s2)
 		for i := range k {
 			bs1[i][b], bst[i][b] = s1[i], st[i]
+		}
+		for i := range bs2 {
+			bs2[i][b] = s2[i]
 		}
 	}
 	for i := range out {
 		out[i].S1Lo, out[i].S1Hi = percentiles(bs1[i], confidence)
 		out[i].STLo, out[i].STHi = percentiles(bst[i], confidence)
 	}
-	return out
+	for i := range pairs {
+		pairs[i].S2Lo, pairs[i].S2Hi = percentiles(bs2[i], confidence)
+	}
+	return out, pairs
 }
 
 // percentiles returns the equal-tailed percentile interval at level

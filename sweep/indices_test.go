@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/entrench/entrench/lowdisc"
 	"github.com/entrench/entrench/sim"
 )
 
@@ -20,6 +21,9 @@ func unitExperiment(kind string, k int, lo, hi float64, seed uint64) *Experiment
 	e.Name, e.Seed = "test", seed
 	e.Metrics = []string{"y"}
 	e.Design.Kind = kind
+	if kind == Sobol {
+		e.Design.Sequence, e.Design.Scramble = SequenceSobol, ScrambleOwen
+	}
 	for i := range k {
 		f := Factor{Path: fmt.Sprintf("x%d", i), Name: fmt.Sprintf("x%d", i)}
 		f.SetDefaults()
@@ -42,28 +46,21 @@ var (
 
 // sobolOn runs a Saltelli design of e through f and returns the indices.
 func sobolOn(e *Experiment, f func([]float64) float64) []SobolIndex {
+	idx, _ := sobolOn2(e, f)
+	return idx
+}
+
+// sobolOn2 is sobolOn with the second-order indices, when e has them.
+func sobolOn2(e *Experiment, f func([]float64) float64) ([]SobolIndex, []SobolPair) {
 	p := newPlan(e)
-	k, n := len(e.Factors), e.Design.N
-	yA, yB := make([]float64, n), make([]float64, n)
-	yAB := make([][]float64, k)
-	for i := range yAB {
-		yAB[i] = make([]float64, n)
-	}
-	x := make([]float64, k)
+	y := make([]float64, p.n)
+	x := make([]float64, len(e.Factors))
 	for i := range p.n {
 		p.point(i, x)
-		y := f(x)
-		j, c := i/(k+2), i%(k+2)
-		switch c {
-		case 0:
-			yA[j] = y
-		case 1:
-			yB[j] = y
-		default:
-			yAB[c-2][j] = y
-		}
+		y[i] = f(x)
 	}
-	return SobolAnalyze(yA, yB, yAB, e.Design.Bootstrap, e.Design.Confidence, e.Seed)
+	yA, yB, yAB, yBA := sobolBlocks(e, y, e.Design.N)
+	return SobolAnalyze2(yA, yB, yAB, yBA, e.Design.Bootstrap, e.Design.Confidence, e.Seed)
 }
 
 // TestSobolIshigami checks the Sobol code on a function with known
@@ -314,7 +311,7 @@ func TestQuantiles(t *testing.T) {
 		{"triangular", Factor{Min: 0, Max: 2, Mode: 1, Distribution: Triangular}, []float64{0, 0.5, 1}, []float64{0, 1, 2}},
 		{"normal truncated", Factor{Min: -1, Max: 1, Mean: 0, SD: 1, Distribution: Normal}, []float64{0, 0.5, 1}, []float64{-1, 0, 1}},
 		{"values", Factor{Values: []float64{5, 6, 7}}, []float64{0, 0.34, 0.999, 1}, []float64{5, 6, 7, 7}},
-		{"round", Factor{Min: 0, Max: 4, Round: 1}, []float64{0.1, 0.3, 0.62}, []float64{0, 1, 2}},
+		{"round (every multiple equally likely)", Factor{Min: 0, Max: 4, Round: 1}, []float64{0.1, 0.3, 0.62, 0.79, 0.81}, []float64{0, 1, 3, 3, 4}},
 	}
 	for _, tc := range tests {
 		for i, p := range tc.p {
@@ -458,6 +455,120 @@ func TestDesignStreamsApart(t *testing.T) {
 			want := rand.NewPCG(a, b).Uint64()
 			if got := newSource(seed, d.purpose, index).Uint64(); got != want {
 				t.Fatalf("newSource(%s, %d) does not use sim.StreamSeed(seed, index, 0, purpose)", d.name, index)
+			}
+		}
+	}
+}
+
+// TestSobolSequenceBeatsRandom checks that the Sobol' sequence earns its
+// place as the default: over 16 seeds at N=512, the mean squared error
+// of the Ishigami indices (S1 and ST of the three factors) is smaller
+// with the scrambled Sobol' sequence than with pseudo-random rows, for
+// both scramblings.
+func TestSobolSequenceBeatsRandom(t *testing.T) {
+	mse := func(seq, scramble string) float64 {
+		var s float64
+		for seed := range 16 {
+			e := unitExperiment(Sobol, 3, -math.Pi, math.Pi, uint64(300+seed))
+			e.Design.N, e.Design.Bootstrap = 512, 0
+			e.Design.Sequence, e.Design.Scramble = seq, scramble
+			for i, x := range sobolOn(e, ishigami) {
+				s += math.Pow(x.S1-ishigamiS1[i], 2) + math.Pow(x.ST-ishigamiST[i], 2)
+			}
+		}
+		return s / (16 * 6)
+	}
+	random := mse(SequenceRandom, "")
+	for _, scramble := range []string{ScrambleOwen, ScrambleShift} {
+		sobol := mse(SequenceSobol, scramble)
+		t.Logf("mean squared error at N=512: random %.3g, sobol (%s) %.3g, ratio %.2f", random, scramble, sobol, random/sobol)
+		if !(sobol < random) {
+			t.Errorf("sobol (%s) error %.3g is not below random's %.3g", scramble, sobol, random)
+		}
+	}
+}
+
+// TestSobolSecondOrderIshigami checks the second-order indices on the
+// Ishigami function: x1 and x3 interact (S13 = ST3 - S1_3 = 0.2437), the
+// other pairs do not.
+func TestSobolSecondOrderIshigami(t *testing.T) {
+	e := unitExperiment(Sobol, 3, -math.Pi, math.Pi, 11)
+	e.Design.N, e.Design.Bootstrap, e.Design.Order = 8192, 300, 2
+	idx, pairs := sobolOn2(e, ishigami)
+	if len(pairs) != 3 {
+		t.Fatalf("%d pairs, want 3", len(pairs))
+	}
+	want := map[[2]int]float64{{0, 1}: 0, {0, 2}: 0.2437, {1, 2}: 0}
+	for _, p := range pairs {
+		w := want[[2]int{p.I, p.J}]
+		t.Logf("S2(x%d, x%d) %.4f [%.4f, %.4f] (true %.4f)", p.I+1, p.J+1, p.S2, p.S2Lo, p.S2Hi, w)
+		if math.Abs(p.S2-w) > 0.06 {
+			t.Errorf("S2(x%d, x%d) = %.4f, want %.4f within 0.06", p.I+1, p.J+1, p.S2, w)
+		}
+		if !(p.S2Lo <= w && w <= p.S2Hi) {
+			t.Errorf("S2(x%d, x%d): analytic %.4f outside the interval [%.4f, %.4f]", p.I+1, p.J+1, w, p.S2Lo, p.S2Hi)
+		}
+	}
+	// The first-order and total indices are those without the BA rows.
+	e1 := *e
+	e1.Design.Order = 1
+	for i, s := range sobolOn(&e1, ishigami) {
+		if s != idx[i] {
+			t.Errorf("x%d: indices %+v with second order, %+v without", i+1, idx[i], s)
+		}
+	}
+}
+
+// TestDesignSobolPrefixStable checks that a sobol design's rows do not
+// depend on N, for both sequences (so that N can grow), that the default
+// rows are the points of the scrambled Sobol' sequence drawn from the
+// design's stream, and the layout of the BA_i blocks.
+func TestDesignSobolPrefixStable(t *testing.T) {
+	for _, seq := range []string{SequenceSobol, SequenceRandom} {
+		small, large := unitExperiment(Sobol, 3, 0, 1, 9), unitExperiment(Sobol, 3, 0, 1, 9)
+		small.Design.Sequence, large.Design.Sequence = seq, seq
+		small.Design.N, large.Design.N = 8, 32
+		ps, pl := newPlan(small), newPlan(large)
+		x, y := make([]float64, 3), make([]float64, 3)
+		for i := range ps.n {
+			ps.point(i, x)
+			pl.point(i, y)
+			if !slices.Equal(x, y) {
+				t.Fatalf("%s: point %d is %v at N=8 and %v at N=32", seq, i, x, y)
+			}
+		}
+	}
+	e := unitExperiment(Sobol, 3, 0, 1, 9)
+	e.Design.N, e.Design.Order = 16, 2
+	seq, err := lowdisc.NewSobol(6, lowdisc.Owen, newRand(9, purposeScramble, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPlan(e)
+	if p.n != 16*8 {
+		t.Fatalf("%d points, want 16*(2*3+2)", p.n)
+	}
+	x := make([]float64, 3)
+	for j := range 16 {
+		ab := seq.Point(uint32(j), nil)
+		a, b := ab[:3], ab[3:]
+		for c := range 8 {
+			var want []float64
+			switch {
+			case c == 0:
+				want = slices.Clone(a)
+			case c == 1:
+				want = slices.Clone(b)
+			case c < 5:
+				want = slices.Clone(a)
+				want[c-2] = b[c-2]
+			default:
+				want = slices.Clone(b)
+				want[c-5] = a[c-5]
+			}
+			p.point(j*8+c, x)
+			if !slices.Equal(x, want) {
+				t.Errorf("row %d column %d: %v, want %v", j, c, x, want)
 			}
 		}
 	}

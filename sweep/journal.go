@@ -11,15 +11,20 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/entrench/entrench/sim"
 )
 
 // JournalFile is the name of the append-only record of finished design
 // points in a sweep folder. Each line is one point:
 //
-//	POINT \t ok \t REPLICATES {\t MEAN \t SD \t N} per metric \t CRC
+//	POINT \t ok \t REPLICATES {\t MEAN \t SD \t N} per metric {\t VALUE} \t CRC
 //	POINT \t fail {\t REPLICATE \t MESSAGE} per failure \t CRC
 //
-// with floats in Go's shortest round-trip form, REPLICATE -1 for a point
+// where the VALUEs are every summary metric (sim.SummaryNames) of every
+// replicate, replicate by replicate, REPLICATES x sim.NumSummary of them
+// ("NaN" where undefined): the rows of replicates.csv. Floats are in Go's
+// shortest round-trip form, REPLICATE -1 for a point
 // whose scenario failed to load or compile, and CRC the IEEE CRC-32 (8 hex
 // digits) of the line before its last tab. A line is appended and synced
 // as soon as its point finishes, so a crash loses only points in flight; a
@@ -46,7 +51,10 @@ type record struct {
 	point int
 	reps  int          // successful replicates (ok records)
 	stats []metricStat // one per metric (ok records)
-	fails []failure    // failure records
+	// values holds every summary metric of every replicate, replicate by
+	// replicate (reps x sim.NumSummary), or nothing (ok records).
+	values []float64
+	fails  []failure // failure records
 }
 
 func (r *record) ok() bool { return len(r.fails) == 0 }
@@ -64,6 +72,10 @@ func (r *record) encode() []byte {
 		b.WriteString(strconv.Itoa(r.reps))
 		for _, s := range r.stats {
 			fmt.Fprintf(&b, "\t%s\t%s\t%d", formatValue(s.mean), formatValue(s.sd), s.n)
+		}
+		for _, x := range r.values {
+			b.WriteByte('\t')
+			b.WriteString(formatValue(x))
 		}
 	} else {
 		b.WriteString("\tfail")
@@ -98,10 +110,13 @@ func decodeRecord(line []byte, metrics, points int) (record, error) {
 	}
 	switch f[1] {
 	case "ok":
-		if len(f) != 3+3*metrics {
+		if len(f) < 3+3*metrics {
 			return r, errBadRecord
 		}
-		if r.reps, err = strconv.Atoi(f[2]); err != nil {
+		if r.reps, err = strconv.Atoi(f[2]); err != nil || r.reps < 0 {
+			return r, errBadRecord
+		}
+		if nv := len(f) - 3 - 3*metrics; nv != 0 && (r.reps > math.MaxInt32/sim.NumSummary || nv != r.reps*sim.NumSummary) {
 			return r, errBadRecord
 		}
 		r.stats = make([]metricStat, metrics)
@@ -113,6 +128,14 @@ func decodeRecord(line []byte, metrics, points int) (record, error) {
 			s.n, e3 = strconv.Atoi(f[5+3*m])
 			if e1 != nil || e2 != nil || e3 != nil {
 				return r, errBadRecord
+			}
+		}
+		if vs := f[3+3*metrics:]; len(vs) > 0 {
+			r.values = make([]float64, len(vs))
+			for i, v := range vs {
+				if r.values[i], err = strconv.ParseFloat(v, 64); err != nil {
+					return r, errBadRecord
+				}
 			}
 		}
 	case "fail":

@@ -202,8 +202,11 @@ func openMergeFolder(dirs []string, out string, slurm SlurmJob) (*folderLock, er
 // copyInputs copies the experiment and scenario files of folder src to
 // folder out.
 func copyInputs(src, out string) error {
-	for _, name := range []string{ExperimentCopy, ScenarioCopy} {
+	for _, name := range []string{ExperimentCopy, ScenarioCopy, DesignCopy} {
 		b, err := os.ReadFile(filepath.Join(src, name))
+		if name == DesignCopy && errors.Is(err, os.ErrNotExist) {
+			continue // not an external design
+		}
 		if err != nil {
 			return err
 		}

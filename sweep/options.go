@@ -21,6 +21,12 @@ type Options struct {
 	Args []string
 	// NoFigures skips the figures.
 	NoFigures bool
+	// ExportSALib, for a sobol design, also writes the design and its
+	// outputs for SALib (Herman and Usher 2017) in SALib's row order:
+	// SALibProblemFile, SALibSampleFile and one SALibOutputPrefix file per
+	// metric; see ExportSALib. False (the default) writes none; other
+	// designs ignore it.
+	ExportSALib bool
 	// Progress, if not nil, is called from one goroutine after every
 	// finished point with the points done (in this shard, including
 	// earlier sessions) and the shard's total.

@@ -41,6 +41,15 @@ func loadFolder(dir, version string) (*Experiment, *Manifest, error) {
 	if e, err = e.WithReplicates(m.Replicates); err != nil {
 		return nil, nil, err
 	}
+	if m.Design == External {
+		d, err := os.ReadFile(filepath.Join(dir, DesignCopy))
+		if err != nil {
+			return nil, nil, err
+		}
+		if e, err = e.WithDesign(filepath.Join(dir, DesignCopy), d); err != nil {
+			return nil, nil, fmt.Errorf("sweep: the design stored in %s: %w", dir, err)
+		}
+	}
 	if e.ID() != m.ExperimentID {
 		return nil, nil, fmt.Errorf("%w: the experiment stored in %s does not match its manifest", ErrMismatch, dir)
 	}

@@ -54,6 +54,11 @@ func Run(ctx context.Context, e *Experiment, dir string, opt Options) (*Report, 
 	if err := output.WriteFileAtomic(dir, ScenarioCopy, e.scenarioData); err != nil {
 		return nil, err
 	}
+	if e.external != nil {
+		if err := output.WriteFileAtomic(dir, DesignCopy, e.designData); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.WriteFile(filepath.Join(dir, JournalFile), nil, 0o644); err != nil {
 		return nil, err
 	}
@@ -93,7 +98,7 @@ func prepareFolder(dir string) error {
 	}
 	// The manifest goes too: until the new one is written, the folder is
 	// not a sweep folder, rather than a finished one without its files.
-	for _, f := range append(old.Files, JournalFile, ManifestFile) {
+	for _, f := range append(old.Files, JournalFile, ManifestFile, DesignCopy) {
 		if f == filepath.Base(f) && f != LockFile {
 			os.Remove(filepath.Join(dir, f))
 		}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/entrench/entrench/sim"
 )
 
 const testVersion = "test-1"
@@ -89,6 +91,7 @@ func TestRunDesignsAndWorkers(t *testing.T) {
 		{"tiny-grid.yaml", []string{"points.csv", "failures.csv", "heatmap_final_cooperation.png", "heatmap_crisis_survival.svg", "best_cooperation_fan.png", "worst_cooperation_fan.svg"}},
 		{"tiny-lhs.yaml", []string{"points.csv", "failures.csv", "best_cooperation_fan.png"}},
 		{"tiny-sobol.yaml", []string{"points.csv", "indices.csv", "sobol_final_cooperation.png", "sobol_mean_cooperation.svg"}},
+		{"tiny-sobol2.yaml", []string{"points.csv", "indices.csv", "indices2.csv", "convergence.csv", "sobol_convergence_final_cooperation.png", "sobol_convergence_mean_cooperation.svg"}},
 		{"tiny-morris.yaml", []string{"points.csv", "indices.csv", "morris_final_cooperation.png", "morris_final_cooperation.svg"}},
 	}
 	for _, tc := range tests {
@@ -302,6 +305,14 @@ func TestFailedPoints(t *testing.T) {
 func TestJournalRoundTrip(t *testing.T) {
 	recs := []record{
 		{point: 3, reps: 5, stats: []metricStat{{0.25, 0.1, 5}, {nan(), nan(), 0}}},
+		{point: 4, reps: 1, stats: []metricStat{{0.25, nan(), 1}, {nan(), nan(), 0}}, values: func() []float64 {
+			v := make([]float64, sim.NumSummary)
+			for i := range v {
+				v[i] = float64(i) / 3
+			}
+			v[1] = nan()
+			return v
+		}()},
 		{point: 7, fails: []failure{{-1, "bad\tvalue\nsecond line"}, {2, "NaN in run"}}},
 	}
 	for _, r := range recs {

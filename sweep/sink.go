@@ -14,6 +14,7 @@ type summarySink struct {
 	idx     []int
 	moments []estimate.Moments
 	reps    int
+	values  []float64 // every summary of every replicate, in replicate order
 	fails   []failure
 }
 
@@ -28,6 +29,7 @@ func (s *summarySink) Consume(r *sim.RunResult) error {
 		return nil
 	}
 	s.reps++
+	s.values = append(s.values, r.Summary[:]...)
 	for j, i := range s.idx {
 		if x := r.Summary[i]; !math.IsNaN(x) {
 			s.moments[j].Add(x)
@@ -49,5 +51,5 @@ func (s *summarySink) record(point int) record {
 			stats[j].mean = nan()
 		}
 	}
-	return record{point: point, reps: s.reps, stats: stats}
+	return record{point: point, reps: s.reps, stats: stats, values: s.values}
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -130,12 +131,14 @@ func (a *app) compare(ctx context.Context, argA, argB string, s compareSettings)
 func writeCompareTable(w io.Writer, c *sim.Comparison) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Metric\tA\tB\tB-A [95% CI]\tCI narrowing\tn")
-	for i := range sim.NumSummary {
-		p := c.Paired(i)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s [%s, %s]\t%s\t%d\n", sim.SummaryLabels[i], output.Short(p.MeanA), output.Short(p.MeanB),
+	for _, p := range c.Rows() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s [%s, %s]\t%s\t%d\n", p.Label, output.Short(p.MeanA), output.Short(p.MeanB),
 			output.Short(p.Mean), output.Short(p.Lo), output.Short(p.Hi), narrowing(p.Narrowing), p.N)
 	}
 	_ = tw.Flush()
+	if len(c.SharedChannels) > 0 {
+		fmt.Fprintf(w, "Channels in both: %s (the shared-channel rows average over these only).\n", strings.Join(c.SharedChannels, ", "))
+	}
 }
 
 func narrowing(x float64) string {

@@ -15,6 +15,8 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/entrench/entrench/reference"
+	"github.com/entrench/entrench/scenarios"
+	"github.com/entrench/entrench/sweep"
 )
 
 // Generated documentation, relative to the repository root.
@@ -153,6 +155,16 @@ func generateDocs(root string) (map[string][]byte, error) {
 		{"docs/reference/scenario.md", reference.ScenarioMarkdown},
 		{"docs/reference/experiment.md", reference.ExperimentMarkdown},
 	}
+	// The JSON Schemas the built-in files name on their first line (for
+	// yaml-language-server), as files an editor can read offline.
+	gen = append(gen, struct {
+		path string
+		fn   func(string) ([]byte, error)
+	}{"docs/reference/schema/scenario.json", func(string) ([]byte, error) { return withNewline(scenarios.JSONSchema()) }},
+		struct {
+			path string
+			fn   func(string) ([]byte, error)
+		}{"docs/reference/schema/experiment.json", func(string) ([]byte, error) { return withNewline(sweep.JSONSchema()) }})
 	for _, g := range gen {
 		data, err := g.fn(root)
 		if err != nil {
@@ -173,6 +185,14 @@ func generateDocs(root string) (map[string][]byte, error) {
 	}
 	files[oddPath] = odd
 	return files, nil
+}
+
+// withNewline appends a final newline to a generated file's bytes.
+func withNewline(b []byte, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
 
 // escapeAngles backslash-escapes < and > in the help texts of cmd and its

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sweep"
 )
@@ -101,7 +102,7 @@ func (a *app) newVersionCmd() *cobra.Command {
 		Example: "  entrench version",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(a.stdout, "entrench %s (%s, %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintf(a.stdout, "entrench %s (%s, %s/%s, kernel %s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH, agents.Kernel())
 			return nil
 		},
 	}

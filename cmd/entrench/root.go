@@ -148,7 +148,7 @@ and flags.`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.PersistentFlags().String("config", "", "config file (YAML) with default settings, e.g. runs: 500 (default: ./entrench.yaml if present)")
-	root.AddCommand(a.newRunCmd(), a.newCompareCmd(), a.newValidateCmd(), a.newScenariosCmd(), a.newShowCmd(), a.newVersionCmd(), a.newClaimsCmd(), a.newServeCmd(), a.newSweepCmd(), a.newMergeCmd(), a.newGendocsCmd())
+	root.AddCommand(a.newRunCmd(), a.newCompareCmd(), a.newValidateCmd(), a.newScenariosCmd(), a.newShowCmd(), a.newVersionCmd(), a.newClaimsCmd(), a.newServeCmd(), a.newSweepCmd(), a.newMergeCmd(), a.newGendocsCmd(), a.newDiscoverCmd(), a.newSchemaCmd())
 	return root
 }
 

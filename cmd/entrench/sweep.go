@@ -29,6 +29,9 @@ type sweepSettings struct {
 	Resume     string // folder to resume
 	Quiet      bool   // no progress
 	NoFigures  bool   // no figures
+	Export     string // "salib" adds the SALib export; "" none
+	Design     string // external design CSV; "" runs the experiment's own
+	Grow       int    // with Resume: the new sobol N or morris trajectories; 0 keeps the size
 }
 
 // parseShard reads "K/N" with 0 <= K < N.
@@ -51,6 +54,15 @@ func (a *app) sweepSettings(cmd *cobra.Command) (sweepSettings, error) {
 		Resume:     v.GetString("resume"),
 		Quiet:      v.GetBool("quiet"),
 		NoFigures:  v.GetBool("no-figures"),
+		Export:     v.GetString("export"),
+		Design:     v.GetString("design"),
+		Grow:       v.GetInt("grow"),
+	}
+	if s.Grow != 0 && s.Resume == "" {
+		return s, usageErr(fmt.Errorf("--grow needs --resume DIR: it enlarges the sweep in DIR"))
+	}
+	if s.Export != "" && s.Export != "salib" {
+		return s, usageErr(fmt.Errorf("--export %q: the only export is salib", s.Export))
 	}
 	if sh := v.GetString("shard"); sh != "" {
 		k, n, err := parseShard(sh)
@@ -79,6 +91,11 @@ and write into the output folder:
                  per metric mean, sd, confidence interval (lo, hi) and n
   indices.csv    sobol: S1 and ST with bootstrap intervals; morris: mu,
                  mu*, its interval, sigma
+  indices2.csv   sobol with order: 2: second-order indices S2 of each pair
+  convergence.csv  sobol: S1 and ST with intervals from the first 8, 16,
+                 32, ... rows of the design and all N (also as a figure)
+  replicates.csv one row per replicate: point, replicate and every summary
+                 metric (join to points.csv on point for the factors)
   failures.csv   design points that failed, with the error
   *.png, *.svg   heat maps (two-factor grids), Sobol bars, Morris plot,
                  fan charts of the best and worst points
@@ -86,6 +103,20 @@ and write into the output folder:
   sweep.json     the manifest; experiment.yaml, scenario.yaml: the inputs
 Every point uses the same random numbers for replicate r (common random
 numbers), so differences between points are not sampling noise.
+
+Row order of a sobol design. points.csv numbers the points row by row of
+the Saltelli matrices A and B (N rows, from a scrambled Sobol' sequence
+unless the experiment says sequence: random): row j is points j*w to
+j*w+w-1 in the order [A_j, B_j, AB_1..AB_k, (BA_1..BA_k)], w = k+2 (or
+2k+2 with order: 2), where AB_i is A_j with factor i taken from B_j. SALib
+expects [A, AB_1..AB_k, (BA_1..BA_k,) B]: do not feed points.csv to
+SALib, use "--export salib", which also writes salib_problem.json,
+salib_sample.txt and salib_Y_METRIC.txt in SALib's order:
+  problem = json.load(open("salib_problem.json"))
+  Y = numpy.loadtxt("salib_Y_final_cooperation.txt")
+  sobol.analyze(problem, Y, calc_second_order=problem["calc_second_order"])
+(SALib's intervals and its normalisation of Y differ slightly from
+entrench's; the indices agree within their intervals.)
 
 A killed sweep (Ctrl-C, kill -9, a lost node) keeps every finished point:
 "entrench sweep --resume DIR" finishes it, and the outputs are
@@ -96,6 +127,9 @@ folders; see docs/guide/cluster.md for Slurm job arrays.`,
 		Example: `  entrench sweep grid-demo --replicates 5
   entrench sweep my-experiment.yaml --out out/study --workers 2
   entrench sweep --resume out/study
+  entrench sweep --resume out/sobol-levers --grow 256   # N=64 -> 256, only the new rows run
+  entrench sweep sobol-levers --export salib
+  entrench sweep lhs-demo --design my-points.csv --out out/mine
   entrench sweep sobol-levers --shard 3/8 --out shards/3   # then: entrench merge shards/* --out out/sobol`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -108,8 +142,8 @@ folders; see docs/guide/cluster.md for Slurm job arrays.`,
 				return usageErr(errors.New("give an experiment or --resume DIR, not both"))
 			case s.Resume == "" && len(args) == 0:
 				return usageErr(errors.New("give an experiment file or built-in name (see entrench scenarios), or --resume DIR"))
-			case s.Resume != "" && (cmd.Flags().Changed("replicates") || cmd.Flags().Changed("shard") || cmd.Flags().Changed("out")):
-				return usageErr(errors.New("--resume takes its replicates, shard and folder from DIR: drop --replicates, --shard and --out"))
+			case s.Resume != "" && (cmd.Flags().Changed("replicates") || cmd.Flags().Changed("shard") || cmd.Flags().Changed("out") || cmd.Flags().Changed("design")):
+				return usageErr(errors.New("--resume takes its replicates, shard, design and folder from DIR: drop --replicates, --shard, --design and --out"))
 			}
 			return a.sweep(cmd.Context(), args, s)
 		},
@@ -122,6 +156,9 @@ folders; see docs/guide/cluster.md for Slurm job arrays.`,
 	f.String("resume", "", "finish the interrupted sweep in this folder")
 	f.Bool("quiet", false, "no progress bar")
 	f.Bool("no-figures", false, "skip the figures")
+	f.Int("grow", 0, "with --resume: enlarge a sobol design to this N (or a morris design to this many trajectories), running only the new points")
+	f.String("design", "", "run the design points in this CSV file instead of the experiment's design: a header naming every factor, one row per point, each value in its factor's range (a choice's index for choices)")
+	f.String("export", "", `also write the design and outputs for another tool: "salib" (sobol designs: salib_problem.json, salib_sample.txt, salib_Y_METRIC.txt in SALib's row order)`)
 	return cmd
 }
 
@@ -153,13 +190,17 @@ func (a *app) sweep(ctx context.Context, args []string, s sweepSettings) error {
 	opt := sweep.Options{
 		Workers: s.Workers, Shard: s.Shard, Shards: s.Shards,
 		Version: versionString(), Args: a.args, NoFigures: s.NoFigures,
-		Slurm: slurmJob(),
+		Slurm: slurmJob(), ExportSALib: s.Export == "salib",
 	}
 	var rep *sweep.Report
 	var err error
 	if s.Resume != "" {
 		opt.Progress = a.pointProgress(s.Quiet, "resume")
-		rep, err = sweep.Resume(ctx, s.Resume, opt)
+		if s.Grow != 0 {
+			rep, err = sweep.Grow(ctx, s.Resume, s.Grow, opt)
+		} else {
+			rep, err = sweep.Resume(ctx, s.Resume, opt)
+		}
 	} else {
 		e, lerr := loadExperiment(args[0])
 		if lerr != nil {
@@ -167,6 +208,15 @@ func (a *app) sweep(ctx context.Context, args []string, s sweepSettings) error {
 		}
 		if s.Replicates > 0 {
 			if e, lerr = e.WithReplicates(s.Replicates); lerr != nil {
+				return usageErr(lerr)
+			}
+		}
+		if s.Design != "" {
+			data, rerr := os.ReadFile(s.Design)
+			if rerr != nil {
+				return usageErr(fmt.Errorf("--design: %w", rerr))
+			}
+			if e, lerr = e.WithDesign(s.Design, data); lerr != nil {
 				return usageErr(lerr)
 			}
 		}

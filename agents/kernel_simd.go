@@ -1,0 +1,48 @@
+//go:build goexperiment.simd && amd64
+
+package agents
+
+import "simd/archsimd"
+
+// vectorWidth is the kernel's: 8 (AVX-512: avx512f, dq, bw and vl), 4
+// (AVX2) or 1 (the scalar twin), chosen once from the CPU's features.
+var vectorWidth = func() int {
+	switch {
+	case archsimd.X86.AVX512():
+		initConsts8()
+		initConsts4()
+		return 8
+	case archsimd.X86.AVX2():
+		initConsts4()
+		return 4
+	}
+	return 1
+}()
+
+func kernelName() string { return widthName(vectorWidth) }
+
+func widthName(w int) string {
+	switch w {
+	case 8:
+		return "avx512"
+	case 4:
+		return "avx2"
+	}
+	return "scalar"
+}
+
+// updateRange runs the kernel on slots lo..hi-1 at the machine's width.
+func updateRange(p *Population, c *kernelConsts, lo, hi int) { rangeAt(vectorWidth, p, c, lo, hi) }
+
+// rangeAt runs the kernel at width w (the tests run every width the
+// machine has).
+func rangeAt(w int, p *Population, c *kernelConsts, lo, hi int) {
+	switch w {
+	case 8:
+		range8(p, c, lo, hi)
+	case 4:
+		range4(p, c, lo, hi)
+	default:
+		scalarRange(p, c, lo, hi)
+	}
+}

@@ -1,0 +1,126 @@
+package agents
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/entrench/entrench/philox"
+)
+
+// randomPopulation returns n officials with dispositions in -1..1 and
+// habits in 0..1 drawn from rng, and random kernel constants in the
+// ranges the scenarios allow (noise up to 1.5, rates up to 0.5).
+func randomPopulation(rng *rand.Rand, n int) (*Population, kernelConsts) {
+	p := &Population{}
+	p.Resize(n)
+	for i := 0; i < n; i++ {
+		p.Disp[i] = 2*rng.Float64() - 1
+		p.Habit[i] = rng.Float64()
+		p.Prop[i] = rng.Float64()
+	}
+	c := kernelConsts{
+		base: 4*rng.Float64() - 2, wd: 3 * rng.Float64(), wh: 3 * rng.Float64(), sd: 1.5 * rng.Float64(),
+		x: rng.Float64(), gain: 0.5 * rng.Float64(), decay: 0.5 * rng.Float64(),
+		rev: 0.1 * rng.Float64(), home: 2*rng.Float64() - 1,
+		line: 2*rng.Float64() - 1, bound: 2 * rng.Float64(), soc: 0.5 * rng.Float64(),
+		noise: rng.Uint64(),
+	}
+	return p, c
+}
+
+func clonePopulation(p *Population) *Population {
+	q := &Population{}
+	q.Resize(len(p.Disp))
+	copy(q.Disp, p.Disp)
+	copy(q.Habit, p.Habit)
+	copy(q.Prop, p.Prop)
+	return q
+}
+
+// TestKernelRule checks the scalar twin against the rule written out
+// plainly with the documented noise (philox.OfficialNormal), official by
+// official: within 1e-14 (the plain form may group sums differently).
+func TestKernelRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 1))
+	for trial := 0; trial < 50; trial++ {
+		p, c := randomPopulation(rng, 37)
+		q := clonePopulation(p)
+		scalarRange(p, &c, 3, 37)
+		for i := 3; i < 37; i++ {
+			z := philox.OfficialNormal(c.noise, uint32(i), 0)
+			d, h := q.Disp[i], q.Habit[i]
+			pr := 1 / (1 + math.Exp(-(c.base + c.wd*d + c.wh*h + c.sd*z)))
+			s := pr * c.x
+			h += c.gain*s*(1-h) - c.decay*(1-s)*h
+			d += c.rev * (c.home - d)
+			if diff := c.line - d; math.Abs(diff) < c.bound {
+				d += c.soc * diff
+			}
+			for _, v := range [][2]float64{{p.Prop[i], pr}, {p.Habit[i], h}, {p.Disp[i], d}} {
+				if math.Abs(v[0]-v[1]) > 1e-8 {
+					t.Fatalf("trial %d official %d: kernel %v, plain rule %v", trial, i, v[0], v[1])
+				}
+			}
+		}
+		for i := 0; i < 3; i++ {
+			if p.Disp[i] != q.Disp[i] || p.Habit[i] != q.Habit[i] || p.Prop[i] != q.Prop[i] {
+				t.Fatalf("official %d outside the range was changed", i)
+			}
+		}
+	}
+}
+
+// TestKernelSplitAnywhere checks that the result does not depend on where
+// a range is cut (organization and rank boundaries fall on odd slots):
+// the same bits whole or in pieces, in any order.
+func TestKernelSplitAnywhere(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 2))
+	for trial := 0; trial < 50; trial++ {
+		p, c := randomPopulation(rng, 61)
+		q := clonePopulation(p)
+		scalarRange(p, &c, 0, 61)
+		cuts := []int{0, 1 + rng.IntN(20), 21 + rng.IntN(20), 41 + rng.IntN(19), 61}
+		for k := len(cuts) - 2; k >= 0; k-- {
+			scalarRange(q, &c, cuts[k], cuts[k+1])
+		}
+		assertSameBits(t, p, q, 0, 61)
+	}
+}
+
+func assertSameBits(t *testing.T, p, q *Population, lo, hi int) {
+	t.Helper()
+	for i := lo; i < hi; i++ {
+		for _, v := range [][2]float64{{p.Prop[i], q.Prop[i]}, {p.Habit[i], q.Habit[i]}, {p.Disp[i], q.Disp[i]}} {
+			if math.Float64bits(v[0]) != math.Float64bits(v[1]) {
+				t.Fatalf("official %d: %v (%016x) against %v (%016x)", i, v[0], math.Float64bits(v[0]), v[1], math.Float64bits(v[1]))
+			}
+		}
+	}
+}
+
+// TestPairNormals holds the twin's written-out pair and exp to philox's
+// bits (PairNormals and Exp), on random counters and over the exp's range
+// including the clamp.
+func TestPairNormals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 5))
+	for i := 0; i < 200000; i++ {
+		tk, n := rng.Uint64(), rng.Uint64()
+		a0, a1 := pairNormals(tk, n)
+		b0, b1 := philox.PairNormals(tk, n)
+		if math.Float64bits(a0) != math.Float64bits(b0) || math.Float64bits(a1) != math.Float64bits(b1) {
+			t.Fatalf("pairNormals(%x, %d) = %v, %v; philox: %v, %v", tk, n, a0, a1, b0, b1)
+		}
+		m := rng.Uint64()
+		c0, c1, d0, d1 := pairNormals2(tk, n, m)
+		e0, e1 := philox.PairNormals(tk, m)
+		if math.Float64bits(c0) != math.Float64bits(b0) || math.Float64bits(c1) != math.Float64bits(b1) ||
+			math.Float64bits(d0) != math.Float64bits(e0) || math.Float64bits(d1) != math.Float64bits(e1) {
+			t.Fatalf("pairNormals2(%x, %d, %d) differs from philox", tk, n, m)
+		}
+		x := 1600*rng.Float64() - 800
+		if e, w := exp(x), philox.Exp(x); math.Float64bits(e) != math.Float64bits(w) {
+			t.Fatalf("exp(%v) = %v, philox.Exp %v", x, e, w)
+		}
+	}
+}
