@@ -14,12 +14,6 @@ import (
 	"github.com/entrench/entrench/sim"
 )
 
-// Scenario keys of the figures.
-const (
-	backcast   = "backcast-1997-2016"
-	memoLevers = "memo-levers-2010"
-)
-
 // curve is one scenario's median (with its middle-50% band) on a
 // comparison figure.
 type curve struct {
@@ -49,20 +43,20 @@ var curveColor = []color.NRGBA{
 func style(size float64) text.Style { return output.TextStyle(size, color.Black) }
 
 // WriteFigures draws the claims' figures into folder dir, each as PNG and
-// SVG, and returns the names of the files written:
+// SVG, and returns the names of the files written (the report must come
+// from Run with Settings.Figures):
 //
 //	claim1_crisis_prone_fan     cooperation fan chart of crisis-prone
-//	claim2_3_reference_crisis   median cooperation of the baseline, each stake
-//	                            and all three, around the reference crisis
-//	claim4_ru_military          median Russian military stance, baseline
+//	claim1_attention            median cooperation, baseline and
+//	                            attention-wanes
+//	claim3_ru_military          median Russian military stance, baseline
 //	                            and mil2mil-push
-//	claim5_attention            median cooperation, baseline and
-//	                            attention-wanes (reference crisis)
+//	claim4_5_reference_crisis   median cooperation of the baseline, each
+//	                            stake and all three around the reference
+//	                            crisis
 //	backcast_cooperation_fan    fan chart of the backcast with its events
-//	claim6_backcast_vs_memo     median cooperation of the backcast and of
-//	                            memo-levers-2010
-//	claim6_difference_fan       fan chart of the paired difference
-//	                            memo-levers-2010 minus backcast
+//	claim7_backcast_vs_memo     median cooperation of the backcast and of
+//	                            the memo's levers from 2010
 //
 // A figure whose scenarios were not run is skipped.
 func (r *Report) WriteFigures(dir string) ([]string, error) {
@@ -76,63 +70,54 @@ func (r *Report) WriteFigures(dir string) ([]string, error) {
 		return err
 	}
 	runs := fmt.Sprintf("%d runs", r.Runs)
-	ref := func(name string) string { return scenarioKey(name, true) }
+	ref := func(name string) string { return Scenario{Name: name, Ref: Militarized}.Key() }
 
-	if a := r.aggs["crisis-prone"]; a != nil {
+	if a := r.aggs[CrisisProne]; a != nil {
 		p, err := output.FanChart(a, "cooperation", "Claim 1: crisis-prone, no stakes: cooperation over "+runs,
 			"Cooperation level (mean channel activity, 0-1)", nil)
 		if err := save(p, err, "claim1_crisis_prone_fan"); err != nil {
 			return files, err
 		}
 	}
-	if cs := r.curves([]string{ref("baseline"), ref("tapi-only"), ref("border-only"), ref("defense-sales-only"), ref("three-stakes")},
-		[]string{"baseline", "tapi-only", "border-only", "defense-sales-only", "three-stakes"}); cs != nil {
-		sc := r.scs[ref("baseline")]
-		p, err := medianPlot("Claims 2 and 3: the stakes and a reference crisis, median of "+runs,
+	if cs := r.curves([]string{Baseline, Attention}, []string{"baseline", "attention-wanes"}); cs != nil {
+		p, err := medianPlot("Claim 1: waning US attention, median of "+runs,
+			"Cooperation level (median, 0-1)", "cooperation", cs, nil, true)
+		if err := save(p, err, "claim1_attention"); err != nil {
+			return files, err
+		}
+	}
+	if cs := r.curves([]string{Baseline, Mil2Mil}, []string{"baseline (pressure 0.2)", "mil2mil-push (pressure 0.9)"}); cs != nil {
+		p, err := medianPlot("Claim 3: mil-to-mil pressure and the Russian military, median of "+runs,
+			"Russian military stance (0-1)", "ru_military_stance", cs, nil, true)
+		if err := save(p, err, "claim3_ru_military"); err != nil {
+			return files, err
+		}
+	}
+	if cs := r.curves([]string{ref(Baseline), ref(TAPIOnly), ref(BorderOnly), ref(DefenseOnly), ref(ThreeStakes)},
+		[]string{Baseline, TAPIOnly, BorderOnly, DefenseOnly, ThreeStakes}); cs != nil {
+		sc := r.scs[ref(Baseline)]
+		p, err := medianPlot("Claims 4 and 5: the stakes and a reference crisis, median of "+runs,
 			"Cooperation level (median, 0-1)", "cooperation", cs,
 			[]mark{{sc.DateOf(ReferenceTick), "reference crisis", output.ColorCrisis}}, false)
-		if err := save(p, err, "claim2_3_reference_crisis"); err != nil {
+		if err := save(p, err, "claim4_5_reference_crisis"); err != nil {
 			return files, err
 		}
 	}
-	if cs := r.curves([]string{"baseline", "mil2mil-push"}, []string{"baseline (pressure 0.2)", "mil2mil-push (pressure 0.9)"}); cs != nil {
-		p, err := medianPlot("Claim 4: mil-to-mil pressure and the Russian military, median of "+runs,
-			"Russian military stance (0-1)", "ru_military_stance", cs, nil, true)
-		if err := save(p, err, "claim4_ru_military"); err != nil {
-			return files, err
-		}
-	}
-	if cs := r.curves([]string{ref("baseline"), ref("attention-wanes")}, []string{"baseline", "attention-wanes"}); cs != nil {
-		sc := r.scs[ref("baseline")]
-		p, err := medianPlot("Claim 5: waning US attention, median of "+runs,
-			"Cooperation level (median, 0-1)", "cooperation", cs,
-			[]mark{{sc.DateOf(ReferenceTick), "reference crisis", output.ColorCrisis}}, true)
-		if err := save(p, err, "claim5_attention"); err != nil {
-			return files, err
-		}
-	}
-	if a := r.aggs[backcast]; a != nil {
-		p, err := output.FanChart(a, "cooperation", "Backcast 1997-2016: cooperation over "+runs,
-			"Cooperation level (mean channel activity, 0-1)", output.MarkersFromScenario(r.scs[backcast]))
+	if a := r.aggs[Backcast]; a != nil {
+		p, err := output.FanChart(a, "cooperation", "Backcast: cooperation over "+runs,
+			"Cooperation level (mean channel activity, 0-1)", output.MarkersFromScenario(r.scs[Backcast]))
 		if err := save(p, err, "backcast_cooperation_fan"); err != nil {
 			return files, err
 		}
 	}
-	if cs := r.curves([]string{backcast, memoLevers}, []string{"backcast (history)", "memo-levers-2010 (the memo's stakes from 2010)"}); cs != nil {
+	if cs := r.curves([]string{Backcast, MemoLevers}, []string{"backcast (history)", "memo-levers-2010 (the memo's stakes from 2010)"}); cs != nil {
 		marks := []mark{
-			{kosovo, "Kosovo", output.ColorCrisis}, {georgia, "Georgia", output.ColorCrisis},
-			{mustMonth("2010-10"), "memo's stakes", output.ColorLever}, {crimea, "Crimea", output.ColorCrisis},
+			{mustMonth("1999-03"), "Kosovo", output.ColorCrisis}, {mustMonth("2008-08"), "Georgia", output.ColorCrisis},
+			{mustMonth("2010-10"), "memo's stakes", output.ColorLever}, {mustMonth("2014-03"), "Crimea", output.ColorCrisis},
 		}
-		p, err := medianPlot("Claim 6: backcast and the memo's counterfactual, median of "+runs,
+		p, err := medianPlot("Claim 7: backcast and the memo's counterfactual, median of "+runs,
 			"Cooperation level (median, 0-1)", "cooperation", cs, marks, true)
-		if err := save(p, err, "claim6_backcast_vs_memo"); err != nil {
-			return files, err
-		}
-	}
-	if d := r.diffs[backcast+" vs "+memoLevers]; d != nil {
-		p, err := output.FanChart(d, "cooperation", "Claim 6: memo-levers-2010 minus backcast, paired over "+runs,
-			"Difference in cooperation level", output.MarkersFromScenario(r.scs[memoLevers]))
-		if err := save(p, err, "claim6_difference_fan"); err != nil {
+		if err := save(p, err, "claim7_backcast_vs_memo"); err != nil {
 			return files, err
 		}
 	}
