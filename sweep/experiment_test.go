@@ -90,7 +90,7 @@ func TestBuiltins(t *testing.T) {
 		"lhs-demo":            {LHS, 40},
 		"sobol-levers":        {Sobol, 64 * 8},
 		"morris-levers":       {Morris, 20 * 9},
-		"morris-coefficients": {Morris, 20 * 27},
+		"morris-coefficients": {Morris, 20 * 49},
 		"sobol-coefficients":  {Sobol, 128 * 12},
 	}
 	infos := Builtins()
