@@ -110,6 +110,28 @@ type batchRunner struct {
 	keep func(w *world, a *sim.Aggregate, sc *scenarios.Scenario)
 	// failed counts failed replicates.
 	failed int
+	// particles and weights, if particles is not nil, make every
+	// scenario a posterior ensemble (Settings.Particles).
+	particles [][]scenarios.Override
+	weights   []float64
+}
+
+// ensemble compiles world w once per particle, with the particle's
+// overrides after the runner's sets, and returns base as an ensemble of
+// those models (sim.Model.WithPosterior).
+func (b *batchRunner) ensemble(w *world, base *sim.Model) (*sim.Model, error) {
+	models := make([]*sim.Model, len(b.particles))
+	for i, ovs := range b.particles {
+		sets := append(slices.Clone(b.sets), ovs...)
+		sc, err := build(*w, sets, b.seed, b.runs)
+		if err != nil {
+			return nil, fmt.Errorf("particle %d: %w", i+1, err)
+		}
+		if models[i], err = sim.Compile(sc); err != nil {
+			return nil, fmt.Errorf("particle %d: %w", i+1, err)
+		}
+	}
+	return base.WithPosterior(models, b.weights)
 }
 
 // run runs every scenario the tests need at design point point (0 for
@@ -167,7 +189,10 @@ func (b *batchRunner) runWorld(ctx context.Context, w *world, point int) (*world
 	sc, err := build(*w, b.sets, b.seed, b.runs)
 	if err == nil {
 		var m *sim.Model
-		if m, err = sim.Compile(sc); err == nil {
+		if m, err = sim.Compile(sc); err == nil && b.particles != nil {
+			m, err = b.ensemble(w, m)
+		}
+		if err == nil {
 			wr := newWorldRuns(m, b.runs)
 			sinks := []sim.Sink{wr}
 			var agg *sim.Aggregate

@@ -50,6 +50,17 @@ type Settings struct {
 	// Progress, if not nil, is called before each scenario runs with its
 	// key, its position (from 1) and the number of scenarios.
 	Progress func(what string, i, n int)
+	// Particles, if not nil, run every scenario as a posterior ensemble
+	// (a calibration's posterior.csv, see package calibrate): each
+	// replicate runs the scenario with the overrides of one particle,
+	// drawn by ParticleWeights on a stream of its own, so that the
+	// scenarios of a test still pair on the same particle and the same
+	// crises. A particle's overrides are applied after Sets and before a
+	// test's placebo switches. Nil: the scenarios' own coefficients.
+	Particles [][]scenarios.Override
+	// ParticleWeights are the particles' weights (positive); required
+	// with Particles, of the same length.
+	ParticleWeights []float64
 }
 
 // Direction says on which side of its bound a test's estimate must lie.
@@ -340,7 +351,8 @@ func Run(ctx context.Context, s Settings) (*Report, error) {
 		return nil, fmt.Errorf("%w: %w", ErrSettings, err)
 	}
 	rep := &Report{Runs: s.Runs, Seed: s.Seed, Sets: s.Sets}
-	b := &batchRunner{runs: s.Runs, workers: s.Workers, seed: s.Seed, sets: sets, progress: s.Progress}
+	b := &batchRunner{runs: s.Runs, workers: s.Workers, seed: s.Seed, sets: sets, progress: s.Progress,
+		particles: s.Particles, weights: s.ParticleWeights}
 	if s.Figures {
 		rep.aggs, rep.scs = map[string]*sim.Aggregate{}, map[string]*scenarios.Scenario{}
 		b.keep = func(w *world, a *sim.Aggregate, sc *scenarios.Scenario) {

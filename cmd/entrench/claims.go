@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/entrench/entrench/calibrate"
 	"github.com/entrench/entrench/claims"
 	"github.com/entrench/entrench/sim"
 	"github.com/entrench/entrench/sweep"
@@ -29,6 +30,7 @@ type claimsSettings struct {
 	Merge      []string // robustness shard folders to merge
 	NoFigures  bool     // skip the figures
 	Quiet      bool     // no progress lines
+	Posterior  string   // posterior.csv of a calibration: the defaults run as its ensemble
 }
 
 func (a *app) claimsSettings(cmd *cobra.Command) (claimsSettings, error) {
@@ -49,6 +51,7 @@ func (a *app) claimsSettings(cmd *cobra.Command) (claimsSettings, error) {
 		s.Sets, _ = cmd.Flags().GetStringArray("set")
 	}
 	s.Merge = v.GetStringSlice("merge")
+	s.Posterior = v.GetString("posterior")
 	if sh := v.GetString("shard"); sh != "" {
 		if s.Shard, s.Shards, err = parseShard(sh); err != nil {
 			return s, usageErr(err)
@@ -67,6 +70,8 @@ func (a *app) claimsSettings(cmd *cobra.Command) (claimsSettings, error) {
 		return s, usageErr(errors.New("--shard splits the robustness draws: give --robustness N too"))
 	case s.Shards > 0 && len(s.Merge) > 0:
 		return s, usageErr(errors.New("--shard and --merge do not go together: run the shards, then merge them"))
+	case s.Posterior != "" && (s.Robustness > 0 || len(s.Merge) > 0):
+		return s, usageErr(errors.New("--posterior runs the claims at the defaults as a posterior ensemble; the robustness draws vary the coefficients themselves: give one or the other"))
 	}
 	if _, err := loadScenario("", s.Sets); err != nil { // the overrides must apply
 		return s, err
@@ -124,6 +129,7 @@ OUT/robustness: rerun the same command to resume. On a cluster, run shards
 	f.String("shard", "", "run only shard K/N of the robustness draws into --out (e.g. 0/8)")
 	f.StringSlice("merge", nil, "robustness shard folders to merge (comma-separated), then run the defaults and write the table")
 	f.Bool("no-figures", false, "skip the figures")
+	f.String("posterior", "", "posterior.csv of a calibration: every scenario runs as its ensemble, each replicate a particle drawn by weight")
 	f.Bool("quiet", false, "no progress lines")
 	return cmd
 }
@@ -167,6 +173,16 @@ func (a *app) claims(ctx context.Context, s claimsSettings) error {
 		robustDir = rs.Dir
 	}
 	set := claims.Settings{Runs: s.Runs, Workers: s.Workers, Seed: s.Seed, Sets: s.Sets, Figures: !s.NoFigures}
+	if s.Posterior != "" {
+		p, err := calibrate.ReadPosterior(s.Posterior)
+		if err != nil {
+			return usageErr(err)
+		}
+		for i := range p.Particles {
+			set.Particles = append(set.Particles, p.Overrides(i))
+		}
+		set.ParticleWeights = p.Weights
+	}
 	if !s.Quiet {
 		set.Progress = func(what string, i, n int) {
 			fmt.Fprintf(a.stderr, "[%d/%d] %s\n", i, n, what)
