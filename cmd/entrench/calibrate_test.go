@@ -151,27 +151,7 @@ func TestCalibrateChain(t *testing.T) {
 // compares its outputs with a local run. It skips, loudly, where no
 // Slurm cluster is available.
 func TestSlurmCalibrationChain(t *testing.T) {
-	if testing.Short() {
-		t.Skip("submits Slurm jobs")
-	}
-	if why := slurmReady(); why != "" {
-		msg := "SLURM NOT AVAILABLE: " + why + "; TestSlurmCalibrationChain did NOT test the calibration chain"
-		fmt.Fprintf(os.Stderr, "\n!!! %s\n\n", msg)
-		t.Skip(msg)
-	}
-	bin := buildBinary(t)
-	base, err := os.MkdirTemp("", "entrench-slurm-cal-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if !t.Failed() {
-			os.RemoveAll(base)
-		} else {
-			t.Logf("Slurm folders kept in %s", base)
-		}
-	})
-	os.Chmod(base, 0o777)
+	bin, base := slurmSetup(t, "the calibration chain", "entrench-slurm-cal-")
 	cal, _ := filepath.Abs(tinyCalibration)
 	local := filepath.Join(base, "local")
 	if out, err := exec.Command(bin, "calibrate", cal, "--out", local, "--quiet").CombinedOutput(); err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,27 +88,7 @@ func TestClaimsCommandBadFlags(t *testing.T) {
 // shards, and compares the merged journal byte for byte with a local
 // unsharded run. It skips, loudly, where no Slurm cluster is available.
 func TestSlurmClaimsShards(t *testing.T) {
-	if testing.Short() {
-		t.Skip("submits Slurm jobs")
-	}
-	if why := slurmReady(); why != "" {
-		msg := "SLURM NOT AVAILABLE: " + why + "; TestSlurmClaimsShards did NOT test the cluster script"
-		fmt.Fprintf(os.Stderr, "\n!!! %s\n\n", msg)
-		t.Skip(msg)
-	}
-	bin := buildBinary(t)
-	base, err := os.MkdirTemp("", "entrench-slurm-claims-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if !t.Failed() {
-			os.RemoveAll(base)
-		} else {
-			t.Logf("Slurm folders kept in %s", base)
-		}
-	})
-	os.Chmod(base, 0o777)
+	bin, base := slurmSetup(t, "the cluster script", "entrench-slurm-claims-")
 	flags := []string{"--robust-runs", "2", "--workers", "1"}
 	local := filepath.Join(base, "local")
 	if out, err := exec.Command(bin, append([]string{"claims", "--robustness", "4", "--shard", "0/1", "--out", local, "--quiet"}, flags...)...).CombinedOutput(); err != nil {

@@ -286,27 +286,7 @@ func jobState(id string) string {
 // compares the merged outputs byte for byte with a local unsharded run.
 // It skips, loudly, only where no Slurm cluster is available.
 func TestSlurmShardMerge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("submits Slurm jobs")
-	}
-	if why := slurmReady(); why != "" {
-		msg := "SLURM NOT AVAILABLE: " + why + "; TestSlurmShardMerge did NOT test the cluster scripts"
-		fmt.Fprintf(os.Stderr, "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! %s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n", msg)
-		t.Skip(msg)
-	}
-	bin := buildBinary(t)
-	base, err := os.MkdirTemp("", "entrench-slurm-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if !t.Failed() {
-			os.RemoveAll(base)
-		} else {
-			t.Logf("Slurm folders kept in %s", base)
-		}
-	})
-	os.Chmod(base, 0o777)
+	bin, base := slurmSetup(t, "the cluster scripts", "entrench-slurm-")
 	flags := []string{"--replicates", "2", "--quiet"}
 	local := filepath.Join(base, "local")
 	if out, err := exec.Command(bin, append([]string{"sweep", "grid-demo", "--out", local}, flags...)...).CombinedOutput(); err != nil {
@@ -365,4 +345,34 @@ func TestSlurmShardMerge(t *testing.T) {
 		t.Fatalf("merged manifest %+v, %v\n%s", m, err, logs())
 	}
 	sameSweepFiles(t, "Slurm shards merged vs local run", sweepFiles(t, local), sweepFiles(t, merged))
+}
+
+// slurmSetup skips test t (loudly, naming what it did not test) where no
+// Slurm cluster is available, else builds the binary and makes a shared
+// scratch folder, kept when the test fails. It returns the binary and the
+// folder.
+func slurmSetup(t *testing.T, what, prefix string) (bin, base string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("submits Slurm jobs")
+	}
+	if why := slurmReady(); why != "" {
+		msg := "SLURM NOT AVAILABLE: " + why + "; " + t.Name() + " did NOT test " + what
+		fmt.Fprintf(os.Stderr, "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! %s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n", msg)
+		t.Skip(msg)
+	}
+	bin = buildBinary(t)
+	base, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if !t.Failed() {
+			os.RemoveAll(base)
+		} else {
+			t.Logf("Slurm folders kept in %s", base)
+		}
+	})
+	os.Chmod(base, 0o777) // the jobs may run as another user
+	return bin, base
 }
