@@ -13,11 +13,11 @@ const (
 	// is no cooperation to stress; entrenchment is 0 and the probe does
 	// not run.
 	probeSkipActivity = 0.01
-	// probeStopActivity: the probe stops early once total activity falls
-	// below this; nothing is left that the rest of the horizon could keep,
-	// and (with attention held at its floor) very little that it could
-	// rebuild.
-	probeStopActivity = 0.001
+	// A probe always runs its whole horizon: a channel suspended at the
+	// reference crisis can be resumed and rebuild within it, so stopping
+	// once total activity is low would read entrenchment too low, and
+	// would make it depend on whether some other channel (one a scenario
+	// adds) keeps the total up.
 )
 
 // probeState holds the latest probe's results, which the probe series
@@ -125,8 +125,7 @@ func (m *Model) probeTicks() int {
 // skipped too: a probe year is short beside a career (tenure_months, 240
 // by default), and skipping them makes a probe tick cost little more than
 // the officials' update (docs/ODD.md, "Observation"). Organizations whose
-// channels are all shut are not updated (probeOfficials), and a probe
-// stops once total activity is below probeStopActivity.
+// channels are all shut are not updated (probeOfficials).
 func (w *World) runProbe() {
 	m, ps := w.m, &w.probes
 	k := ps.count
@@ -151,9 +150,7 @@ func (w *World) runProbe() {
 	p.holdAttentionAtFloor()
 	H := m.probeTicks()
 	for h := 1; h <= H; h++ {
-		if p.probeStep(h == 1) < probeStopActivity {
-			break
-		}
+		p.probeStep(h == 1)
 	}
 	ps.ent = keptShare(p.chans, ps.before, nil)
 	for c := range p.chans {
