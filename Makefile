@@ -57,12 +57,15 @@ bench:
 # engine's rule files in sim/ (step.go, levers.go, probe.go), leaving out
 # the rest of the package. gremlins matches --exclude-files against paths
 # relative to the folder it mutates (sim/step.go is "step.go"), hence the
-# anchored bare names.
+# anchored bare names. GOFLAGS=-count=1 keeps go test from answering
+# gremlins' coverage run from its cache: gremlins times every mutant's
+# tests against that run (times --timeout-coefficient), and a cached run of
+# half a second turned slow but correct tests into "timed out".
 GREMLINS ?= $(GO) run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTANT_WORKERS ?= 1
 mutants:
-	$(GREMLINS) unleash --workers $(MUTANT_WORKERS) --timeout-coefficient 10 ./agents
-	$(GREMLINS) unleash --workers $(MUTANT_WORKERS) --timeout-coefficient 10 \
+	GOFLAGS=-count=1 $(GREMLINS) unleash --workers $(MUTANT_WORKERS) --timeout-coefficient 10 ./agents
+	GOFLAGS=-count=1 $(GREMLINS) unleash --workers $(MUTANT_WORKERS) --timeout-coefficient 10 \
 		--exclude-files '^(aggregate|batch|compare|doc|ensemble|measures|model|result|summary|world)\.go$$' ./sim
 
 # Every fuzz target, each for FUZZTIME (go test -fuzz takes one target at a
