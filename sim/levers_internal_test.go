@@ -1,0 +1,198 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/entrench/entrench/scenarios"
+)
+
+// Tests of the lever rules in levers.go: when a dated lever takes effect,
+// the channels' capacity under each lever, the channels a run opens, and
+// the stake persistence the levers and the tick length set. Each fails
+// when its rule's comparison flips or its arithmetic changes.
+
+// leverAt returns the index of lever key.
+func leverAt(t *testing.T, key string) int {
+	t.Helper()
+	i, ok := scenarios.LeverIndex(key)
+	if !ok {
+		t.Fatalf("lever %q not registered", key)
+	}
+	return i
+}
+
+// changesOf lists the ticks at which m changes lever i, with the values.
+func changesOf(m *Model, i int) map[int]float64 {
+	out := map[int]float64{}
+	for t, cs := range m.leverChanges {
+		for _, c := range cs {
+			if c.index == i {
+				out[t] = c.value
+			}
+		}
+	}
+	return out
+}
+
+// TestDatedLeverTakesEffectAtItsTick: a lever dated within the horizon
+// holds Before until its tick and changes to Value at it, including a
+// change at the very last tick; one dated after the horizon never changes
+// (and compiling it does not fail).
+func TestDatedLeverTakesEffectAtItsTick(t *testing.T) {
+	// The baseline starts in 2010-01 and runs 180 monthly ticks: tick 180
+	// is 2025-01.
+	tapi := leverAt(t, "tapi_stake")
+	for _, tc := range []struct {
+		from     string
+		wantTick int // 0: no change
+	}{
+		{"2012-03", 26},
+		{"2025-01", 180},
+		{"2025-02", 0},
+	} {
+		m := testModel(t, "baseline", "levers.tapi_stake.value=0.7", "levers.tapi_stake.before=0.2",
+			"levers.tapi_stake.from="+tc.from)
+		got := changesOf(m, tapi)
+		if m.initialLevers[tapi] != 0.2 {
+			t.Errorf("from %s: initial %v, want the before value 0.2", tc.from, m.initialLevers[tapi])
+		}
+		if tc.wantTick == 0 {
+			if len(got) != 0 {
+				t.Errorf("from %s (after the horizon): changes %v, want none", tc.from, got)
+			}
+			continue
+		}
+		if len(got) != 1 || got[tc.wantTick] != 0.7 {
+			t.Errorf("from %s: changes %v, want 0.7 at tick %d", tc.from, got, tc.wantTick)
+		}
+	}
+}
+
+// TestCapacityUnderLevers: each channel kind's capacity is its own
+// capacity times its lever (clamped to 0..1), and the defense-industrial
+// channels' lever is the sales count times their size, capped at 1.
+func TestCapacityUnderLevers(t *testing.T) {
+	m := testModel(t, "three-stakes")
+	l := make(leverState, len(m.initialLevers))
+	copy(l, m.initialLevers)
+	ix := &m.lever
+	l[ix.tapi], l[ix.ndn], l[ix.border] = 0.3, 0.45, 0.6
+	l[ix.salesCount], l[ix.salesSize] = 2, 0.2
+	seen := map[string]bool{}
+	for c := range m.channels {
+		cs := &m.channels[c]
+		var f float64
+		switch cs.kind {
+		case scenarios.ChanEnergy:
+			f = 0.3
+		case scenarios.ChanAfghanTransit:
+			f = 0.45
+		case scenarios.ChanBorderSecurity, scenarios.ChanCounternarcotics:
+			f = 0.6
+		case scenarios.ChanDefenseIndustrial:
+			f = 0.4 // 2 sales of size 0.2
+		default:
+			f = 1
+		}
+		seen[cs.kind] = true
+		if got, want := cs.capacityUnder(l, ix), cs.capacity*f; !near(got, want) {
+			t.Errorf("channel %d (%s): capacity %v, want %v", c, cs.kind, got, want)
+		}
+	}
+	for _, k := range []string{scenarios.ChanEnergy, scenarios.ChanAfghanTransit,
+		scenarios.ChanBorderSecurity, scenarios.ChanDefenseIndustrial} {
+		if !seen[k] {
+			t.Errorf("three-stakes has no %s channel: the test does not cover it", k)
+		}
+	}
+	// Count times size above 1 is capped at 1; a negative lever at 0.
+	l[ix.salesCount], l[ix.salesSize], l[ix.tapi] = 3, 0.5, -0.5
+	for c := range m.channels {
+		cs := &m.channels[c]
+		switch cs.kind {
+		case scenarios.ChanDefenseIndustrial:
+			if got := cs.capacityUnder(l, ix); !near(got, cs.capacity) {
+				t.Errorf("defense channel %d at count*size 1.5: capacity %v, want its own %v", c, got, cs.capacity)
+			}
+		case scenarios.ChanEnergy:
+			if got := cs.capacityUnder(l, ix); got != 0 {
+				t.Errorf("energy channel %d at a negative stake: capacity %v, want 0", c, got)
+			}
+		}
+	}
+}
+
+func near(a, b float64) bool { d := a - b; return d < 1e-12 && d > -1e-12 }
+
+// TestOpenChannelsSeesLateOpening: a channel shut at the start and opened
+// by a lever change at the last tick counts as open; one its lever keeps
+// shut throughout does not.
+func TestOpenChannelsSeesLateOpening(t *testing.T) {
+	energy := func(m *Model) int {
+		for c := range m.channels {
+			if m.channels[c].kind == scenarios.ChanEnergy {
+				return c
+			}
+		}
+		t.Fatal("no energy channel")
+		return -1
+	}
+	shut := testModel(t, "tapi-only", "levers.tapi_stake.value=0")
+	if shut.OpenChannels()[energy(shut)] {
+		t.Error("tapi shut throughout: reported open")
+	}
+	late := testModel(t, "tapi-only", "levers.tapi_stake.before=0", "levers.tapi_stake.from=2025-01")
+	if !late.OpenChannels()[energy(late)] {
+		t.Error("tapi opened at the last tick: reported shut")
+	}
+}
+
+// TestStakePersistenceUnderLevers: a channel's stake persistence is its
+// persistence in months over the tick length; follow-on contracts replace
+// it for the eastern buyer (years times 12 over the tick length) only when
+// positive, and for the western seller too with follow_on_seller; never
+// below one tick.
+func TestStakePersistenceUnderLevers(t *testing.T) {
+	defense := func(m *Model) int {
+		for c := range m.channels {
+			if m.channels[c].defense {
+				return c
+			}
+		}
+		t.Fatal("no defense channel")
+		return -1
+	}
+	for _, tc := range []struct {
+		name       string
+		sets       []string
+		buyer, own float64 // in ticks
+		sellerToo  bool
+	}{
+		{"monthly, 10 years of follow-on", []string{"levers.defense_sales.follow_on_years=10"}, 120, 0, false},
+		{"quarterly, 10 years of follow-on", []string{"tick_months=3", "horizon=60", "levers.defense_sales.follow_on_years=10"}, 40, 0, false},
+		{"no follow-on", []string{"levers.defense_sales.follow_on_years=0"}, 0, 0, false},
+		{"follow-on for the seller too", []string{"levers.defense_sales.follow_on_years=10", "model.follow_on_seller=true"}, 120, 0, true},
+	} {
+		m := testModel(t, "defense-sales-only", tc.sets...)
+		w := NewWorld(m)
+		w.Reset(0, 0, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+		c := defense(m)
+		cs, ch := &m.channels[c], &w.chans[c]
+		own := max(1, cs.persistence/float64(m.Scenario.TickMonths))
+		buyer := tc.buyer
+		if buyer == 0 {
+			buyer = own
+		}
+		seller := own
+		if tc.sellerToo {
+			seller = buyer
+		}
+		if !near(ch.Persistence[0], buyer) || !near(ch.Persistence[1], seller) {
+			t.Errorf("%s: persistence buyer %v, seller %v; want %v, %v (own %v months, tick %d months)",
+				tc.name, ch.Persistence[0], ch.Persistence[1], buyer, seller, cs.persistence, m.Scenario.TickMonths)
+		}
+		if m.Scenario.TickMonths > 1 && near(own, cs.persistence) {
+			t.Errorf("%s: own persistence %v ticks equals its months: the tick length is not used", tc.name, own)
+		}
+	}
+}
