@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math"
+	"slices"
 	"testing"
 
 	"github.com/entrench/entrench/scenarios"
@@ -194,5 +196,79 @@ func TestStakePersistenceUnderLevers(t *testing.T) {
 		if m.Scenario.TickMonths > 1 && near(own, cs.persistence) {
 			t.Errorf("%s: own persistence %v ticks equals its months: the tick length is not used", tc.name, own)
 		}
+	}
+}
+
+// leveredWorld compiles the built-in name with sets and returns a world
+// reset to replicate 0 (so applyLevers has run on the initial levers).
+func leveredWorld(t *testing.T, name string, sets ...string) *World {
+	t.Helper()
+	m := testModel(t, name, sets...)
+	w := NewWorld(m)
+	w.Reset(0, 0, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+	return w
+}
+
+// TestUSAttentionLever: a level or decay of 0 is a setting (a floor of
+// zero, a side that never forgets), not "keep the side's own" (-1); the
+// decay per month becomes 1-(1-d)^months per tick.
+func TestUSAttentionLever(t *testing.T) {
+	w := leveredWorld(t, "baseline", "levers.us_attention.level=0", "levers.us_attention.decay=0")
+	if w.usFloor != 0 || w.usRate != 0 {
+		t.Errorf("level 0, decay 0: floor %v, rate %v; want 0 and 0 (overrides on)", w.usFloor, w.usRate)
+	}
+	w = leveredWorld(t, "baseline")
+	if w.usFloor != -1 || w.usRate != -1 {
+		t.Errorf("no override: floor %v, rate %v; want -1 and -1", w.usFloor, w.usRate)
+	}
+	w = leveredWorld(t, "baseline", "tick_months=3", "horizon=60", "levers.us_attention.decay=0.1")
+	if want := 1 - 0.9*0.9*0.9; !near(w.usRate, want) {
+		t.Errorf("decay 0.1 a month, quarterly ticks: rate %v, want 1-0.9^3 = %v", w.usRate, want)
+	}
+}
+
+// TestArrivalProbability: a yearly Poisson rate r gives an arrival in a
+// tick of m months with probability 1-exp(-r*m/12).
+func TestArrivalProbability(t *testing.T) {
+	for _, tc := range []struct {
+		rate float64
+		tm   int
+	}{{2, 1}, {0.5, 3}, {6, 12}, {0, 1}} {
+		want := 1 - math.Exp(-tc.rate*float64(tc.tm)/12)
+		if got := arrivalProb(tc.rate, tc.tm); !near(got, want) {
+			t.Errorf("rate %v/yr, %d-month ticks: %v, want %v", tc.rate, tc.tm, got, want)
+		}
+	}
+	w := leveredWorld(t, "baseline", "crises.rate_per_year=1.2", "initiatives.rate_per_year=2.4")
+	if !near(w.crisisProb, 1-math.Exp(-0.1)) || !near(w.initiativeProb, 1-math.Exp(-0.2)) {
+		t.Errorf("monthly: crisis %v, initiative %v; want 1-exp(-0.1), 1-exp(-0.2)", w.crisisProb, w.initiativeProb)
+	}
+}
+
+// TestProbeDates: probes run every probe_every_months from the first tick
+// on (tick 1 when every month), always at the last tick, never at tick 0,
+// and not at all when probing is off.
+func TestProbeDates(t *testing.T) {
+	dates := func(m *Model) []int {
+		var out []int
+		for tk := 0; tk <= m.Scenario.Horizon; tk++ {
+			if m.isProbeDate(tk) {
+				out = append(out, tk)
+			}
+		}
+		return out
+	}
+	m := testModel(t, "tiny", "metrics.probe_every_months=1")
+	if got := dates(m); len(got) != m.Scenario.Horizon || got[0] != 1 {
+		t.Errorf("monthly probes over %d ticks: dates %v, want 1..%d", m.Scenario.Horizon, got, m.Scenario.Horizon)
+	}
+	m = testModel(t, "tiny", "metrics.probe_every_months=10")
+	want := []int{10, 20, m.Scenario.Horizon}
+	if got := dates(m); !slices.Equal(got, want) {
+		t.Errorf("probes every 10 months over %d: %v, want %v", m.Scenario.Horizon, got, want)
+	}
+	m = testModel(t, "tiny", "metrics.probe_every_months=0")
+	if got := dates(m); len(got) != 0 {
+		t.Errorf("probing off: dates %v", got)
 	}
 }
