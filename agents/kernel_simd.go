@@ -2,7 +2,10 @@
 
 package agents
 
-import "simd/archsimd"
+import (
+	"math"
+	"simd/archsimd"
+)
 
 // vectorWidth is the kernel's: 8 (AVX-512: avx512f, dq, bw and vl), 4
 // (AVX2) or 1 (the scalar twin), chosen once from the CPU's features.
@@ -17,6 +20,15 @@ var vectorWidth = func() int {
 		return 4
 	}
 	return 1
+}()
+
+// zigWK holds the bits of zigW and zigK side by side, so that a vector
+// kernel loads both of a lane's entries with one 128-bit load.
+var zigWK = func() (t [256][2]uint64) {
+	for j := range t {
+		t[j] = [2]uint64{math.Float64bits(zigW[j]), math.Float64bits(zigK[j])}
+	}
+	return t
 }()
 
 func kernelName() string { return widthName(vectorWidth) }

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"simd/archsimd"
 	"testing"
+
+	"github.com/entrench/entrench/philox"
 )
 
 // widths are the vector widths this machine can run.
@@ -27,15 +29,17 @@ func widths(t *testing.T) []int {
 // kernel, at every width the machine has (AVX-512 and AVX2), gives the
 // scalar twin's bits for propensity, habit and disposition, on random
 // populations and constants, on ranges that start and end on odd and even
-// slots and are shorter and longer than a vector, and on extreme inputs
+// slots and are shorter and longer than a vector, with and without
+// officials whose normal takes the ziggurat's slow path (the test counts
+// them: more than a thousand), and on extreme inputs
 // (logits beyond the exp clamp, dispositions at the confidence bound,
 // zero noise, noise that reaches the normal's far tails).
 func TestKernelBitIdentical(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 3))
 	for _, w := range widths(t) {
 		t.Run(widthName(w), func(t *testing.T) {
-			officials := 0
-			for trial := 0; trial < 3000; trial++ {
+			officials, slow := 0, 0
+			for trial := 0; trial < 10000; trial++ {
 				n := 1 + rng.IntN(120)
 				p, c := randomPopulation(rng, n)
 				switch trial % 6 {
@@ -61,8 +65,16 @@ func TestKernelBitIdentical(t *testing.T) {
 				scalarRange(q, &c, lo, hi)
 				assertSameBits(t, p, q, 0, n)
 				officials += hi - lo
+				for i := lo; i < hi; i++ {
+					if _, ok := philox.ZigguratFast(philox.Word(c.noise, uint64(i))); !ok {
+						slow++
+					}
+				}
 			}
-			t.Logf("%d officials compared bit for bit", officials)
+			t.Logf("%d officials compared bit for bit, %d of them on the slow path", officials, slow)
+			if slow < 1000 {
+				t.Errorf("only %d officials took the ziggurat's slow path", slow)
+			}
 		})
 	}
 }
