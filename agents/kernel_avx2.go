@@ -71,6 +71,11 @@ func exp4(x archsimd.Float64x4) archsimd.Float64x4 {
 // too), and each lane's pair of table entries (zigWK) is loaded as one
 // 128-bit vector; the pairs are then assembled and unzipped into the
 // widths and the bounds (see zig8).
+//
+// It is not inlined: inlined into range4's loop it made the kernel half
+// as slow again (measured on AMD Zen 4).
+//
+//go:noinline
 func zig4(w archsimd.Uint64x4, ws *[4]uint64) (z archsimd.Float64x4, ok uint8) {
 	k := &k4
 	w.Store(ws)
