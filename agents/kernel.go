@@ -106,8 +106,8 @@ func (c *kernelConsts) step2(zA, dA, hA, zB, dB, hB float64) (prA, h1A, d1A, prB
 		float64(r4A*((p4+float64(rA*p5))+float64(r2A*p6)))
 	pB := (p0 + float64(rB*p1)) + float64(r2B*(p2+float64(rB*p3))) +
 		float64(r4B*((p4+float64(rB*p5))+float64(r2B*p6)))
-	eA := pA * math.Float64frombits(uint64(kiA+1023)<<52)
-	eB := pB * math.Float64frombits(uint64(kiB+1023)<<52)
+	eA := float64(pA * math.Float64frombits(uint64(kiA+1023)<<52))
+	eB := float64(pB * math.Float64frombits(uint64(kiB+1023)<<52))
 	prA, prB = 1/(1+eA), 1/(1+eB)
 	sA, sB := float64(prA*c.x), float64(prB*c.x)
 	h1A = hA + (float64(float64(c.gain*sA)*(1-hA)) - float64(float64(c.decay*(1-sA))*hA))
