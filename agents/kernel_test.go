@@ -40,7 +40,8 @@ func clonePopulation(p *Population) *Population {
 
 // TestKernelRule checks the scalar twin against the rule written out
 // plainly with the documented noise (philox.OfficialNormal), official by
-// official: within 1e-14 (the plain form may group sums differently).
+// official: within 1e-8 (the plain form takes math.Exp where the kernel
+// takes philox's, relative error 2.5e-9, and may group sums differently).
 func TestKernelRule(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 1))
 	for trial := 0; trial < 50; trial++ {
