@@ -128,8 +128,8 @@ func (c *kernelConsts) step2(zA, dA, hA, zB, dB, hB float64) (prA, h1A, d1A, prB
 
 // scalarRange runs the kernel on slots lo..hi-1 of p (global slot
 // numbers: they address the draws). Official i's noise is the ziggurat
-// normal of word i (philox.OfficialNormal): the fast path written out
-// here (zigFast), the slow path philox's.
+// normal of word i (philox.OfficialNormal): philox.ZigguratFast (which
+// inlines) and, for the 1.5% of words that fail it, philox.ZigguratFrom.
 func scalarRange(p *Population, c *kernelConsts, lo, hi int) {
 	disp, habit, prop := p.Disp[:hi], p.Habit[:hi], p.Prop[:hi]
 	ctr := c.noise + uint64(lo+1)*gamma
@@ -137,8 +137,8 @@ func scalarRange(p *Population, c *kernelConsts, lo, hi int) {
 	for ; i+1 < hi; i += 2 {
 		wA, wB := philox.Mix(ctr), philox.Mix(ctr+gamma)
 		ctr += gamma2
-		zA, okA := zigFast(wA)
-		zB, okB := zigFast(wB)
+		zA, okA := philox.ZigguratFast(wA)
+		zB, okB := philox.ZigguratFast(wB)
 		if !okA {
 			zA = philox.ZigguratFrom(c.noise, uint64(i), wA)
 		}
@@ -152,25 +152,6 @@ func scalarRange(p *Population, c *kernelConsts, lo, hi int) {
 		z := philox.ZigguratNormal(c.noise, uint64(i))
 		prop[i], habit[i], disp[i] = c.step(z, disp[i], habit[i])
 	}
-}
-
-// zigW and zigK are philox's ziggurat tables (philox.ZigguratTables).
-var zigW, zigK = philox.ZigguratTables()
-
-// zigFast is philox.ZigguratFast written out, so that it inlines
-// (TestZigFast holds it to philox's bits): layer j = w&255, u = (bits
-// 11-62 of w) * 2^-52, z = +-u*zigW[j] with the sign bit of w, on the fast
-// path when u < zigK[j].
-func zigFast(w uint64) (z float64, ok bool) {
-	const (
-		fracMask = 1<<52 - 1
-		oneBits  = 0x3ff0000000000000 // bits of 1.0
-		signBit  = 1 << 63
-	)
-	j := uint8(w)
-	u := math.Float64frombits(w>>11&fracMask|oneBits) - 1
-	x := float64(u * zigW[j])
-	return math.Float64frombits(math.Float64bits(x) ^ w&signBit), u < zigK[j]
 }
 
 // UpdateOfficials runs one month of the officials' rules for one

@@ -65,7 +65,7 @@ func exp4(x archsimd.Float64x4) archsimd.Float64x4 {
 	return p.Mul(ki.Add(k.c1023).ShiftLeft(k.s52).AsFloat64x4())
 }
 
-// zig4 is zigFast on 4 lanes of words: the normals of the words on the
+// zig4 is philox.ZigguratFast on 4 lanes of words: the normals of the words on the
 // fast path, and the bits of the lanes that are (bit l for lane l). There
 // is no gather: the words are stored in ws (which the slow path needs
 // too), and each lane's pair of table entries (zigWK) is loaded as one

@@ -63,7 +63,7 @@ func exp8(x archsimd.Float64x8) archsimd.Float64x8 {
 	return p.Mul(ki.Add(k.c1023).ShiftLeft(k.s52).AsFloat64x8())
 }
 
-// zig8 is zigFast on 8 lanes of words: the normals of the words on the
+// zig8 is philox.ZigguratFast on 8 lanes of words: the normals of the words on the
 // fast path, and the bits of the lanes that are (bit l for lane l). There
 // is no gather: the words are stored in ws (which the slow path needs
 // too), and each lane's pair of table entries (zigWK) is loaded as one

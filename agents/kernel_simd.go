@@ -5,6 +5,8 @@ package agents
 import (
 	"math"
 	"simd/archsimd"
+
+	"github.com/entrench/entrench/philox"
 )
 
 // vectorWidth is the kernel's: 8 (AVX-512: avx512f, dq, bw and vl), 4
@@ -22,11 +24,13 @@ var vectorWidth = func() int {
 	return 1
 }()
 
-// zigWK holds the bits of zigW and zigK side by side, so that a vector
+// zigWK holds the bits of philox's ziggurat tables (philox.ZigguratTables:
+// the widths and the fast path's bounds) side by side, so that a vector
 // kernel loads both of a lane's entries with one 128-bit load.
 var zigWK = func() (t [256][2]uint64) {
+	w, k := philox.ZigguratTables()
 	for j := range t {
-		t[j] = [2]uint64{math.Float64bits(zigW[j]), math.Float64bits(zigK[j])}
+		t[j] = [2]uint64{math.Float64bits(w[j]), math.Float64bits(k[j])}
 	}
 	return t
 }()
