@@ -1,25 +1,26 @@
 //go:build goexperiment.simd && amd64
 
 // kernel_avx512.go and kernel_avx2.go are one code at two widths: keep
-// them in step (they differ only in the width, the 64-bit multiply, the
-// integer conversion and the interleave). TestKernelBitIdentical holds
-// both to the scalar twin's bits.
+// them in step (they differ only in the width, the 64-bit multiply and
+// the assembly of the table entries). TestKernelBitIdentical holds both
+// to the scalar twin's bits.
 
 package agents
 
-import "simd/archsimd"
+import (
+	"simd/archsimd"
+
+	"github.com/entrench/entrench/philox"
+)
 
 // consts8 holds the kernel's constants broadcast to 8 lanes, built
 // once (building them inside the loop puts scalar moves in it).
 type consts8 struct {
 	// integer
-	s11, s27, s30, s31, s32, s52, s63, one, three, fracMask, sqrt2Frac, c1023, magicBits, mix1, mix2 archsimd.Uint64x8
-	ilvLo, ilvHi                                                                                     archsimd.Uint64x8
+	s11, s27, s30, s31, s52, fracMask, oneBits, signBit, c1023, magicBits, mix1, mix2 archsimd.Uint64x8
 	// float
-	one_f, two, half, m2, inv53, magic, log2e, ln2Hi, ln2Lo, lo700, hi700 archsimd.Float64x8
-	e0, e1, e2, e3, e4, e5, e6                                            archsimd.Float64x8
-	lg1, lg2, lg3, lg4, lg5, lg6, lg7                                     archsimd.Float64x8
-	s1, s2, s3, s4, s5, s6, s7, c1, c2, c3, c4, c5, c6, c7, four, halfPi  archsimd.Float64x8
+	one_f, magic, log2e, ln2Hi, ln2Lo, lo700, hi700 archsimd.Float64x8
+	e0, e1, e2, e3, e4, e5, e6                      archsimd.Float64x8
 }
 
 var k8 consts8
@@ -28,27 +29,15 @@ func initConsts8() {
 	u := archsimd.BroadcastUint64x8
 	f := archsimd.BroadcastFloat64x8
 	k := &k8
-	k.s11, k.s27, k.s30, k.s31, k.s32, k.s52, k.s63 = u(11), u(27), u(30), u(31), u(32), u(52), u(63)
-	k.one, k.three, k.fracMask, k.sqrt2Frac, k.c1023 = u(1), u(3), u(1<<52-1), u(0x6a09e667f3bcd), u(1023)
+	k.s11, k.s27, k.s30, k.s31, k.s52 = u(11), u(27), u(30), u(31), u(52)
+	k.fracMask, k.oneBits, k.signBit, k.c1023 = u(1<<52-1), u(0x3ff0000000000000), u(1<<63), u(1023)
 	k.magicBits = u(0x4338000000000000) // bits of 0x1.8p52
 	k.mix1, k.mix2 = u(0xbf58476d1ce4e5b9), u(0x94d049bb133111eb)
-	var lo, hi [8]uint64
-	for l := 0; l < 4; l++ {
-		lo[2*l], lo[2*l+1], hi[2*l], hi[2*l+1] = uint64(l), uint64(8+l), uint64(4+l), uint64(12+l)
-	}
-	k.ilvLo, k.ilvHi = archsimd.LoadUint64x8(&lo), archsimd.LoadUint64x8(&hi)
-	k.one_f, k.two, k.half, k.m2, k.inv53, k.magic = f(1), f(2), f(0.5), f(-2), f(0x1p-53), f(0x1.8p52)
+	k.one_f, k.magic = f(1), f(0x1.8p52)
 	k.log2e, k.ln2Hi, k.ln2Lo = f(1.4426950408889634), f(6.93147180369123816490e-01), f(1.90821492927058770002e-10)
 	k.lo700, k.hi700 = f(-700), f(700)
 	k.e0, k.e1, k.e2, k.e3 = f(1.0000000005541663), f(1.0000000363231765), f(0.4999999207982802), f(0.16666420169946367)
 	k.e4, k.e5, k.e6 = f(0.04166822556692284), f(0.008374815798301793), f(0.0013836846134577057)
-	k.lg1, k.lg2, k.lg3 = f(6.666666666666735130e-01), f(3.999999999940941908e-01), f(2.857142874366239149e-01)
-	k.lg4, k.lg5, k.lg6, k.lg7 = f(2.222219843214978396e-01), f(1.818357216161805012e-01), f(1.531383769920937332e-01), f(1.479819860511658591e-01)
-	k.s1, k.s2, k.s3, k.s4 = f(-1.0/6), f(1.0/120), f(-1.0/5040), f(1.0/362880)
-	k.s5, k.s6, k.s7 = f(-1.0/39916800), f(1.0/6227020800), f(-1.0/1307674368000)
-	k.c1, k.c2, k.c3, k.c4 = f(1.0/24), f(-1.0/720), f(1.0/40320), f(-1.0/3628800)
-	k.c5, k.c6, k.c7 = f(1.0/479001600), f(-1.0/87178291200), f(1.0/20922789888000)
-	k.four, k.halfPi = f(4), f(1.5707963267948966)
 }
 
 // mix8 is philox's SplitMix64 finalizer on 8 lanes.
@@ -74,59 +63,50 @@ func exp8(x archsimd.Float64x8) archsimd.Float64x8 {
 	return p.Mul(ki.Add(k.c1023).ShiftLeft(k.s52).AsFloat64x8())
 }
 
-// logPos8 is philox's logPos on 8 lanes.
-func logPos8(x archsimd.Float64x8) archsimd.Float64x8 {
+// zig8 is philox.ZigguratFast on 8 lanes of words: the normals of the words on the
+// fast path, and the bits of the lanes that are (bit l for lane l). There
+// is no gather: the words are stored in ws (which the slow path needs
+// too), and each lane's pair of table entries (zigWK) is loaded as one
+// 128-bit vector; the pairs are then assembled and unzipped into the
+// widths and the bounds (scalar loads into an array loaded as a vector
+// would stall on store forwarding, and scalar floating point, whose
+// legacy encoding mixes badly with wide vectors, stays out of the loop).
+//
+// It is not inlined: inlined into range8's loop it made the kernel half
+// as slow again (measured on AMD Zen 4).
+//
+//go:noinline
+func zig8(w archsimd.Uint64x8, ws *[8]uint64) (z archsimd.Float64x8, ok uint8) {
 	k := &k8
-	bits := x.AsUint64x8()
-	frac := bits.And(k.fracMask)
-	big := k.sqrt2Frac.Sub(frac).ShiftRight(k.s63)
-	// k = exponent - 1023 + big, converted exactly by the magic constant
-	// (|k| < 2^51): bits(1.5*2^52) + k is the float 1.5*2^52 + k.
-	kf := bits.ShiftRight(k.s52).Sub(k.c1023).Add(big).Add(k.magicBits).AsFloat64x8().Sub(k.magic)
-	f := frac.Or(k.c1023.Sub(big).ShiftLeft(k.s52)).AsFloat64x8().Sub(k.one_f)
-	s := f.Div(k.two.Add(f))
-	s2 := s.Mul(s)
-	s4 := s2.Mul(s2)
-	t1 := s2.Mul(k.lg1.Add(s4.Mul(k.lg3.Add(s4.Mul(k.lg5.Add(s4.Mul(k.lg7)))))))
-	t2 := s4.Mul(k.lg2.Add(s4.Mul(k.lg4.Add(s4.Mul(k.lg6)))))
-	r := t1.Add(t2)
-	hfsq := k.half.Mul(f.Mul(f))
-	return kf.Mul(k.ln2Hi).Sub(hfsq.Sub(s.Mul(hfsq.Add(r)).Add(kf.Mul(k.ln2Lo))).Sub(f))
+	w.Store(ws)
+	var z4 archsimd.Uint64x4
+	var z8 archsimd.Uint64x8
+	// even: the pairs of lanes 0, 2, 4, 6; odd: of lanes 1, 3, 5, 7.
+	even := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[0])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[2])]))).
+		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[4])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[6])])))
+	odd := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[1])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[3])]))).
+		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[5])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[7])])))
+	wt := even.InterleaveLoGrouped(odd).AsFloat64x8()
+	kt := even.InterleaveHiGrouped(odd).AsFloat64x8()
+	u := w.ShiftRight(k.s11).And(k.fracMask).Or(k.oneBits).AsFloat64x8().Sub(k.one_f)
+	x := u.Mul(wt)
+	z = x.AsUint64x8().Xor(w.And(k.signBit)).AsFloat64x8()
+	return z, u.Less(kt).ToBits()
 }
 
-// sinCos2Pi8 is philox's sinCos2Pi on 8 lanes.
-func sinCos2Pi8(v archsimd.Float64x8) (sin, cos archsimd.Float64x8) {
-	k := &k8
-	t := v.Mul(k.four)
-	tm := t.Add(k.magic)
-	q := tm.Sub(k.magic)
-	n := tm.AsUint64x8().And(k.three)
-	x := t.Sub(q).Mul(k.halfPi)
-	z := x.Mul(x)
-	z2 := z.Mul(z)
-	z4 := z2.Mul(z2)
-	ps := k.s1.Add(z.Mul(k.s2)).Add(z2.Mul(k.s3.Add(z.Mul(k.s4)))).
-		Add(z4.Mul(k.s5.Add(z.Mul(k.s6)).Add(z2.Mul(k.s7))))
-	pc := k.c1.Add(z.Mul(k.c2)).Add(z2.Mul(k.c3.Add(z.Mul(k.c4)))).
-		Add(z4.Mul(k.c5.Add(z.Mul(k.c6)).Add(z2.Mul(k.c7))))
-	sn := x.Add(x.Mul(z).Mul(ps))
-	cs := k.one_f.Sub(k.half.Mul(z)).Add(z2.Mul(pc))
-	swap := n.And(k.one).Equal(k.one)
-	s0 := cs.Merge(sn, swap).AsUint64x8()
-	c0 := sn.Merge(cs, swap).AsUint64x8()
-	s0 = s0.Xor(n.ShiftRight(k.one).ShiftLeft(k.s63))
-	c0 = c0.Xor(n.Xor(n.ShiftRight(k.one)).And(k.one).ShiftLeft(k.s63))
-	return s0.AsFloat64x8(), c0.AsFloat64x8()
-}
-
-// boxMuller8 is philox.BoxMuller on 8 lanes of word pairs (a, b).
-func boxMuller8(a, b archsimd.Uint64x8) (z0, z1 archsimd.Float64x8) {
-	k := &k8
-	u := a.ShiftRight(k.s11).Add(k.one).ConvertToFloat64().Mul(k.inv53)
-	v := b.ShiftRight(k.s11).ConvertToFloat64().Mul(k.inv53)
-	r := k.m2.Mul(logPos8(u)).Sqrt()
-	s, c := sinCos2Pi8(v)
-	return r.Mul(c), r.Mul(s)
+// patch8 replaces the lanes of zs whose bit is set in bad by the slow
+// path (philox.ZigguratFrom) of official i+l's word ws[l]. It is scalar
+// floating point: it clears the vector registers' upper halves first
+// (after the call the loop reloads what it keeps in them).
+//
+//go:noinline
+func patch8(tk uint64, i int, zs *[8]float64, ws *[8]uint64, bad uint8) {
+	archsimd.ClearAVXUpperBits()
+	for l := range zs {
+		if bad>>l&1 != 0 {
+			zs[l] = philox.ZigguratFrom(tk, uint64(i+l), ws[l])
+		}
+	}
 }
 
 // step8 is kernelConsts.step on 8 lanes.
@@ -148,16 +128,11 @@ type vconsts8 struct {
 	base, wd, wh, sd, x, gain, decay, rev, home, line, bound, negBound, soc, zero archsimd.Float64x8
 }
 
-// range8 runs the kernel on slots lo..hi-1 with 8-lane vectors,
-// 16 officials (8 Box-Muller pairs) at a time, the last block partial
-// (its loads are zero-filled and only the slots in range are stored); a
-// leading odd slot goes to the scalar twin.
+// range8 runs the kernel on slots lo..hi-1 with 8-lane vectors, 8
+// officials at a time, the last block partial (its loads are zero-filled
+// and only the slots in range are stored).
 func range8(p *Population, c *kernelConsts, lo, hi int) {
 	i := lo
-	if i < hi && i&1 == 1 {
-		scalarRange(p, c, i, i+1)
-		i++
-	}
 	if i >= hi {
 		return
 	}
@@ -166,52 +141,45 @@ func range8(p *Population, c *kernelConsts, lo, hi int) {
 		base: f(c.base), wd: f(c.wd), wh: f(c.wh), sd: f(c.sd), x: f(c.x), gain: f(c.gain), decay: f(c.decay),
 		rev: f(c.rev), home: f(c.home), line: f(c.line), bound: f(c.bound), negBound: f(-c.bound), soc: f(c.soc),
 	}
-	// Counters of the pairs' first words: word n = i + 2l is
-	// tk + (n+1)*gamma; the second word adds gamma.
+	// Counters of the officials' words: official n's is tk + (n+1)*gamma.
 	var offs [8]uint64
 	for l := range offs {
-		offs[l] = c.noise + uint64(i+2*l+1)*gamma
+		offs[l] = c.noise + uint64(i+1+l)*gamma
 	}
-	ca := archsimd.LoadUint64x8(&offs)
-	g64 := uint64(gamma)
-	g := archsimd.BroadcastUint64x8(g64)
-	stride := archsimd.BroadcastUint64x8(uint64(16) * g64)
+	ctr := archsimd.LoadUint64x8(&offs)
+	g := uint64(gamma)
+	stride := archsimd.BroadcastUint64x8(8 * g)
+	var ws [8]uint64
+	var zs [8]float64
 	disp, habit, prop := p.Disp[:hi], p.Habit[:hi], p.Prop[:hi]
-	for ; i+16 <= hi; i += 16 {
-		z0, z1 := boxMuller8(mix8(ca), mix8(ca.Add(g)))
-		ca = ca.Add(stride)
-		// Officials i..i+15 in order: z0 and z1 of pair l are officials
-		// i+2l and i+2l+1.
-		za := z0.ConcatPermute(z1, k8.ilvLo)
-		zb := z0.ConcatPermute(z1, k8.ilvHi)
-		for half, z := range [2]archsimd.Float64x8{za, zb} {
-			j := i + half*8
-			d := archsimd.LoadFloat64x8Slice(disp[j : j+8])
-			h := archsimd.LoadFloat64x8Slice(habit[j : j+8])
-			pr, h1, d1 := step8(&vc, z, d, h)
-			pr.StoreSlice(prop[j : j+8])
-			h1.StoreSlice(habit[j : j+8])
-			d1.StoreSlice(disp[j : j+8])
+	for ; i+8 <= hi; i += 8 {
+		z, ok := zig8(mix8(ctr), &ws)
+		ctr = ctr.Add(stride)
+		if ok != 0xff {
+			z.Store(&zs)
+			patch8(c.noise, i, &zs, &ws, ^ok)
+			z = archsimd.LoadFloat64x8(&zs)
 		}
+		d := archsimd.LoadFloat64x8Slice(disp[i : i+8])
+		h := archsimd.LoadFloat64x8Slice(habit[i : i+8])
+		pr, h1, d1 := step8(&vc, z, d, h)
+		pr.StoreSlice(prop[i : i+8])
+		h1.StoreSlice(habit[i : i+8])
+		d1.StoreSlice(disp[i : i+8])
 	}
 	if i < hi {
-		z0, z1 := boxMuller8(mix8(ca), mix8(ca.Add(g)))
-		// Officials i..i+15 in order: z0 and z1 of pair l are officials
-		// i+2l and i+2l+1.
-		za := z0.ConcatPermute(z1, k8.ilvLo)
-		zb := z0.ConcatPermute(z1, k8.ilvHi)
-		for half, z := range [2]archsimd.Float64x8{za, zb} {
-			j := i + half*8
-			if j >= hi {
-				break
-			}
-			d := archsimd.LoadFloat64x8SlicePart(disp[j:])
-			h := archsimd.LoadFloat64x8SlicePart(habit[j:])
-			pr, h1, d1 := step8(&vc, z, d, h)
-			pr.StoreSlicePart(prop[j:])
-			h1.StoreSlicePart(habit[j:])
-			d1.StoreSlicePart(disp[j:])
+		z, ok := zig8(mix8(ctr), &ws)
+		if bad := ^ok & (1<<(hi-i) - 1); bad != 0 {
+			z.Store(&zs)
+			patch8(c.noise, i, &zs, &ws, bad)
+			z = archsimd.LoadFloat64x8(&zs)
 		}
+		d := archsimd.LoadFloat64x8SlicePart(disp[i:])
+		h := archsimd.LoadFloat64x8SlicePart(habit[i:])
+		pr, h1, d1 := step8(&vc, z, d, h)
+		pr.StoreSlicePart(prop[i:])
+		h1.StoreSlicePart(habit[i:])
+		d1.StoreSlicePart(disp[i:])
 	}
 	archsimd.ClearAVXUpperBits()
 }

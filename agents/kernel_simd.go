@@ -2,7 +2,12 @@
 
 package agents
 
-import "simd/archsimd"
+import (
+	"math"
+	"simd/archsimd"
+
+	"github.com/entrench/entrench/philox"
+)
 
 // vectorWidth is the kernel's: 8 (AVX-512: avx512f, dq, bw and vl), 4
 // (AVX2) or 1 (the scalar twin), chosen once from the CPU's features.
@@ -17,6 +22,17 @@ var vectorWidth = func() int {
 		return 4
 	}
 	return 1
+}()
+
+// zigWK holds the bits of philox's ziggurat tables (philox.ZigguratTables:
+// the widths and the fast path's bounds) side by side, so that a vector
+// kernel loads both of a lane's entries with one 128-bit load.
+var zigWK = func() (t [256][2]uint64) {
+	w, k := philox.ZigguratTables()
+	for j := range t {
+		t[j] = [2]uint64{math.Float64bits(w[j]), math.Float64bits(k[j])}
+	}
+	return t
 }()
 
 func kernelName() string { return widthName(vectorWidth) }

@@ -3,9 +3,12 @@
 package agents
 
 import (
+	"math"
 	"math/rand/v2"
 	"simd/archsimd"
 	"testing"
+
+	"github.com/entrench/entrench/philox"
 )
 
 // widths are the vector widths this machine can run.
@@ -27,15 +30,17 @@ func widths(t *testing.T) []int {
 // kernel, at every width the machine has (AVX-512 and AVX2), gives the
 // scalar twin's bits for propensity, habit and disposition, on random
 // populations and constants, on ranges that start and end on odd and even
-// slots and are shorter and longer than a vector, and on extreme inputs
+// slots and are shorter and longer than a vector, with and without
+// officials whose normal takes the ziggurat's slow path (the test counts
+// them: more than a thousand), and on extreme inputs
 // (logits beyond the exp clamp, dispositions at the confidence bound,
 // zero noise, noise that reaches the normal's far tails).
 func TestKernelBitIdentical(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 3))
 	for _, w := range widths(t) {
 		t.Run(widthName(w), func(t *testing.T) {
-			officials := 0
-			for trial := 0; trial < 3000; trial++ {
+			officials, slow := 0, 0
+			for trial := 0; trial < 10000; trial++ {
 				n := 1 + rng.IntN(120)
 				p, c := randomPopulation(rng, n)
 				switch trial % 6 {
@@ -61,8 +66,16 @@ func TestKernelBitIdentical(t *testing.T) {
 				scalarRange(q, &c, lo, hi)
 				assertSameBits(t, p, q, 0, n)
 				officials += hi - lo
+				for i := lo; i < hi; i++ {
+					if _, ok := philox.ZigguratFast(philox.Word(c.noise, uint64(i))); !ok {
+						slow++
+					}
+				}
 			}
-			t.Logf("%d officials compared bit for bit", officials)
+			t.Logf("%d officials compared bit for bit, %d of them on the slow path", officials, slow)
+			if slow < 1000 {
+				t.Errorf("only %d officials took the ziggurat's slow path", slow)
+			}
 		})
 	}
 }
@@ -110,5 +123,64 @@ func BenchmarkWidths(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(p.Disp)), "ns/official")
 		})
+	}
+}
+
+// TestZigLanes holds the vector kernels' fast path (zig8, zig4) to
+// philox.ZigguratFast lane by lane: the normal's bits where the word is
+// on the fast path and the lane's fast-path bit everywhere, on random
+// words and on words made to fall in every layer at the fast path's
+// bound, one step either side of it and at the ends of u, with both
+// signs.
+func TestZigLanes(t *testing.T) {
+	ws := widths(t)
+	rng := rand.New(rand.NewPCG(14, 8))
+	_, bounds := philox.ZigguratTables()
+	var words []uint64
+	for j := range 256 {
+		b := uint64(math.Ceil(bounds[j] * (1 << 52)))
+		for _, f := range []uint64{b - 1, b, b + 1, 0, 1<<52 - 1} {
+			for _, s := range []uint64{0, 1 << 63} {
+				words = append(words, s|(f&(1<<52-1))<<11|uint64(j))
+			}
+		}
+	}
+	for range 100000 {
+		words = append(words, rng.Uint64())
+	}
+	for len(words)%8 != 0 {
+		words = append(words, rng.Uint64())
+	}
+	slow := 0
+	for _, w := range ws {
+		for b := 0; b < len(words); b += w {
+			var z [8]float64
+			var ok uint8
+			switch w {
+			case 8:
+				var buf [8]uint64
+				v, k := zig8(archsimd.LoadUint64x8((*[8]uint64)(words[b:b+8])), &buf)
+				v.Store(&z)
+				ok = k
+			case 4:
+				var buf [4]uint64
+				v, k := zig4(archsimd.LoadUint64x4((*[4]uint64)(words[b:b+4])), &buf)
+				v.Store((*[4]float64)(z[:4]))
+				ok = k
+			}
+			archsimd.ClearAVXUpperBits()
+			for l := range w {
+				zp, okp := philox.ZigguratFast(words[b+l])
+				if okp != (ok>>l&1 != 0) || (okp && math.Float64bits(zp) != math.Float64bits(z[l])) {
+					t.Fatalf("%s lane %d, word %x: %v (fast %v), philox %v (fast %v)", widthName(w), l, words[b+l], z[l], ok>>l&1, zp, okp)
+				}
+				if !okp {
+					slow++
+				}
+			}
+		}
+	}
+	if slow < 2000 {
+		t.Errorf("only %d words off the fast path", slow)
 	}
 }

@@ -21,15 +21,17 @@ package philox
 // (key, tick): the key k comes from (seed, point, replicate, purpose)
 // (NewKey) and the tick passes through mix, so the starting points of
 // different ticks and keys are unrelated 64-bit numbers. Word(tk, n) is
-// number n+1 of that sequence. Official o's draw d in the tick uses words
-// 2 (o>>1) + d<<32 and the one after (PairIndex): the two officials 2j and
-// 2j+1 share one Box-Muller pair, the first taking the cosine normal, the
-// second the sine normal. Two (key, tick) sequences overlap only when
-// their starting points fall within the number of words used (about
-// 2000 officials) of each other: probability about 4000/2^64 per pair of
-// sequences, so over 10^6 runs of 240 ticks (10^16 pairs) a few ticks may
-// share some noise with a tick elsewhere, harmless as a birthday
-// coincidence of any 64-bit generator is.
+// number n+1 of that sequence. Official o's draw d in the tick is the
+// ziggurat normal (ziggurat.go) of word o + d<<48, which in 1.5% of cases
+// takes further words o + d<<48 + a<<32, a = 1, 2, ... Two (key, tick)
+// sequences share a word only when the difference of their starting
+// points is one of the differences between words they use: the
+// consecutive run of about 1000 officials' words gives about 2000 such
+// differences (a shared run), the sparse extra words (about 25 a tick)
+// about 5*10^4 more (single words), so about 5*10^4/2^64 per pair of sequences, and over
+// 10^6 runs of 240 ticks (10^16 pairs of ticks) a handful of ticks may
+// share a run or a word of noise with a tick elsewhere, harmless as a
+// birthday coincidence of any 64-bit generator is.
 
 // gamma is SplitMix64's increment, 2^64 over the golden ratio, odd.
 const gamma = 0x9e3779b97f4a7c15
@@ -49,26 +51,10 @@ func TickKey(k Key, tick uint32) uint64 {
 // n+1 from seed tk, mix(tk + (n+1)*gamma), with wrapping arithmetic.
 func Word(tk, n uint64) uint64 { return mix(tk + (n+1)*gamma) }
 
-// PairIndex returns the index of the first of the two words of official
-// official's draw draw in a tick: 2*(official/2) + draw<<32. Officials 2j
-// and 2j+1 share the pair (see OfficialNormal).
-func PairIndex(official uint32, draw uint32) uint64 {
-	return uint64(official&^1) | uint64(draw)<<32
-}
-
-// PairNormals returns the two normals of the pair whose first word is
-// number n of the draws at tk: BoxMuller(Word(tk, n), Word(tk, n+1)).
-func PairNormals(tk, n uint64) (z0, z1 float64) {
-	return BoxMuller(Word(tk, n), Word(tk, n+1))
-}
-
 // OfficialNormal returns official official's standard normal for draw
-// draw in the tick whose draws start at tk: the cosine normal of its pair
-// for an even official, the sine normal for an odd one.
+// draw in the tick whose draws start at tk: the ziggurat normal of word
+// index official | draw<<48 (ZigguratNormal), whose extra words, when it
+// needs any, are at that index plus a<<32, a = 1, 2, ...
 func OfficialNormal(tk uint64, official, draw uint32) float64 {
-	z0, z1 := PairNormals(tk, PairIndex(official, draw))
-	if official&1 == 0 {
-		return z0
-	}
-	return z1
+	return ZigguratNormal(tk, uint64(official)|uint64(draw)<<48)
 }

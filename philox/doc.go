@@ -25,32 +25,45 @@
 // the draw index. A draw index counts blocks, not numbers: draw d of an
 // official in a tick yields two uniforms or two normals.
 //
+// # Normals
+//
+// Two normal transforms. OfficialNormal, the officials kernel's, is a
+// ziggurat with 256 layers (Marsaglia and Tsang 2000, with Doornik's 2005
+// correction: the layer, the uniform and the sign come from disjoint bits
+// of one SplitMix64 word; see ziggurat.go): 98.5% of words give their
+// normal by one table look-up, one product and one comparison; the rest
+// take the wedge test or Marsaglia's exact tail algorithm (ZigguratFrom),
+// so the tails are right as far as the tail algorithm's 53-bit uniforms
+// reach (12.2 sigma: r plus the largest e with e^2 < -2 ln 2^-53). A
+// vectorized kernel repeats the fast path lane by lane and calls the
+// scalar ZigguratFrom for the lanes that fail it.
+// The tables are generated constants (ziggurat_tables.go; the generator
+// is in the tests, which check them). NormalPair, on Philox blocks, is
+// Box-Muller on a 53-bit uniform in (0,1] for the radius and a 53-bit
+// uniform in [0,1) for the angle: its largest magnitude is sqrt(-2 ln
+// 2^-53) = 8.57. Its logarithm is fdlibm's (reduction to [sqrt(2)/2,
+// sqrt(2)) and a minimax polynomial) and its sine and cosine reduce 2 pi v
+// exactly to a quarter turn plus [-pi/4, pi/4] and sum Taylor series there
+// (see log.go); the ziggurat's slow path uses the same logarithm.
+//
 // # Floating point
 //
-// The transforms use only IEEE basic arithmetic (+, -, *, /, sqrt), integer
-// and bit operations, and no table look-ups, so a vectorized twin can
-// reproduce them bit for bit. Every product that is added to something is
-// wrapped in an explicit float64 conversion, which the Go specification
-// says prevents fusing it into an FMA, so the results do not depend on
-// GOAMD64 or the architecture (TestGolden pins them and passes with
-// GOAMD64=v1 and v3; the amd64 v3 and arm64 builds of this package contain
-// no fused multiply-add instruction). The data-dependent choices (the
-// logarithm's mantissa range, the quadrant) are selects, not loops or
-// rejections, so every lane does the same work. Every integer-to-float
-// conversion is exact (integers below 2^53), so a twin may convert by any
-// method, such as the add-a-magic-constant trick where AVX2 has no 64-bit
-// integer conversion. The normal
-// transform is Box-Muller on a 53-bit uniform in (0,1] for the radius and a
-// 53-bit uniform in [0,1) for the angle: its largest magnitude is
-// sqrt(-2 ln 2^-53) = 8.57, so tails are right to beyond 8 sigma. It was
-// chosen over the inverse normal CDF (Wichura's AS241) because it needs no
-// choice between a central and a tail formula and yields two normals per
-// block. Its logarithm is fdlibm's
-// (reduction to [sqrt(2)/2, sqrt(2)) and a minimax polynomial) and its sine
-// and cosine reduce 2 pi v exactly to a quarter turn plus [-pi/4, pi/4] and
-// sum Taylor series there (see log.go). Exp is the fast exponential the
-// kernel needs: range reduction and a degree-6 minimax polynomial, relative
-// error 1.9e-9.
+// The transforms use only IEEE basic arithmetic (+, -, *, /, sqrt),
+// integer and bit operations and look-ups in constant tables, so a
+// vectorized twin can reproduce them bit for bit. Every product that is
+// added to something is wrapped in an explicit float64 conversion, which
+// the Go specification says prevents fusing it into an FMA, so the results
+// do not depend on GOAMD64 or the architecture (TestGolden pins them and
+// passes with GOAMD64=v1 and v3; the amd64 v3 and arm64 builds of this
+// package contain no fused multiply-add instruction). In Box-Muller and
+// Exp the data-dependent choices (the logarithm's mantissa range, the
+// quadrant) are selects, not loops or rejections, so every lane does the
+// same work; the ziggurat's one rejection branch is rare (1.5%) and its
+// slow path is scalar in every build. Every integer-to-float conversion is
+// exact (integers below 2^53), so a twin may convert by any method, such
+// as the add-a-magic-constant trick where AVX2 has no 64-bit integer
+// conversion. Exp is the fast exponential the kernel needs: range
+// reduction and a degree-6 minimax polynomial, relative error 1.9e-9.
 //
 // # Concurrency
 //
