@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -171,7 +172,7 @@ func TestStakePersistenceUnderLevers(t *testing.T) {
 		sellerToo  bool
 	}{
 		{"monthly, 10 years of follow-on", []string{"levers.defense_sales.follow_on_years=10"}, 120, 0, false},
-		{"quarterly, 10 years of follow-on", []string{"tick_months=3", "horizon=60", "levers.defense_sales.follow_on_years=10"}, 40, 0, false},
+		{"quarterly, 10 years of follow-on", []string{"tick_months=3", "horizon=20", "levers.defense_sales.follow_on_years=10"}, 40, 0, false},
 		{"no follow-on", []string{"levers.defense_sales.follow_on_years=0"}, 0, 0, false},
 		{"follow-on for the seller too", []string{"levers.defense_sales.follow_on_years=10", "model.follow_on_seller=true"}, 120, 0, true},
 	} {
@@ -221,7 +222,7 @@ func TestUSAttentionLever(t *testing.T) {
 	if w.usFloor != -1 || w.usRate != -1 {
 		t.Errorf("no override: floor %v, rate %v; want -1 and -1", w.usFloor, w.usRate)
 	}
-	w = leveredWorld(t, "baseline", "tick_months=3", "horizon=60", "levers.us_attention.decay=0.1")
+	w = leveredWorld(t, "baseline", "tick_months=3", "horizon=20", "levers.us_attention.decay=0.1")
 	if want := 1 - 0.9*0.9*0.9; !near(w.usRate, want) {
 		t.Errorf("decay 0.1 a month, quarterly ticks: rate %v, want 1-0.9^3 = %v", w.usRate, want)
 	}
@@ -270,5 +271,25 @@ func TestProbeDates(t *testing.T) {
 	m = testModel(t, "tiny", "metrics.probe_every_months=0")
 	if got := dates(m); len(got) != 0 {
 		t.Errorf("probing off: dates %v", got)
+	}
+	// Quarterly ticks: every 12 months is every 4 ticks.
+	m = testModel(t, "tiny", "tick_months=3", "horizon=10", "metrics.probe_every_months=12")
+	want = []int{4, 8, 10}
+	if got := dates(m); !slices.Equal(got, want) {
+		t.Errorf("quarterly ticks, probes every 12 months over 10 ticks: %v, want %v", got, want)
+	}
+}
+
+// TestProbeTicks: the probe horizon in ticks is probe_horizon_months
+// rounded up to whole ticks.
+func TestProbeTicks(t *testing.T) {
+	for _, tc := range []struct {
+		tm, months, want int
+	}{{1, 12, 12}, {1, 1, 1}, {3, 12, 4}, {3, 13, 5}, {12, 6, 1}} {
+		m := testModel(t, "tiny", fmt.Sprintf("tick_months=%d", tc.tm), "horizon=24",
+			fmt.Sprintf("metrics.probe_horizon_months=%d", tc.months))
+		if got := m.probeTicks(); got != tc.want {
+			t.Errorf("%d-month ticks, %d-month probe: %d ticks, want %d", tc.tm, tc.months, got, tc.want)
+		}
 	}
 }
