@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"time"
 
 	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/philox"
@@ -144,6 +145,7 @@ func (w *World) runProbe() {
 	p := w.probe
 	p.copyFrom(w)
 	p.noiseKey = philox.NewKey(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32)
+	p.officialsClock = w.officialsClock
 	if p.officials = w.officials; p.officials == officialsReference {
 		p.actSrc.Seed(StreamSeed(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32))
 	}
@@ -220,22 +222,35 @@ func (w *World) probeStep(crisisNow bool) float64 {
 // activity as it would be. (If a later rule reads stances elsewhere, this
 // skip must look at that rule too.)
 func (w *World) probeOfficials() {
-	m := w.m
+	for i := range w.orgs {
+		if !w.inert(i) {
+			w.orgInputs(i)
+		}
+	}
+	var start time.Time
+	if w.officialsClock != nil {
+		start = time.Now()
+	}
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
-		inert := true
-		for _, c := range m.orgs[i].channels {
-			if w.chans[c].Capacity > 0 || w.chans[c].Activity > 0 {
-				inert = false
-				break
-			}
+		if !w.inert(i) {
+			w.updateOfficials(i, noise)
 		}
-		if inert {
-			continue
-		}
-		w.orgInputs(i)
-		w.updateOfficials(i, noise)
 	}
+	if w.officialsClock != nil {
+		*w.officialsClock += time.Since(start)
+	}
+}
+
+// inert reports whether every channel of organization i has capacity 0
+// and activity 0.
+func (w *World) inert(i int) bool {
+	for _, c := range w.m.orgs[i].channels {
+		if w.chans[c].Capacity > 0 || w.chans[c].Activity > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // holdAttentionAtFloor sets every executive's attention to its floor (the

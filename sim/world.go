@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -95,6 +96,12 @@ type World struct {
 	// kernel (agents.UpdateOfficialsReference, noise from actRng). The
 	// benchmarks compare the three.
 	officials officialsMode
+	// officialsClock, if not nil, accumulates the time spent in the
+	// officials' updates (the calls of updateOfficials, bracketed once per
+	// tick by stepOfficials and probeOfficials); the shadow shares the
+	// run's. Only BenchmarkRestOfTick sets it, to subtract that time from
+	// the tick's.
+	officialsClock *time.Duration
 
 	// noRecord skips per-tick metric recording (benchmarks measure what
 	// collection costs with it).
