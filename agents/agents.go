@@ -377,7 +377,7 @@ func fillVacancy(p *Population, o *Org, i int, s Staffing) {
 func PromotionScore(prop, line float64, exchanged bool, sidelining float64) float64 {
 	d := math.Abs(prop - line)
 	if exchanged {
-		d += sidelining * math.Max(0, 1-2*line)
+		d += sidelining * max(0, 1-2*line)
 	}
 	return d
 }
@@ -424,7 +424,7 @@ func CutDispositions(p *Population, o *Org, sev float64, k *Params) {
 	loss := sev * k.CrisisDispositionCut * (1 - o.Resistance)
 	lo, hi := o.Slots()
 	for i := lo; i < hi; i++ {
-		p.Disp[i] = math.Max(-1, p.Disp[i]-loss)
+		p.Disp[i] = max(-1, p.Disp[i]-loss)
 	}
 }
 

@@ -1,7 +1,5 @@
 package agents
 
-import "math"
-
 // Executive is one capital's executive: its attention to cooperation, its
 // crisis reaction and net lobbying for each channel, and its suspensions.
 // Slices are indexed by channel; entries for channels the side does not
@@ -86,6 +84,9 @@ func Interest(stake, energyStake float64, afghan bool, k *Params) float64 {
 	return StakeIndex(stake, k.StakeHalf)
 }
 
+// The builtin min and max in this package's rules stand for math.Min and
+// math.Max: the same results (NaN and signed zeros included), inline.
+
 // Opposition is an organization's opposition to a channel, 0..1: 1 if it
 // opposes the channel outright, plus, if it takes part (in), its
 // suspicion times the channel's depth.
@@ -97,7 +98,7 @@ func Opposition(opposes, in bool, suspicion, depth float64) float64 {
 	if in {
 		x += suspicion * depth
 	}
-	return math.Min(1, x)
+	return min(1, x)
 }
 
 // NetLobbying is the net lobbying on side's executive for one channel,
@@ -125,7 +126,7 @@ func NetLobbying(orgs []Org, side, bloc int, interest, opposition []float64, wei
 // SuspendAttention*a). Stakes raise it, never above the cap, so a large
 // enough reaction can always suspend.
 func Bar(net, a float64, k *Params) float64 {
-	return math.Min(k.SuspendBarMax, k.SuspendBase+k.SuspendLobby*net+k.SuspendAttention*a)
+	return min(k.SuspendBarMax, k.SuspendBase+k.SuspendLobby*net+k.SuspendAttention*a)
 }
 
 // CrisisReaction raises the reaction to channel c by a crisis of severity

@@ -181,7 +181,7 @@ func keptShare(after []agents.Channel, before []float64, only []int) float64 {
 	if b < probeSkipActivity {
 		return 0
 	}
-	return math.Min(1, a/b)
+	return min(1, a/b)
 }
 
 // probeStep is one tick of the probe in the shadow world: the phases of

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"math"
 	"time"
 
 	"github.com/entrench/entrench/agents"
@@ -121,7 +120,7 @@ func (w *World) stepArrivals(t int, coopBefore float64) {
 		if uKind < w.militarizedShare {
 			kind = agents.Militarized
 		}
-		mean := math.Min(0.999, math.Max(0.001, w.crisisSeverity))
+		mean := min(0.999, max(0.001, w.crisisSeverity))
 		conc := m.Scenario.Crises.SeverityConcentration
 		w.severity.Alpha, w.severity.Beta = mean*conc, (1-mean)*conc
 		sev := w.severity.Rand()
@@ -282,7 +281,7 @@ func (w *World) stepStakes() {
 			o.Routine /= float64(n)
 		}
 		if o.Military && o.Bloc == 0 {
-			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, math.Min(1, pressure), k)
+			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, min(1, pressure), k)
 		}
 		o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
 	}
