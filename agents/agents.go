@@ -157,6 +157,12 @@ type Org struct {
 	WeightSum  float64
 	// DispMean and DispSD are the recruits' disposition distribution.
 	DispMean, DispSD float64
+	// NextRetire is the earliest RetireAt among the organization's
+	// officials, kept by Turnover so that it skips organizations where
+	// nobody retires (most of them, most ticks). 0, the zero value, means
+	// unknown: Turnover then scans every slot. Whoever writes RetireAt
+	// outside Recruit and Turnover must set it to 0.
+	NextRetire int
 
 	// Attention is the side's executive attention, 0..1 (input).
 	Attention float64
@@ -327,32 +333,43 @@ func Tenure(mean float64, rng *rand.Rand) int {
 // a recruit is hired. It returns the number of retirements. Officials out
 // of line with the leadership rise more slowly (passive alignment), and a
 // leadership against cooperation also penalizes exchange participants
-// (active sidelining, a metanorm).
+// (active sidelining, a metanorm). It keeps o.NextRetire, and returns 0
+// at once, drawing nothing, while that is after s.Now.
 func Turnover(p *Population, o *Org, s Staffing) int {
-	n := 0
+	if o.NextRetire > s.Now {
+		return 0
+	}
+	// next becomes the new NextRetire: the smallest RetireAt seen at each
+	// slot once it is visited, and each recruit's. That covers every
+	// official: one who survives is seen at its slot (promotions only
+	// take officials from lower, already visited slots) and every other
+	// is a recruit.
+	n, next := 0, int32(math.MaxInt32)
 	lo, hi := o.Slots()
 	for i := lo; i < hi; i++ {
-		if int(p.RetireAt[i]) > s.Now {
-			continue
+		if int(p.RetireAt[i]) <= s.Now {
+			n++
+			next = min(next, p.RetireAt[fillVacancy(p, o, i, s)])
 		}
-		n++
-		fillVacancy(p, o, i, s)
+		next = min(next, p.RetireAt[i])
 	}
+	o.NextRetire = int(next)
 	return n
 }
 
-// fillVacancy fills slot i by promotion from the rank below, recursively.
-func fillVacancy(p *Population, o *Org, i int, s Staffing) {
+// fillVacancy fills slot i by promotion from the rank below, recursively,
+// and returns the slot where the cascade hired a recruit.
+func fillVacancy(p *Population, o *Org, i int, s Staffing) int {
 	for {
 		r := o.rankOf(i)
 		if r == 0 {
 			Recruit(p, o, i, s)
-			return
+			return i
 		}
 		clo, chi := o.RankLo[r-1], o.RankHi[r-1]
 		if chi <= clo {
 			Recruit(p, o, i, s)
-			return
+			return i
 		}
 		best, bestDist := -1, math.Inf(1)
 		for t := 0; t < s.Params.PromotionTournament; t++ {

@@ -291,6 +291,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	for i := range w.orgs {
 		o := &w.orgs[i]
 		o.Stake, o.EnergyStake, o.Routine, o.Suspicion = 0, 0, 0, 0
+		o.NextRetire = 0 // RetireAt is drawn below: the first Turnover scans
 		w.orgInputs(i)
 		agents.SetBase(o, w.tension, w.params)
 		lo, hi := o.Slots()
