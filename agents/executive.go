@@ -67,6 +67,23 @@ func LobbyPush(orgs []Org, side int, weight float64, k *Params) float64 {
 	return s / (w + weight)
 }
 
+// LobbyPushOf is LobbyPush over a precomputed list: members are the
+// indices in orgs of the side's organizations, in increasing order, and
+// denom is the side's influence (their influences summed in that order)
+// plus the executive's weight. It gives LobbyPush's bits without scanning
+// every organization.
+func LobbyPushOf(orgs []Org, members []int, denom float64, k *Params) float64 {
+	if k.InertStakes {
+		return 0
+	}
+	var s float64
+	for _, i := range members {
+		o := &orgs[i]
+		s += o.Influence * StakeIndex(o.Stake, k.StakeHalf)
+	}
+	return s / denom
+}
+
 // Interest is an organization's interest in a channel, 0..1: the stake
 // index of its stake in the channel plus, for Afghan channels,
 // k.TAPIAfghanLobby times its energy stake (TAPI revenue needs Afghan
@@ -119,6 +136,35 @@ func NetLobbying(orgs []Org, side, bloc int, interest, opposition []float64, wei
 		}
 	}
 	return clamp(s/(w+weight), -1, 1)
+}
+
+// LobbyTerm is one term of an executive's net lobbying on a channel (see
+// NetLobbying): organization Org's, as a member of the side (Ally false)
+// or as an allied organization (same bloc, other side).
+type LobbyTerm struct {
+	Org  int
+	Ally bool
+}
+
+// NetLobbyingTerms is NetLobbying over a precomputed list of terms, in
+// increasing order of Org, and denom, the side's influence (its
+// organizations' influences summed in their order) plus the executive's
+// weight. Given every term of NetLobbying's sum, or every term that is not
+// exactly 0 (an ally with no opposition, a member with neither interest
+// nor opposition), it gives NetLobbying's bits: adding or subtracting a
+// positive zero leaves the sum as it is, since the sum, starting at +0,
+// is never -0.
+func NetLobbyingTerms(orgs []Org, terms []LobbyTerm, interest, opposition []float64, denom float64, k *Params) float64 {
+	var s float64
+	for _, t := range terms {
+		o := &orgs[t.Org]
+		if t.Ally {
+			s -= k.AllyOpposition * o.Influence * opposition[t.Org]
+		} else {
+			s += o.Influence * (interest[t.Org] - opposition[t.Org])
+		}
+	}
+	return clamp(s/denom, -1, 1)
 }
 
 // Bar is the suspension bar for a channel with net lobbying net under

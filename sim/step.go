@@ -43,7 +43,7 @@ func (w *World) stepEnvironment() {
 		if i == m.usSide && w.usRate >= 0 {
 			rate = w.usRate
 		}
-		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPush(w.orgs, i, e.Weight, w.params), w.params)
+		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPushOf(w.orgs, m.sides[i].members, m.sides[i].influence+e.Weight, w.params), w.params)
 	}
 }
 
@@ -174,30 +174,28 @@ func (w *World) stepLobbying() {
 	m, k := w.m, w.params
 	for c := range w.chans {
 		cs, ch := &m.channels[c], &w.chans[c]
-		clear(w.interest)
-		for i := range w.orgs {
-			w.opposition[i] = agents.Opposition(m.orgs[i].opposes[c], false, 0, 0)
-		}
-		for j, oi := range cs.participants {
-			o := &w.orgs[oi]
-			w.interest[oi] = agents.Interest(w.stakes[c][j], o.EnergyStake, cs.afghan, k)
-			w.opposition[oi] = agents.Opposition(m.orgs[oi].opposes[c], true, o.Suspicion, ch.Depth)
-		}
-		if cs.afghan {
-			// TAPI reach: stakeholders in energy lobby for the Afghan
-			// channels even where they do not take part.
-			for i := range w.orgs {
-				if !cs.sidesMask[w.orgs[i].Side] || w.interest[i] > 0 {
-					continue
-				}
-				w.interest[i] = agents.Interest(0, w.orgs[i].EnergyStake, true, k)
+		// Only the organizations the net lobbying terms read (see
+		// compileLobbying); the scratch of the others is not read.
+		for _, l := range cs.lobbyers {
+			o := &w.orgs[l.org]
+			interest := 0.0
+			opposition := agents.Opposition(l.opposes, false, 0, 0)
+			if l.part >= 0 {
+				interest = agents.Interest(w.stakes[c][l.part], o.EnergyStake, cs.afghan, k)
+				opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
 			}
+			if l.reach && !(interest > 0) {
+				// TAPI reach: stakeholders in energy lobby for the Afghan
+				// channels even where they do not take part.
+				interest = agents.Interest(0, o.EnergyStake, true, k)
+			}
+			w.interest[l.org], w.opposition[l.org] = interest, opposition
 		}
 		for b := 0; b < 2; b++ {
 			var sum, wsum float64
-			for _, si := range cs.sides[b] {
+			for j, si := range cs.sides[b] {
 				e := &w.execs[si]
-				n := agents.NetLobbying(w.orgs, si, b, w.interest, w.opposition, e.Weight, k)
+				n := agents.NetLobbyingTerms(w.orgs, cs.lobby[b][j], w.interest, w.opposition, m.sides[si].influence+e.Weight, k)
 				e.Net[c] = n
 				sum += m.sides[si].influence * n
 				wsum += m.sides[si].influence
