@@ -365,13 +365,18 @@ func (m *Model) compileChannels(orgIdx map[string]int) (map[string]int, error) {
 // same bits, see agents.NetLobbyingTerms), and the organizations those
 // terms read. A member of the side (every organization of the side counts
 // in the denominator) has a term when it takes part, opposes the channel,
-// or may have energy interest in it (an Afghan channel); an ally (same
-// bloc, other side) when it takes part or opposes the channel. Every other
-// term is exactly 0: an organization that does not take part has no stake
-// in the channel, and opposition only from opposing it.
+// or may have energy interest in it (an Afghan channel, and it takes part
+// in an energy channel, the only source of an energy stake); an ally
+// (same bloc, other side) when it takes part or opposes the channel. Every
+// other term is exactly 0: an organization that does not take part has no
+// stake in the channel, and opposition only from opposing it.
 func (m *Model) compileLobbying() {
+	energy := make([]bool, len(m.orgs)) // takes part in an energy channel
 	for i, o := range m.orgs {
 		m.sides[o.side].members = append(m.sides[o.side].members, i)
+		for _, c := range o.channels {
+			energy[i] = energy[i] || m.channels[c].energy
+		}
 	}
 	for c := range m.channels {
 		cs := &m.channels[c]
@@ -389,7 +394,7 @@ func (m *Model) compileLobbying() {
 				for i, o := range m.orgs {
 					active := part[i] >= 0 || o.opposes[c]
 					switch {
-					case o.side == si && (active || cs.afghan):
+					case o.side == si && (active || cs.afghan && energy[i]):
 						terms = append(terms, agents.LobbyTerm{Org: i})
 					case o.side != si && o.bloc == b && active:
 						terms = append(terms, agents.LobbyTerm{Org: i, Ally: true})
