@@ -188,9 +188,15 @@ func keptShare(after []agents.Channel, before []float64, only []int) float64 {
 // Step in their order, with the reference crisis queued at the first
 // tick, attention held at its floor, and no events, arrivals, exchanges,
 // turnover or metrics. It returns the total activity after the tick.
+//
+// It skips what cannot reach the probe's measure, the channels' activity:
+// the attention update (attention is held at its floor at once), and
+// after the first tick the routines and resistances (they only soften a
+// crisis, and the probe's only crisis is at its first tick, after that
+// tick's routines; with no turnover no recruit reads a routine).
 func (w *World) probeStep(crisisNow bool) float64 {
 	w.tick++
-	w.stepEnvironment()
+	w.decayEnvironment()
 	w.pendingCrisis = w.pendingCrisis[:0]
 	if crisisNow {
 		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity, event: -1})
@@ -199,7 +205,7 @@ func (w *World) probeStep(crisisNow bool) float64 {
 	w.probeOfficials()
 	w.stepLobbying()
 	w.stepChannels()
-	w.stepStakes()
+	w.stepStakes(crisisNow)
 	// No exchanges run in a probe: after the first tick's routine update
 	// (which uses the run's last exchanges) nobody is on an exchange.
 	for c := range w.exchanged {

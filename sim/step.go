@@ -23,7 +23,7 @@ func (w *World) Step() {
 	w.stepOfficials()
 	w.stepLobbying()
 	w.stepChannels()
-	w.stepStakes()
+	w.stepStakes(true)
 	w.stepCrises(t, coopBefore)
 	w.stepTurnover(t)
 	w.stepMetrics(t)
@@ -35,15 +35,23 @@ func (w *World) Step() {
 // stakeholders' lobbying (on the previous tick's stakes) pushes it up.
 func (w *World) stepEnvironment() {
 	m := w.m
-	w.tension *= m.env.tensionKept
+	w.decayEnvironment()
 	for i := range m.sides {
 		e := &w.execs[i]
-		agents.DecayReactions(e, w.params)
 		rate := m.sides[i].attentionRate
 		if i == m.usSide && w.usRate >= 0 {
 			rate = w.usRate
 		}
 		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPushOf(w.orgs, m.sides[i].members, m.sides[i].influence+e.Weight, w.params), w.params)
+	}
+}
+
+// decayEnvironment decays crisis tension and every executive's crisis
+// reactions: stepEnvironment without attention.
+func (w *World) decayEnvironment() {
+	w.tension *= w.m.env.tensionKept
+	for i := range w.execs {
+		agents.DecayReactions(&w.execs[i], w.params)
 	}
 }
 
@@ -222,8 +230,9 @@ func (w *World) stepChannels() {
 // of defense channels keep stakes for different times), updates every
 // routine and the eastern military organizations' suspicion, and
 // refreshes each organization's stake, routine and resistance and each
-// channel's resistance.
-func (w *World) stepStakes() {
+// channel's resistance. Without routines it leaves routines and
+// resistances as they are (see probeStep).
+func (w *World) stepStakes(routines bool) {
 	m, env, k := w.m, &w.m.env, w.params
 	var afg float64
 	na := 0
@@ -240,7 +249,10 @@ func (w *World) stepStakes() {
 	w.afghan += env.afghanRate * (target - w.afghan)
 	for i := range w.orgs {
 		o := &w.orgs[i]
-		o.Stake, o.EnergyStake, o.Routine = 0, 0, 0
+		o.Stake, o.EnergyStake = 0, 0
+		if routines {
+			o.Routine = 0
+		}
 	}
 	for c := range w.chans {
 		ch, cs := &w.chans[c], &m.channels[c]
@@ -252,13 +264,15 @@ func (w *World) stepStakes() {
 		for i, oi := range ch.Participants {
 			o := &w.orgs[oi]
 			st[i] = agents.AccrueStake(st[i], ch, o.Bloc, mult)
-			rt[i] = agents.UpdateRoutine(rt[i], ch.Activity, ex[i], k)
 			o.Stake += st[i]
 			if cs.energy {
 				o.EnergyStake += st[i]
 			}
-			if ch.Capacity > 0 {
-				o.Routine += rt[i]
+			if routines {
+				rt[i] = agents.UpdateRoutine(rt[i], ch.Activity, ex[i], k)
+				if ch.Capacity > 0 {
+					o.Routine += rt[i]
+				}
 			}
 		}
 	}
@@ -275,16 +289,21 @@ func (w *World) stepStakes() {
 				pressure += ch.Depth * ch.Demand
 			}
 		}
-		if n > 0 {
-			o.Routine /= float64(n)
-		}
 		if o.Military && o.Bloc == 0 {
 			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, min(1, pressure), k)
 		}
+		if !routines {
+			continue
+		}
+		if n > 0 {
+			o.Routine /= float64(n)
+		}
 		o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
 	}
-	for c := range w.chans {
-		agents.ChannelResistance(&w.chans[c], w.orgs, w.stakes[c], w.routine[c], k)
+	if routines {
+		for c := range w.chans {
+			agents.ChannelResistance(&w.chans[c], w.orgs, w.stakes[c], w.routine[c], k)
+		}
 	}
 }
 
