@@ -274,9 +274,13 @@ func Aggregate(p *Population, o *Org, k *Params) {
 	for r, w := range o.RankWeight {
 		lo, hi := o.RankLo[r], o.RankHi[r]
 		var rp, rh float64
-		for i := lo; i < hi; i++ {
-			rp += p.Prop[i]
-			rh += p.Habit[i]
+		// Sums in slot order, over subslices of equal length so that the
+		// loop needs no bounds checks.
+		prop := p.Prop[lo:hi]
+		habit := p.Habit[lo:hi][:len(prop)]
+		for i, x := range prop {
+			rp += x
+			rh += habit[i]
 		}
 		psum += w * rp
 		hsum += w * rh
@@ -346,12 +350,15 @@ func Turnover(p *Population, o *Org, s Staffing) int {
 	// is a recruit.
 	n, next := 0, int32(math.MaxInt32)
 	lo, hi := o.Slots()
-	for i := lo; i < hi; i++ {
-		if int(p.RetireAt[i]) <= s.Now {
+	// retire is p.RetireAt up to hi, held in a local so the loop needs no
+	// bounds checks (fillVacancy writes through the same array).
+	retire := p.RetireAt[:hi]
+	for i := lo; i < len(retire); i++ {
+		if int(retire[i]) <= s.Now {
 			n++
-			next = min(next, p.RetireAt[fillVacancy(p, o, i, s)])
+			next = min(next, retire[fillVacancy(p, o, i, s)])
 		}
-		next = min(next, p.RetireAt[i])
+		next = min(next, retire[i])
 	}
 	o.NextRetire = int(next)
 	return n
