@@ -182,6 +182,14 @@ func (w *World) stepLobbying() {
 	m, k := w.m, w.params
 	for c := range w.chans {
 		cs, ch := &m.channels[c], &w.chans[c]
+		if ch.Capacity == 0 {
+			// A channel its lever keeps shut: nobody reads its net
+			// lobbying (stepCrises decides nothing on it) or its backing
+			// (agents.Step's target is 0 whatever the backing, the stances
+			// being finite), and levers change in stepEvents, before this,
+			// so both are fresh again the tick it reopens.
+			continue
+		}
 		// Only the organizations the net lobbying terms read (see
 		// compileLobbying); the scratch of the others is not read.
 		for _, l := range cs.lobbyers {
@@ -220,6 +228,9 @@ func (w *World) stepLobbying() {
 // supports (nothing while suspended).
 func (w *World) stepChannels() {
 	for c := range w.chans {
+		if ch := &w.chans[c]; ch.Capacity == 0 && ch.Activity == 0 {
+			continue // shut and idle: agents.Step would leave it at 0
+		}
 		agents.Step(&w.chans[c], w.orgs, w.channelAttention(c), w.params)
 	}
 }
@@ -302,6 +313,12 @@ func (w *World) stepStakes(routines bool) {
 	}
 	if routines {
 		for c := range w.chans {
+			if w.chans[c].Activity == 0 {
+				// A channel's resistance is read only by agents.Shock,
+				// right after this in stepCrises, which takes nothing
+				// from a channel with no activity.
+				continue
+			}
 			agents.ChannelResistance(&w.chans[c], w.orgs, w.stakes[c], w.routine[c], k)
 		}
 	}
