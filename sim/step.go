@@ -272,6 +272,12 @@ func (w *World) stepStakes(routines bool) {
 			mult *= w.afghan
 		}
 		st, rt, ex := w.stakes[c], w.routine[c], w.exchanged[c]
+		if ch.Activity == 0 && ch.Capacity == 0 && allZero(st) && allZero(rt) && allZero(ex) {
+			// Shut and idle with nothing accrued: every stock would stay
+			// 0 (nothing to depreciate, no yield without activity, no
+			// routine growth) and add nothing to the organizations'.
+			continue
+		}
 		for i, oi := range ch.Participants {
 			o := &w.orgs[oi]
 			st[i] = agents.AccrueStake(st[i], ch, o.Bloc, mult)
@@ -289,22 +295,23 @@ func (w *World) stepStakes(routines bool) {
 	}
 	for i := range w.orgs {
 		o := &w.orgs[i]
-		n := 0
-		var pressure float64
-		for _, c := range m.orgs[i].channels {
-			ch := &w.chans[c]
-			if ch.Capacity > 0 {
-				n++
-			}
-			if m.channels[c].milToMil {
-				pressure += ch.Depth * ch.Demand
-			}
-		}
 		if o.Military && o.Bloc == 0 {
+			var pressure float64
+			for _, c := range m.orgs[i].channels {
+				if m.channels[c].milToMil {
+					pressure += w.chans[c].Depth * w.chans[c].Demand
+				}
+			}
 			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, min(1, pressure), k)
 		}
 		if !routines {
 			continue
+		}
+		n := 0
+		for _, c := range m.orgs[i].channels {
+			if w.chans[c].Capacity > 0 {
+				n++
+			}
 		}
 		if n > 0 {
 			o.Routine /= float64(n)
@@ -451,4 +458,14 @@ func (w *World) stepMetrics(t int) {
 	for i := len(w.res.Events) - 1; i >= 0 && w.res.Events[i].Tick == t; i-- {
 		w.res.Events[i].CooperationAfter = coop
 	}
+}
+
+// allZero reports whether every element of x is 0.
+func allZero(x []float64) bool {
+	for _, v := range x {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }
