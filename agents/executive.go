@@ -142,8 +142,12 @@ func NetLobbying(orgs []Org, side, bloc int, interest, opposition []float64, wei
 // NetLobbying): organization Org's, as a member of the side (Ally false)
 // or as an allied organization (same bloc, other side).
 type LobbyTerm struct {
-	Org  int
-	Ally bool
+	Org int
+	// Weight is the organization's influence for a member, and
+	// AllyOpposition times its influence (that product, as NetLobbying
+	// takes it) for an ally.
+	Weight float64
+	Ally   bool
 }
 
 // NetLobbyingTerms is NetLobbying over a precomputed list of terms, in
@@ -154,14 +158,13 @@ type LobbyTerm struct {
 // nor opposition), it gives NetLobbying's bits: adding or subtracting a
 // positive zero leaves the sum as it is, since the sum, starting at +0,
 // is never -0.
-func NetLobbyingTerms(orgs []Org, terms []LobbyTerm, interest, opposition []float64, denom float64, k *Params) float64 {
+func NetLobbyingTerms(terms []LobbyTerm, interest, opposition []float64, denom float64) float64 {
 	var s float64
 	for _, t := range terms {
-		o := &orgs[t.Org]
 		if t.Ally {
-			s -= k.AllyOpposition * o.Influence * opposition[t.Org]
+			s -= t.Weight * opposition[t.Org]
 		} else {
-			s += o.Influence * (interest[t.Org] - opposition[t.Org])
+			s += t.Weight * (interest[t.Org] - opposition[t.Org])
 		}
 	}
 	return clamp(s/denom, -1, 1)

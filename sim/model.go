@@ -395,9 +395,9 @@ func (m *Model) compileLobbying() {
 					active := part[i] >= 0 || o.opposes[c]
 					switch {
 					case o.side == si && (active || cs.afghan && energy[i]):
-						terms = append(terms, agents.LobbyTerm{Org: i})
+						terms = append(terms, agents.LobbyTerm{Org: i, Weight: o.influence})
 					case o.side != si && o.bloc == b && active:
-						terms = append(terms, agents.LobbyTerm{Org: i, Ally: true})
+						terms = append(terms, agents.LobbyTerm{Org: i, Weight: m.params.AllyOpposition * o.influence, Ally: true})
 					default:
 						continue
 					}

@@ -211,7 +211,7 @@ func (w *World) stepLobbying() {
 			var sum, wsum float64
 			for j, si := range cs.sides[b] {
 				e := &w.execs[si]
-				n := agents.NetLobbyingTerms(w.orgs, cs.lobby[b][j], w.interest, w.opposition, m.sides[si].influence+e.Weight, k)
+				n := agents.NetLobbyingTerms(cs.lobby[b][j], w.interest, w.opposition, m.sides[si].influence+e.Weight)
 				e.Net[c] = n
 				sum += m.sides[si].influence * n
 				wsum += m.sides[si].influence
