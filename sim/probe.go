@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"time"
 
 	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/philox"
@@ -233,19 +232,14 @@ func (w *World) probeOfficials() {
 			w.orgInputs(i)
 		}
 	}
-	var start time.Time
-	if w.officialsClock != nil {
-		start = time.Now()
-	}
+	start := w.officialsClock.start()
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
 		if !w.inert(i) {
 			w.updateOfficials(i, noise)
 		}
 	}
-	if w.officialsClock != nil {
-		*w.officialsClock += time.Since(start)
-	}
+	w.officialsClock.stop(start)
 }
 
 // inert reports whether every channel of organization i has capacity 0

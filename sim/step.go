@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"time"
-
 	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/philox"
 	"github.com/entrench/entrench/scenarios"
@@ -146,17 +144,12 @@ func (w *World) stepOfficials() {
 	for i := range w.orgs {
 		w.orgInputs(i)
 	}
-	var start time.Time
-	if w.officialsClock != nil {
-		start = time.Now()
-	}
+	start := w.officialsClock.start()
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
 		w.updateOfficials(i, noise)
 	}
-	if w.officialsClock != nil {
-		*w.officialsClock += time.Since(start)
-	}
+	w.officialsClock.stop(start)
 }
 
 // updateOfficials runs the officials' kernel of organization i with the

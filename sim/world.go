@@ -101,7 +101,7 @@ type World struct {
 	// tick by stepOfficials and probeOfficials); the shadow shares the
 	// run's. Only BenchmarkRestOfTick sets it, to subtract that time from
 	// the tick's.
-	officialsClock *time.Duration
+	officialsClock *benchClock
 
 	// noRecord skips per-tick metric recording (benchmarks measure what
 	// collection costs with it).
@@ -122,6 +122,30 @@ type World struct {
 	probe   *World
 	probing bool
 	probes  probeState
+}
+
+// benchClock is World.officialsClock: the time inside the brackets and
+// their number (each costs the benchmark one clock reading, see
+// BenchmarkRestOfTick).
+type benchClock struct {
+	spent    time.Duration
+	brackets int
+}
+
+// start opens a bracket: the time now, or the zero time when c is nil.
+func (c *benchClock) start() time.Time {
+	if c == nil {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+// stop closes the bracket opened at start.
+func (c *benchClock) stop(start time.Time) {
+	if c != nil {
+		c.spent += time.Since(start)
+		c.brackets++
+	}
 }
 
 // officialsMode is World.officials.
