@@ -190,9 +190,9 @@ func keptShare(after []agents.Channel, before []float64, only []int) float64 {
 //
 // It skips what cannot reach the probe's measure, the channels' activity:
 // the attention update (attention is held at its floor at once), and
-// after the first tick the routines and resistances (they only soften a
-// crisis, and the probe's only crisis is at its first tick, after that
-// tick's routines; with no turnover no recruit reads a routine).
+// after the first tick the routines (they only soften a crisis, through
+// resistance, and the probe's only crisis is at its first tick, after
+// that tick's routines; with no turnover no recruit reads a routine).
 func (w *World) probeStep(crisisNow bool) float64 {
 	w.tick++
 	w.decayEnvironment()

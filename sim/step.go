@@ -233,11 +233,14 @@ func (w *World) stepChannels() {
 // accrues while a channel is suspended; eastern buyers and western sellers
 // of defense channels keep stakes for different times), updates every
 // routine and the eastern military organizations' suspicion, and
-// refreshes each organization's stake, routine and resistance and each
-// channel's resistance. Without routines it leaves routines and
-// resistances as they are (see probeStep).
+// refreshes each organization's stake and routine and, when a crisis is
+// pending, each organization's and channel's resistance (their only
+// readers are agents.CutDispositions and agents.Shock in stepCrises, and
+// the tick's crises are queued before this). Without routines it leaves
+// routines as they are (see probeStep).
 func (w *World) stepStakes(routines bool) {
 	m, env, k := w.m, &w.m.env, w.params
+	crisis := len(w.pendingCrisis) > 0
 	var afg float64
 	na := 0
 	for c := range w.chans {
@@ -297,21 +300,22 @@ func (w *World) stepStakes(routines bool) {
 			}
 			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, min(1, pressure), k)
 		}
-		if !routines {
-			continue
-		}
-		n := 0
-		for _, c := range m.orgs[i].channels {
-			if w.chans[c].Capacity > 0 {
-				n++
+		if routines {
+			n := 0
+			for _, c := range m.orgs[i].channels {
+				if w.chans[c].Capacity > 0 {
+					n++
+				}
+			}
+			if n > 0 {
+				o.Routine /= float64(n)
 			}
 		}
-		if n > 0 {
-			o.Routine /= float64(n)
+		if crisis {
+			o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
 		}
-		o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
 	}
-	if routines {
+	if crisis {
 		for c := range w.chans {
 			if w.chans[c].Activity == 0 {
 				// A channel's resistance is read only by agents.Shock,
