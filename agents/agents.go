@@ -447,8 +447,9 @@ func Exchange(p *Population, o *Org, activity float64, k *Params, rng *rand.Rand
 func CutDispositions(p *Population, o *Org, sev float64, k *Params) {
 	loss := sev * k.CrisisDispositionCut * (1 - o.Resistance)
 	lo, hi := o.Slots()
-	for i := lo; i < hi; i++ {
-		p.Disp[i] = max(-1, p.Disp[i]-loss)
+	disp := p.Disp[lo:hi]
+	for i, d := range disp {
+		disp[i] = max(-1, d-loss)
 	}
 }
 

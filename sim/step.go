@@ -307,7 +307,7 @@ func (w *World) stepStakes(routines bool) {
 					n++
 				}
 			}
-			if n > 0 {
+			if n > 1 { // (a division by 1 would leave it as it is)
 				o.Routine /= float64(n)
 			}
 		}

@@ -392,7 +392,7 @@ func (w *World) orgInputs(i int) {
 			n++
 		}
 	}
-	if n > 0 {
+	if n > 1 { // (a division by 1 would leave eng as it is)
 		eng /= float64(n)
 	}
 	o.Engagement = eng
