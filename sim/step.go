@@ -349,6 +349,11 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 				w.shock(c, cr)
 			}
 			for i := range w.orgs {
+				if w.probing && w.inert(i) {
+					// Its channels stay shut and idle throughout the probe,
+					// so its officials are never read again in it.
+					continue
+				}
 				agents.CutDispositions(&w.pop, &w.orgs[i], cr.sev*tk, k)
 			}
 			continue
