@@ -353,12 +353,19 @@ func Turnover(p *Population, o *Org, s Staffing) int {
 	// retire is p.RetireAt up to hi, held in a local so the loop needs no
 	// bounds checks (fillVacancy writes through the same array).
 	retire := p.RetireAt[:hi]
-	for i := lo; i < len(retire); i++ {
-		if int(retire[i]) <= s.Now {
-			n++
-			next = min(next, retire[fillVacancy(p, o, i, s)])
+	now := int32(max(math.MinInt32, min(s.Now, math.MaxInt32))) // s.Now as RetireAt holds it
+	for i := lo; ; i++ {
+		// The inner loop, with no call in it, keeps its variables in
+		// registers while it passes over the officials who stay.
+		for i < len(retire) && retire[i] > now {
+			next = min(next, retire[i])
+			i++
 		}
-		next = min(next, retire[i])
+		if i == len(retire) {
+			break
+		}
+		n++
+		next = min(next, retire[fillVacancy(p, o, i, s)], retire[i])
 	}
 	o.NextRetire = int(next)
 	return n
