@@ -157,6 +157,12 @@ type Org struct {
 	WeightSum  float64
 	// DispMean and DispSD are the recruits' disposition distribution.
 	DispMean, DispSD float64
+	// NextRetire is the earliest RetireAt among the organization's
+	// officials, kept by Turnover so that it skips organizations where
+	// nobody retires (most of them, most ticks). 0, the zero value, means
+	// unknown: Turnover then scans every slot. Whoever writes RetireAt
+	// outside Recruit and Turnover must set it to 0.
+	NextRetire int
 
 	// Attention is the side's executive attention, 0..1 (input).
 	Attention float64
@@ -268,9 +274,13 @@ func Aggregate(p *Population, o *Org, k *Params) {
 	for r, w := range o.RankWeight {
 		lo, hi := o.RankLo[r], o.RankHi[r]
 		var rp, rh float64
-		for i := lo; i < hi; i++ {
-			rp += p.Prop[i]
-			rh += p.Habit[i]
+		// Sums in slot order, over subslices of equal length so that the
+		// loop needs no bounds checks.
+		prop := p.Prop[lo:hi]
+		habit := p.Habit[lo:hi][:len(prop)]
+		for i, x := range prop {
+			rp += x
+			rh += habit[i]
 		}
 		psum += w * rp
 		hsum += w * rh
@@ -327,32 +337,53 @@ func Tenure(mean float64, rng *rand.Rand) int {
 // a recruit is hired. It returns the number of retirements. Officials out
 // of line with the leadership rise more slowly (passive alignment), and a
 // leadership against cooperation also penalizes exchange participants
-// (active sidelining, a metanorm).
+// (active sidelining, a metanorm). It keeps o.NextRetire, and returns 0
+// at once, drawing nothing, while that is after s.Now.
 func Turnover(p *Population, o *Org, s Staffing) int {
-	n := 0
+	if o.NextRetire > s.Now {
+		return 0
+	}
+	// next becomes the new NextRetire: the smallest RetireAt seen at each
+	// slot once it is visited, and each recruit's. That covers every
+	// official: one who survives is seen at its slot (promotions only
+	// take officials from lower, already visited slots) and every other
+	// is a recruit.
+	n, next := 0, int32(math.MaxInt32)
 	lo, hi := o.Slots()
-	for i := lo; i < hi; i++ {
-		if int(p.RetireAt[i]) > s.Now {
-			continue
+	// retire is p.RetireAt up to hi, held in a local so the loop needs no
+	// bounds checks (fillVacancy writes through the same array).
+	retire := p.RetireAt[:hi]
+	now := int32(max(math.MinInt32, min(s.Now, math.MaxInt32))) // s.Now as RetireAt holds it
+	for i := lo; ; i++ {
+		// The inner loop, with no call in it, keeps its variables in
+		// registers while it passes over the officials who stay.
+		for i < len(retire) && retire[i] > now {
+			next = min(next, retire[i])
+			i++
+		}
+		if i == len(retire) {
+			break
 		}
 		n++
-		fillVacancy(p, o, i, s)
+		next = min(next, retire[fillVacancy(p, o, i, s)], retire[i])
 	}
+	o.NextRetire = int(next)
 	return n
 }
 
-// fillVacancy fills slot i by promotion from the rank below, recursively.
-func fillVacancy(p *Population, o *Org, i int, s Staffing) {
+// fillVacancy fills slot i by promotion from the rank below, recursively,
+// and returns the slot where the cascade hired a recruit.
+func fillVacancy(p *Population, o *Org, i int, s Staffing) int {
 	for {
 		r := o.rankOf(i)
 		if r == 0 {
 			Recruit(p, o, i, s)
-			return
+			return i
 		}
 		clo, chi := o.RankLo[r-1], o.RankHi[r-1]
 		if chi <= clo {
 			Recruit(p, o, i, s)
-			return
+			return i
 		}
 		best, bestDist := -1, math.Inf(1)
 		for t := 0; t < s.Params.PromotionTournament; t++ {
@@ -377,7 +408,7 @@ func fillVacancy(p *Population, o *Org, i int, s Staffing) {
 func PromotionScore(prop, line float64, exchanged bool, sidelining float64) float64 {
 	d := math.Abs(prop - line)
 	if exchanged {
-		d += sidelining * math.Max(0, 1-2*line)
+		d += sidelining * max(0, 1-2*line)
 	}
 	return d
 }
@@ -423,8 +454,14 @@ func Exchange(p *Population, o *Org, activity float64, k *Params, rng *rand.Rand
 func CutDispositions(p *Population, o *Org, sev float64, k *Params) {
 	loss := sev * k.CrisisDispositionCut * (1 - o.Resistance)
 	lo, hi := o.Slots()
-	for i := lo; i < hi; i++ {
-		p.Disp[i] = math.Max(-1, p.Disp[i]-loss)
+	disp := p.Disp[lo:hi]
+	for i, d := range disp {
+		// max(-1, d-loss), NaN and signed zeros included, in a compare
+		// the compiler makes cheaper than max's.
+		if d -= loss; d < -1 {
+			d = -1
+		}
+		disp[i] = d
 	}
 }
 

@@ -1,7 +1,5 @@
 package agents
 
-import "math"
-
 // Crisis kinds, indexing Channel.Freeze.
 const (
 	Militarized = 0
@@ -83,7 +81,7 @@ func Step(c *Channel, orgs []Org, attention float64, k *Params) {
 	w = clamp(w+c.Demand+c.Backing[1], 0, 1)
 	c.Target = 0
 	if !c.Suspended {
-		c.Target = c.Capacity * math.Min(e, w) * (1 - hold*(1-attention))
+		c.Target = c.Capacity * min(e, w) * (1 - hold*(1-attention))
 	}
 	gap := c.Target - c.Activity
 	if gap > 0 {
@@ -127,7 +125,7 @@ func Boost(c *Channel, s float64) {
 	if c.Suspended {
 		return
 	}
-	c.Activity = math.Max(c.Activity, math.Min(c.Capacity, c.Activity+s))
+	c.Activity = max(c.Activity, min(c.Capacity, c.Activity+s))
 }
 
 // AccrueStake updates one participant's stake stock for a tick: it

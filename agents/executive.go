@@ -1,7 +1,5 @@
 package agents
 
-import "math"
-
 // Executive is one capital's executive: its attention to cooperation, its
 // crisis reaction and net lobbying for each channel, and its suspensions.
 // Slices are indexed by channel; entries for channels the side does not
@@ -69,6 +67,23 @@ func LobbyPush(orgs []Org, side int, weight float64, k *Params) float64 {
 	return s / (w + weight)
 }
 
+// LobbyPushOf is LobbyPush over a precomputed list: members are the
+// indices in orgs of the side's organizations, in increasing order, and
+// denom is the side's influence (their influences summed in that order)
+// plus the executive's weight. It gives LobbyPush's bits without scanning
+// every organization.
+func LobbyPushOf(orgs []Org, members []int, denom float64, k *Params) float64 {
+	if k.InertStakes {
+		return 0
+	}
+	var s float64
+	for _, i := range members {
+		o := &orgs[i]
+		s += o.Influence * StakeIndex(o.Stake, k.StakeHalf)
+	}
+	return s / denom
+}
+
 // Interest is an organization's interest in a channel, 0..1: the stake
 // index of its stake in the channel plus, for Afghan channels,
 // k.TAPIAfghanLobby times its energy stake (TAPI revenue needs Afghan
@@ -86,6 +101,9 @@ func Interest(stake, energyStake float64, afghan bool, k *Params) float64 {
 	return StakeIndex(stake, k.StakeHalf)
 }
 
+// The builtin min and max in this package's rules stand for math.Min and
+// math.Max: the same results (NaN and signed zeros included), inline.
+
 // Opposition is an organization's opposition to a channel, 0..1: 1 if it
 // opposes the channel outright, plus, if it takes part (in), its
 // suspicion times the channel's depth.
@@ -97,7 +115,7 @@ func Opposition(opposes, in bool, suspicion, depth float64) float64 {
 	if in {
 		x += suspicion * depth
 	}
-	return math.Min(1, x)
+	return min(1, x)
 }
 
 // NetLobbying is the net lobbying on side's executive for one channel,
@@ -120,12 +138,44 @@ func NetLobbying(orgs []Org, side, bloc int, interest, opposition []float64, wei
 	return clamp(s/(w+weight), -1, 1)
 }
 
+// LobbyTerm is one term of an executive's net lobbying on a channel (see
+// NetLobbying): organization Org's, as a member of the side (Ally false)
+// or as an allied organization (same bloc, other side).
+type LobbyTerm struct {
+	Org int
+	// Weight is the organization's influence for a member, and
+	// AllyOpposition times its influence (that product, as NetLobbying
+	// takes it) for an ally.
+	Weight float64
+	Ally   bool
+}
+
+// NetLobbyingTerms is NetLobbying over a precomputed list of terms, in
+// increasing order of Org, and denom, the side's influence (its
+// organizations' influences summed in their order) plus the executive's
+// weight. Given every term of NetLobbying's sum, or every term that is not
+// exactly 0 (an ally with no opposition, a member with neither interest
+// nor opposition), it gives NetLobbying's bits: adding or subtracting a
+// positive zero leaves the sum as it is, since the sum, starting at +0,
+// is never -0.
+func NetLobbyingTerms(terms []LobbyTerm, interest, opposition []float64, denom float64) float64 {
+	var s float64
+	for _, t := range terms {
+		if t.Ally {
+			s -= t.Weight * opposition[t.Org]
+		} else {
+			s += t.Weight * (interest[t.Org] - opposition[t.Org])
+		}
+	}
+	return clamp(s/denom, -1, 1)
+}
+
 // Bar is the suspension bar for a channel with net lobbying net under
 // attention a: min(SuspendBarMax, SuspendBase + SuspendLobby*net +
 // SuspendAttention*a). Stakes raise it, never above the cap, so a large
 // enough reaction can always suspend.
 func Bar(net, a float64, k *Params) float64 {
-	return math.Min(k.SuspendBarMax, k.SuspendBase+k.SuspendLobby*net+k.SuspendAttention*a)
+	return min(k.SuspendBarMax, k.SuspendBase+k.SuspendLobby*net+k.SuspendAttention*a)
 }
 
 // CrisisReaction raises the reaction to channel c by a crisis of severity

@@ -92,6 +92,9 @@ type sideSpec struct {
 	attentionRate float64
 	channels      []int   // channels the side takes part in
 	influence     float64 // summed influence of its organizations
+	// members are the indices of its organizations, in increasing order
+	// (the lobbying rules' sums run over them: see compileLobbying).
+	members []int
 	// weight is the executive's own influence and reaction its crisis
 	// reaction scale (side keys executive_weight, crisis_reaction).
 	weight, reaction float64
@@ -128,6 +131,24 @@ type chanSpec struct {
 	// stakeMonths is the months of yield a stake accrues per tick: the
 	// tick's months, but no more than one stake lifetime.
 	stakeMonths float64
+	// lobby[b][j] lists the terms of the net lobbying on the executive of
+	// side sides[b][j], and lobbyers the organizations whose interest and
+	// opposition those terms read (see compileLobbying).
+	lobby    [2][][]agents.LobbyTerm
+	lobbyers []lobbyer
+}
+
+// lobbyer is an organization that lobbies on a channel (see
+// compileLobbying).
+type lobbyer struct {
+	org int
+	// part is its index in the channel's participants, -1 if it does not
+	// take part.
+	part int
+	// opposes is true if it opposes the channel outright; reach if its
+	// energy stake makes it lobby for the channel (an Afghan channel its
+	// side takes part in: the TAPI reach of stepLobbying).
+	opposes, reach bool
 }
 
 type schedEvent struct {
@@ -154,6 +175,7 @@ func Compile(sc *scenarios.Scenario) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.compileLobbying()
 	if err := m.compileLevers(); err != nil {
 		return nil, err
 	}
@@ -335,6 +357,63 @@ func (m *Model) compileChannels(orgIdx map[string]int) (map[string]int, error) {
 		}
 	}
 	return chanIdx, nil
+}
+
+// compileLobbying lists, for every channel and participating side, the
+// terms of the net lobbying on the side's executive (agents.NetLobbying
+// sums over every organization; stepLobbying sums only these, with the
+// same bits, see agents.NetLobbyingTerms), and the organizations those
+// terms read. A member of the side (every organization of the side counts
+// in the denominator) has a term when it takes part, opposes the channel,
+// or may have energy interest in it (an Afghan channel, and it takes part
+// in an energy channel, the only source of an energy stake); an ally
+// (same bloc, other side) when it takes part or opposes the channel. Every
+// other term is exactly 0: an organization that does not take part has no
+// stake in the channel, and opposition only from opposing it.
+func (m *Model) compileLobbying() {
+	energy := make([]bool, len(m.orgs)) // takes part in an energy channel
+	for i, o := range m.orgs {
+		m.sides[o.side].members = append(m.sides[o.side].members, i)
+		for _, c := range o.channels {
+			energy[i] = energy[i] || m.channels[c].energy
+		}
+	}
+	for c := range m.channels {
+		cs := &m.channels[c]
+		part := make([]int, len(m.orgs))
+		for i := range part {
+			part[i] = -1
+		}
+		for j, oi := range cs.participants {
+			part[oi] = j
+		}
+		involved := make([]bool, len(m.orgs))
+		for b := 0; b < 2; b++ {
+			for _, si := range cs.sides[b] {
+				var terms []agents.LobbyTerm
+				for i, o := range m.orgs {
+					active := part[i] >= 0 || o.opposes[c]
+					switch {
+					case o.side == si && (active || cs.afghan && energy[i]):
+						terms = append(terms, agents.LobbyTerm{Org: i, Weight: o.influence})
+					case o.side != si && o.bloc == b && active:
+						terms = append(terms, agents.LobbyTerm{Org: i, Weight: m.params.AllyOpposition * o.influence, Ally: true})
+					default:
+						continue
+					}
+					involved[i] = true
+				}
+				cs.lobby[b] = append(cs.lobby[b], terms)
+			}
+		}
+		for i, in := range involved {
+			if in {
+				o := &m.orgs[i]
+				cs.lobbyers = append(cs.lobbyers, lobbyer{org: i, part: part[i], opposes: o.opposes[c],
+					reach: cs.afghan && cs.sidesMask[o.side]})
+			}
+		}
+	}
 }
 
 // compileEvents sorts the scheduled events by date (stable: file order

@@ -144,6 +144,7 @@ func (w *World) runProbe() {
 	p := w.probe
 	p.copyFrom(w)
 	p.noiseKey = philox.NewKey(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32)
+	p.officialsClock = w.officialsClock
 	if p.officials = w.officials; p.officials == officialsReference {
 		p.actSrc.Seed(StreamSeed(m.Scenario.Seed, w.res.Point, w.res.Replicate, PurposeProbe|uint64(k)<<32))
 	}
@@ -179,16 +180,22 @@ func keptShare(after []agents.Channel, before []float64, only []int) float64 {
 	if b < probeSkipActivity {
 		return 0
 	}
-	return math.Min(1, a/b)
+	return min(1, a/b)
 }
 
 // probeStep is one tick of the probe in the shadow world: the phases of
 // Step in their order, with the reference crisis queued at the first
 // tick, attention held at its floor, and no events, arrivals, exchanges,
 // turnover or metrics. It returns the total activity after the tick.
+//
+// It skips what cannot reach the probe's measure, the channels' activity:
+// the attention update (attention is held at its floor at once), and
+// after the first tick the routines (they only soften a crisis, through
+// resistance, and the probe's only crisis is at its first tick, after
+// that tick's routines; with no turnover no recruit reads a routine).
 func (w *World) probeStep(crisisNow bool) float64 {
 	w.tick++
-	w.stepEnvironment()
+	w.decayEnvironment()
 	w.pendingCrisis = w.pendingCrisis[:0]
 	if crisisNow {
 		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity, event: -1})
@@ -197,7 +204,7 @@ func (w *World) probeStep(crisisNow bool) float64 {
 	w.probeOfficials()
 	w.stepLobbying()
 	w.stepChannels()
-	w.stepStakes()
+	w.stepStakes(crisisNow)
 	// No exchanges run in a probe: after the first tick's routine update
 	// (which uses the run's last exchanges) nobody is on an exchange.
 	for c := range w.exchanged {
@@ -220,22 +227,30 @@ func (w *World) probeStep(crisisNow bool) float64 {
 // activity as it would be. (If a later rule reads stances elsewhere, this
 // skip must look at that rule too.)
 func (w *World) probeOfficials() {
-	m := w.m
+	for i := range w.orgs {
+		if !w.inert(i) {
+			w.orgInputs(i)
+		}
+	}
+	start := w.officialsClock.start()
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
-		inert := true
-		for _, c := range m.orgs[i].channels {
-			if w.chans[c].Capacity > 0 || w.chans[c].Activity > 0 {
-				inert = false
-				break
-			}
+		if !w.inert(i) {
+			w.updateOfficials(i, noise)
 		}
-		if inert {
-			continue
-		}
-		w.orgInputs(i)
-		w.updateOfficials(i, noise)
 	}
+	w.officialsClock.stop(start)
+}
+
+// inert reports whether every channel of organization i has capacity 0
+// and activity 0.
+func (w *World) inert(i int) bool {
+	for _, c := range w.m.orgs[i].channels {
+		if w.chans[c].Capacity > 0 || w.chans[c].Activity > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // holdAttentionAtFloor sets every executive's attention to its floor (the

@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"math"
-
 	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/philox"
 	"github.com/entrench/entrench/scenarios"
@@ -23,7 +21,7 @@ func (w *World) Step() {
 	w.stepOfficials()
 	w.stepLobbying()
 	w.stepChannels()
-	w.stepStakes()
+	w.stepStakes(true)
 	w.stepCrises(t, coopBefore)
 	w.stepTurnover(t)
 	w.stepMetrics(t)
@@ -35,15 +33,23 @@ func (w *World) Step() {
 // stakeholders' lobbying (on the previous tick's stakes) pushes it up.
 func (w *World) stepEnvironment() {
 	m := w.m
-	w.tension *= m.env.tensionKept
+	w.decayEnvironment()
 	for i := range m.sides {
 		e := &w.execs[i]
-		agents.DecayReactions(e, w.params)
 		rate := m.sides[i].attentionRate
 		if i == m.usSide && w.usRate >= 0 {
 			rate = w.usRate
 		}
-		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPush(w.orgs, i, e.Weight, w.params), w.params)
+		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPushOf(w.orgs, m.sides[i].members, m.sides[i].influence+e.Weight, w.params), w.params)
+	}
+}
+
+// decayEnvironment decays crisis tension and every executive's crisis
+// reactions: stepEnvironment without attention.
+func (w *World) decayEnvironment() {
+	w.tension *= w.m.env.tensionKept
+	for i := range w.execs {
+		agents.DecayReactions(&w.execs[i], w.params)
 	}
 }
 
@@ -120,7 +126,7 @@ func (w *World) stepArrivals(t int, coopBefore float64) {
 		if uKind < w.militarizedShare {
 			kind = agents.Militarized
 		}
-		mean := math.Min(0.999, math.Max(0.001, w.crisisSeverity))
+		mean := min(0.999, max(0.001, w.crisisSeverity))
 		conc := m.Scenario.Crises.SeverityConcentration
 		w.severity.Alpha, w.severity.Beta = mean*conc, (1-mean)*conc
 		sev := w.severity.Rand()
@@ -131,13 +137,19 @@ func (w *World) stepArrivals(t int, coopBefore float64) {
 }
 
 // stepOfficials updates every organization's officials and aggregates
-// them into its stance.
+// them into its stance. The inputs of every organization are set first
+// (orgInputs reads only executives and channels, which the updates leave
+// alone), so that the updates run in one loop a benchmark can time.
 func (w *World) stepOfficials() {
-	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
 		w.orgInputs(i)
+	}
+	start := w.officialsClock.start()
+	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
+	for i := range w.orgs {
 		w.updateOfficials(i, noise)
 	}
+	w.officialsClock.stop(start)
 }
 
 // updateOfficials runs the officials' kernel of organization i with the
@@ -163,30 +175,36 @@ func (w *World) stepLobbying() {
 	m, k := w.m, w.params
 	for c := range w.chans {
 		cs, ch := &m.channels[c], &w.chans[c]
-		clear(w.interest)
-		for i := range w.orgs {
-			w.opposition[i] = agents.Opposition(m.orgs[i].opposes[c], false, 0, 0)
+		if ch.Capacity == 0 {
+			// A channel its lever keeps shut: nobody reads its net
+			// lobbying (stepCrises decides nothing on it) or its backing
+			// (agents.Step's target is 0 whatever the backing, the stances
+			// being finite), and levers change in stepEvents, before this,
+			// so both are fresh again the tick it reopens.
+			continue
 		}
-		for j, oi := range cs.participants {
-			o := &w.orgs[oi]
-			w.interest[oi] = agents.Interest(w.stakes[c][j], o.EnergyStake, cs.afghan, k)
-			w.opposition[oi] = agents.Opposition(m.orgs[oi].opposes[c], true, o.Suspicion, ch.Depth)
-		}
-		if cs.afghan {
-			// TAPI reach: stakeholders in energy lobby for the Afghan
-			// channels even where they do not take part.
-			for i := range w.orgs {
-				if !cs.sidesMask[w.orgs[i].Side] || w.interest[i] > 0 {
-					continue
-				}
-				w.interest[i] = agents.Interest(0, w.orgs[i].EnergyStake, true, k)
+		// Only the organizations the net lobbying terms read (see
+		// compileLobbying); the scratch of the others is not read.
+		for _, l := range cs.lobbyers {
+			o := &w.orgs[l.org]
+			interest := 0.0
+			opposition := agents.Opposition(l.opposes, false, 0, 0)
+			if l.part >= 0 {
+				interest = agents.Interest(w.stakes[c][l.part], o.EnergyStake, cs.afghan, k)
+				opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
 			}
+			if l.reach && !(interest > 0) {
+				// TAPI reach: stakeholders in energy lobby for the Afghan
+				// channels even where they do not take part.
+				interest = agents.Interest(0, o.EnergyStake, true, k)
+			}
+			w.interest[l.org], w.opposition[l.org] = interest, opposition
 		}
 		for b := 0; b < 2; b++ {
 			var sum, wsum float64
-			for _, si := range cs.sides[b] {
+			for j, si := range cs.sides[b] {
 				e := &w.execs[si]
-				n := agents.NetLobbying(w.orgs, si, b, w.interest, w.opposition, e.Weight, k)
+				n := agents.NetLobbyingTerms(cs.lobby[b][j], w.interest, w.opposition, m.sides[si].influence+e.Weight)
 				e.Net[c] = n
 				sum += m.sides[si].influence * n
 				wsum += m.sides[si].influence
@@ -203,6 +221,9 @@ func (w *World) stepLobbying() {
 // supports (nothing while suspended).
 func (w *World) stepChannels() {
 	for c := range w.chans {
+		if ch := &w.chans[c]; ch.Capacity == 0 && ch.Activity == 0 {
+			continue // shut and idle: agents.Step would leave it at 0
+		}
 		agents.Step(&w.chans[c], w.orgs, w.channelAttention(c), w.params)
 	}
 }
@@ -212,10 +233,14 @@ func (w *World) stepChannels() {
 // accrues while a channel is suspended; eastern buyers and western sellers
 // of defense channels keep stakes for different times), updates every
 // routine and the eastern military organizations' suspicion, and
-// refreshes each organization's stake, routine and resistance and each
-// channel's resistance.
-func (w *World) stepStakes() {
+// refreshes each organization's stake and routine and, when a crisis is
+// pending, each organization's and channel's resistance (their only
+// readers are agents.CutDispositions and agents.Shock in stepCrises, and
+// the tick's crises are queued before this). Without routines it leaves
+// routines as they are (see probeStep).
+func (w *World) stepStakes(routines bool) {
 	m, env, k := w.m, &w.m.env, w.params
+	crisis := len(w.pendingCrisis) > 0
 	var afg float64
 	na := 0
 	for c := range w.chans {
@@ -231,7 +256,10 @@ func (w *World) stepStakes() {
 	w.afghan += env.afghanRate * (target - w.afghan)
 	for i := range w.orgs {
 		o := &w.orgs[i]
-		o.Stake, o.EnergyStake, o.Routine = 0, 0, 0
+		o.Stake, o.EnergyStake = 0, 0
+		if routines {
+			o.Routine = 0
+		}
 	}
 	for c := range w.chans {
 		ch, cs := &w.chans[c], &m.channels[c]
@@ -240,42 +268,63 @@ func (w *World) stepStakes() {
 			mult *= w.afghan
 		}
 		st, rt, ex := w.stakes[c], w.routine[c], w.exchanged[c]
+		if ch.Activity == 0 && ch.Capacity == 0 && allZero(st) && allZero(rt) && allZero(ex) {
+			// Shut and idle with nothing accrued: every stock would stay
+			// 0 (nothing to depreciate, no yield without activity, no
+			// routine growth) and add nothing to the organizations'.
+			continue
+		}
 		for i, oi := range ch.Participants {
 			o := &w.orgs[oi]
 			st[i] = agents.AccrueStake(st[i], ch, o.Bloc, mult)
-			rt[i] = agents.UpdateRoutine(rt[i], ch.Activity, ex[i], k)
 			o.Stake += st[i]
 			if cs.energy {
 				o.EnergyStake += st[i]
 			}
-			if ch.Capacity > 0 {
-				o.Routine += rt[i]
+			if routines {
+				rt[i] = agents.UpdateRoutine(rt[i], ch.Activity, ex[i], k)
+				if ch.Capacity > 0 {
+					o.Routine += rt[i]
+				}
 			}
 		}
 	}
 	for i := range w.orgs {
 		o := &w.orgs[i]
-		n := 0
-		var pressure float64
-		for _, c := range m.orgs[i].channels {
-			ch := &w.chans[c]
-			if ch.Capacity > 0 {
-				n++
-			}
-			if m.channels[c].milToMil {
-				pressure += ch.Depth * ch.Demand
-			}
-		}
-		if n > 0 {
-			o.Routine /= float64(n)
-		}
 		if o.Military && o.Bloc == 0 {
-			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, math.Min(1, pressure), k)
+			var pressure float64
+			for _, c := range m.orgs[i].channels {
+				if m.channels[c].milToMil {
+					pressure += w.chans[c].Depth * w.chans[c].Demand
+				}
+			}
+			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, min(1, pressure), k)
 		}
-		o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
+		if routines {
+			n := 0
+			for _, c := range m.orgs[i].channels {
+				if w.chans[c].Capacity > 0 {
+					n++
+				}
+			}
+			if n > 1 { // (a division by 1 would leave it as it is)
+				o.Routine /= float64(n)
+			}
+		}
+		if crisis {
+			o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
+		}
 	}
-	for c := range w.chans {
-		agents.ChannelResistance(&w.chans[c], w.orgs, w.stakes[c], w.routine[c], k)
+	if crisis {
+		for c := range w.chans {
+			if w.chans[c].Activity == 0 {
+				// A channel's resistance is read only by agents.Shock,
+				// right after this in stepCrises, which takes nothing
+				// from a channel with no activity.
+				continue
+			}
+			agents.ChannelResistance(&w.chans[c], w.orgs, w.stakes[c], w.routine[c], k)
+		}
 	}
 }
 
@@ -300,6 +349,11 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 				w.shock(c, cr)
 			}
 			for i := range w.orgs {
+				if w.probing && w.inert(i) {
+					// Its channels stay shut and idle throughout the probe,
+					// so its officials are never read again in it.
+					continue
+				}
 				agents.CutDispositions(&w.pop, &w.orgs[i], cr.sev*tk, k)
 			}
 			continue
@@ -406,4 +460,14 @@ func (w *World) stepMetrics(t int) {
 	for i := len(w.res.Events) - 1; i >= 0 && w.res.Events[i].Tick == t; i-- {
 		w.res.Events[i].CooperationAfter = coop
 	}
+}
+
+// allZero reports whether every element of x is 0.
+func allZero(x []float64) bool {
+	for _, v := range x {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -95,6 +96,12 @@ type World struct {
 	// kernel (agents.UpdateOfficialsReference, noise from actRng). The
 	// benchmarks compare the three.
 	officials officialsMode
+	// officialsClock, if not nil, accumulates the time spent in the
+	// officials' updates (the calls of updateOfficials, bracketed once per
+	// tick by stepOfficials and probeOfficials); the shadow shares the
+	// run's. Only BenchmarkRestOfTick sets it, to subtract that time from
+	// the tick's.
+	officialsClock *benchClock
 
 	// noRecord skips per-tick metric recording (benchmarks measure what
 	// collection costs with it).
@@ -115,6 +122,30 @@ type World struct {
 	probe   *World
 	probing bool
 	probes  probeState
+}
+
+// benchClock is World.officialsClock: the time inside the brackets and
+// their number (each costs the benchmark one clock reading, see
+// BenchmarkRestOfTick).
+type benchClock struct {
+	spent    time.Duration
+	brackets int
+}
+
+// start opens a bracket: the time now, or the zero time when c is nil.
+func (c *benchClock) start() time.Time {
+	if c == nil {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+// stop closes the bracket opened at start.
+func (c *benchClock) stop(start time.Time) {
+	if c != nil {
+		c.spent += time.Since(start)
+		c.brackets++
+	}
 }
 
 // officialsMode is World.officials.
@@ -284,6 +315,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	for i := range w.orgs {
 		o := &w.orgs[i]
 		o.Stake, o.EnergyStake, o.Routine, o.Suspicion = 0, 0, 0, 0
+		o.NextRetire = 0 // RetireAt is drawn below: the first Turnover scans
 		w.orgInputs(i)
 		agents.SetBase(o, w.tension, w.params)
 		lo, hi := o.Slots()
@@ -300,7 +332,11 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	w.record(0)
 }
 
-func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
+// clamp01 clamps x to 0..1. Here and in the tick's other rules the
+// builtin min and max stand for math.Min and math.Max: they give the same
+// results (NaN and signed zeros included) and compile inline, where
+// math's are assembly calls on amd64.
+func clamp01(x float64) float64 { return max(0, min(1, x)) }
 
 // Run simulates the whole horizon of the replicate set up by Reset and
 // fills the summary. A panic inside a rule is turned into res.Err.
@@ -356,11 +392,11 @@ func (w *World) orgInputs(i int) {
 			n++
 		}
 	}
-	if n > 0 {
+	if n > 1 { // (a division by 1 would leave eng as it is)
 		eng /= float64(n)
 	}
 	o.Engagement = eng
-	o.Threat = o.Sensitivity * math.Min(1, threat)
+	o.Threat = o.Sensitivity * min(1, threat)
 }
 
 // touches reports whether organization i takes part in any of channels.
@@ -396,7 +432,7 @@ func (w *World) channelAttention(c int) float64 {
 	a := 1.0
 	for b := 0; b < 2; b++ {
 		for _, i := range w.m.channels[c].sides[b] {
-			a = math.Min(a, w.execs[i].Attention)
+			a = min(a, w.execs[i].Attention)
 		}
 	}
 	return clamp01(a)
