@@ -1,0 +1,61 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/entrench/entrench/philox"
+)
+
+// TestProbeAdvancesItsOwnClock: a probe at tick t runs its shadow forward
+// over ticks t+1..t+H (so each probe tick draws the noise of its own tick
+// under the probe's key) and leaves the run's tick alone.
+func TestProbeAdvancesItsOwnClock(t *testing.T) {
+	m := testModel(t, "baseline", "metrics.probe_horizon_months=5")
+	w := probeAt(t, m, 0, 24)
+	if w.tick != 24 {
+		t.Errorf("the run's tick moved to %d during the probe", w.tick)
+	}
+	if want := 24 + m.probeTicks(); w.probe.tick != want {
+		t.Errorf("the shadow ended at tick %d, want %d (24 + %d probe ticks)", w.probe.tick, want, m.probeTicks())
+	}
+	// Two probe ticks draw different noise: the first official's normal
+	// differs between the shadow's first two ticks.
+	a := philox.OfficialNormal(philox.TickKey(w.probe.noiseKey, 25), 0, 0)
+	b := philox.OfficialNormal(philox.TickKey(w.probe.noiseKey, 26), 0, 0)
+	if a == b {
+		t.Errorf("probe ticks 25 and 26 draw the same noise %v", a)
+	}
+}
+
+// TestInertOrganizations: an organization is skipped by the probe only
+// when every one of its channels has capacity 0 and activity 0; a channel
+// with capacity but no activity yet (or activity but no capacity left)
+// keeps it updated.
+func TestInertOrganizations(t *testing.T) {
+	m := testModel(t, "tapi-only")
+	w := NewWorld(m)
+	w.Reset(0, 0, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+	for i := range w.orgs {
+		chans := m.orgs[i].channels
+		if len(chans) == 0 {
+			continue
+		}
+		for _, c := range chans {
+			w.chans[c].Capacity, w.chans[c].Activity = 0, 0
+		}
+		if !w.inert(i) {
+			t.Fatalf("org %d: every channel shut and idle, not inert", i)
+		}
+		c := chans[len(chans)-1]
+		w.chans[c].Capacity = 0.2
+		if w.inert(i) {
+			t.Errorf("org %d: channel %d has capacity 0.2 (no activity): reported inert", i, c)
+		}
+		w.chans[c].Capacity, w.chans[c].Activity = 0, 0.1
+		if w.inert(i) {
+			t.Errorf("org %d: channel %d has activity 0.1 (no capacity): reported inert", i, c)
+		}
+		w.chans[c].Activity = 0
+		w.Reset(0, 0, w.res)
+	}
+}
