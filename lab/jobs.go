@@ -50,10 +50,17 @@ type job struct {
 	id, page string
 	set      settings
 	a, b     *scenarios.Scenario
-	changed  int
-	started  time.Time
-	cancel   context.CancelCauseFunc
-	done     atomic.Int64
+	// src is the scenario file A was loaded from and ovs the lever
+	// overrides that make B of it: a posterior ensemble loads its
+	// particles' models from them.
+	src     source
+	ovs     []scenarios.Override
+	changed int
+	// posterior is the server's posterior line, "" without one.
+	posterior string
+	started   time.Time
+	cancel    context.CancelCauseFunc
+	done      atomic.Int64
 
 	mu       sync.Mutex
 	state    string
@@ -122,8 +129,9 @@ func validID(id string) bool {
 }
 
 // start registers and starts a run for page, cancelling the page's
-// previous run. It fails with errBusy when too many runs are waiting.
-func (s *Server) start(page string, set settings, a, b *scenarios.Scenario, changed int) (*job, error) {
+// previous run: A and B were loaded from src, B with the lever overrides
+// ovs. It fails with errBusy when too many runs are waiting.
+func (s *Server) start(page string, set settings, a, b *scenarios.Scenario, src source, ovs []scenarios.Override) (*job, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -137,7 +145,7 @@ func (s *Server) start(page string, set settings, a, b *scenarios.Scenario, chan
 	}
 	ctx, cancel := context.WithCancelCause(s.ctx)
 	ctx, stop := context.WithTimeoutCause(ctx, s.cfg.RunTimeout, errTimeout)
-	j := &job{id: newID(), page: page, set: set, a: a, b: b, changed: changed, started: time.Now(), state: stateQueued,
+	j := &job{id: newID(), page: page, set: set, a: a, b: b, src: src, ovs: ovs, changed: len(ovs), posterior: s.posteriorLine(), started: time.Now(), state: stateQueued,
 		cancel: func(cause error) { cancel(cause); stop() }}
 	s.evict()
 	s.jobs[j.id] = j
@@ -225,6 +233,15 @@ func (s *Server) run(ctx context.Context, j *job) {
 		j.finish(stateFailed, err.Error(), nil)
 		return
 	}
+	if s.cfg.Posterior != nil {
+		if ma, err = s.ensemble(ma, j.src, nil); err == nil {
+			mb, err = s.ensemble(mb, j.src, j.ovs)
+		}
+		if err != nil {
+			j.finish(stateFailed, fmt.Sprintf("The posterior %s does not fit this scenario: %v", s.cfg.PosteriorFile, err), nil)
+			return
+		}
+	}
 	// In memory: no output folder. The scenarios carry the page's runs
 	// and seed.
 	st := study.Settings{Workers: s.cfg.Workers, Progress: func(done, _ int) { j.done.Store(int64(done)) }}
@@ -254,6 +271,21 @@ func (s *Server) run(ctx context.Context, j *job) {
 	}
 	res.Elapsed = time.Since(j.started)
 	j.finish(stateDone, "", res)
+}
+
+// ensemble returns m with the server's posterior attached: one model per
+// particle, loaded from src with the lever overrides ovs and then the
+// particle's values, with m's replicates and seed; the models
+// `entrench run --posterior` and `entrench compare --posterior` build.
+func (s *Server) ensemble(m *sim.Model, src source, ovs []scenarios.Override) (*sim.Model, error) {
+	return s.cfg.Posterior.Ensemble(m, func(pov []scenarios.Override) (*sim.Model, error) {
+		sc, err := scenarios.Load(src.file, src.data, append(slices.Clip(ovs), pov...))
+		if err != nil {
+			return nil, err
+		}
+		sc.Runs, sc.Seed = m.Scenario.Runs, m.Scenario.Seed
+		return sim.Compile(sc)
+	})
 }
 
 // interrupted records why a job stopped before finishing.
