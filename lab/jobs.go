@@ -234,8 +234,12 @@ func (s *Server) run(ctx context.Context, j *job) {
 		return
 	}
 	if s.cfg.Posterior != nil {
-		if ma, err = s.ensemble(ma, j.src, nil); err == nil {
-			mb, err = s.ensemble(mb, j.src, j.ovs)
+		if ma, err = s.ensemble(ctx, ma, j.src, nil); err == nil {
+			mb, err = s.ensemble(ctx, mb, j.src, j.ovs)
+		}
+		if ctx.Err() != nil {
+			s.interrupted(ctx, j)
+			return
 		}
 		if err != nil {
 			j.finish(stateFailed, fmt.Sprintf("The posterior %s does not fit this scenario: %v", s.cfg.PosteriorFile, err), nil)
@@ -273,19 +277,47 @@ func (s *Server) run(ctx context.Context, j *job) {
 	j.finish(stateDone, "", res)
 }
 
-// ensemble returns m with the server's posterior attached: one model per
-// particle, loaded from src with the lever overrides ovs and then the
-// particle's values, with m's replicates and seed; the models
-// `entrench run --posterior` and `entrench compare --posterior` build.
-func (s *Server) ensemble(m *sim.Model, src source, ovs []scenarios.Override) (*sim.Model, error) {
-	return s.cfg.Posterior.Ensemble(m, func(pov []scenarios.Override) (*sim.Model, error) {
-		sc, err := scenarios.Load(src.file, src.data, append(slices.Clip(ovs), pov...))
-		if err != nil {
+// ensemble returns m with the server's posterior attached, the ensemble
+// `entrench run --posterior` and `entrench compare --posterior` build: one
+// model per particle, loaded from src with the lever overrides ovs and
+// then the particle's values, with m's replicates and seed. Only the
+// particles that m's replicates draw are loaded and compiled (a run of 300
+// pairs draws at most 300 of a posterior's 1,000 particles, and compiling
+// one takes milliseconds); the slots of the others hold m itself, which
+// has the layout WithPosterior checks and which no replicate runs. Which
+// particle replicate r draws depends only on the seed and the weights
+// (sim.Model.Particle), so the result is that of the full ensemble.
+func (s *Server) ensemble(ctx context.Context, m *sim.Model, src source, ovs []scenarios.Override) (*sim.Model, error) {
+	p := s.cfg.Posterior
+	models := make([]*sim.Model, len(p.Particles))
+	for i := range models {
+		models[i] = m
+	}
+	probe, err := m.WithPosterior(models, p.Weights)
+	if err != nil {
+		return nil, err
+	}
+	used := make([]bool, len(models))
+	for r := range m.Scenario.Runs {
+		used[probe.Particle(0, r)] = true
+	}
+	for i := range models {
+		if !used[i] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		sc, err := scenarios.Load(src.file, src.data, append(slices.Clip(ovs), p.Overrides(i)...))
+		if err != nil {
+			return nil, fmt.Errorf("particle %d: %w", i+1, err)
+		}
 		sc.Runs, sc.Seed = m.Scenario.Runs, m.Scenario.Seed
-		return sim.Compile(sc)
-	})
+		if models[i], err = sim.Compile(sc); err != nil {
+			return nil, fmt.Errorf("particle %d: %w", i+1, err)
+		}
+	}
+	return m.WithPosterior(models, p.Weights)
 }
 
 // interrupted records why a job stopped before finishing.

@@ -911,6 +911,72 @@ func TestRunPosterior(t *testing.T) {
 	}
 }
 
+// TestEnsembleDrawsOnly checks that the lab's ensemble, which compiles
+// only the particles its replicates draw, runs as the full ensemble of
+// calibrate.Posterior.Ensemble when most particles are never drawn.
+func TestEnsembleDrawsOnly(t *testing.T) {
+	post := &calibrate.Posterior{Names: []string{"build_rate", "bias"}, Keys: []string{"model.build_rate", "model.bias"}}
+	for i := range 60 {
+		post.Particles = append(post.Particles, []float64{0.05 + 0.005*float64(i), -1 + 0.03*float64(i)})
+		post.Weights = append(post.Weights, float64(1+i%4))
+	}
+	s := newTestServer(t, Config{Posterior: post})
+	src, err := s.source("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := scenarios.Load(src.file, src.data, nil)
+	sc.Runs, sc.Seed = 12, 5
+	m, err := sim.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err := s.ensemble(context.Background(), m, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := post.Ensemble(m, func(ovs []scenarios.Override) (*sim.Model, error) {
+		x, err := scenarios.Load(src.file, src.data, ovs)
+		if err != nil {
+			return nil, err
+		}
+		x.Runs, x.Seed = 12, 5
+		return sim.Compile(x)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn := map[int]bool{}
+	for r := range 12 {
+		drawn[lazy.Particle(0, r)] = true
+	}
+	if len(drawn) < 2 || len(drawn) > 12 {
+		t.Fatalf("%d particles drawn by 12 replicates", len(drawn))
+	}
+	var aggs [2]*sim.Aggregate
+	for k, x := range []*sim.Model{lazy, full} {
+		aggs[k] = x.NewAggregate()
+		if _, err := sim.Batch(context.Background(), x, sim.Options{Runs: 12}, aggs[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain := m.NewAggregate()
+	if _, err := sim.Batch(context.Background(), m, sim.Options{Runs: 12}, plain); err != nil {
+		t.Fatal(err)
+	}
+	differ := false
+	for i := range sim.SummaryNames {
+		a, b := aggs[0].Summary(i), aggs[1].Summary(i)
+		if a.N != b.N || !(a.Mean == b.Mean || math.IsNaN(a.Mean) && math.IsNaN(b.Mean)) {
+			t.Errorf("%s: lab ensemble %v (n %d), full ensemble %v (n %d)", sim.SummaryNames[i], a.Mean, a.N, b.Mean, b.N)
+		}
+		differ = differ || plain.Summary(i).Mean != a.Mean
+	}
+	if !differ {
+		t.Error("the ensemble runs as the plain scenario")
+	}
+}
+
 // TestBadPosterior checks that a posterior the lab cannot run is refused
 // when the server is made, with the file and the particle named.
 func TestBadPosterior(t *testing.T) {
