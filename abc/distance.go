@@ -23,28 +23,47 @@ const (
 	ScaleMAD Scale = iota
 	// ScaleSD divides by the standard deviation (falling back to 1 if 0).
 	ScaleSD
+	// ScaleNoise divides each summary by its noise: the median absolute
+	// deviation of the half-differences (s - s')/√2 of two simulations at
+	// the same parameters, one pair per particle of generation 0 (falling
+	// back to their standard deviation, then to 1). Prior-predictive
+	// scales (mad, sd) mix the summaries' spread due to the parameters
+	// with their noise, so a summary that a parameter with a wide prior
+	// moves a lot (an observation intercept, say) gets a large scale and
+	// little weight, although it is the one that pins that parameter down;
+	// its tolerance is then wide against its noise and the posterior too
+	// wide. Standardizing by the noise, the diagonal of the conditional
+	// covariance of the summaries (the synthetic-likelihood view of the
+	// ABC kernel), makes the tolerance equally tight against the noise of
+	// every summary. It costs one more simulation per attempt of
+	// generation 0.
+	ScaleNoise
 )
 
-// String returns "mad" or "sd".
+// String returns "mad", "sd" or "noise".
 func (s Scale) String() string {
 	switch s {
 	case ScaleMAD:
 		return "mad"
 	case ScaleSD:
 		return "sd"
+	case ScaleNoise:
+		return "noise"
 	}
 	return fmt.Sprintf("Scale(%d)", int(s))
 }
 
-// ParseScale returns the Scale named "mad" or "sd".
+// ParseScale returns the Scale named "mad", "sd" or "noise".
 func ParseScale(name string) (Scale, error) {
 	switch name {
 	case "mad":
 		return ScaleMAD, nil
 	case "sd":
 		return ScaleSD, nil
+	case "noise":
+		return ScaleNoise, nil
 	}
-	return 0, fmt.Errorf("%w: unknown scale %q (allowed: mad, sd)", ErrSettings, name)
+	return 0, fmt.Errorf("%w: unknown scale %q (allowed: mad, sd, noise)", ErrSettings, name)
 }
 
 // Distance is the weighted Euclidean distance of standardized summaries,
@@ -81,13 +100,15 @@ func (d *Distance) Dist(s []float64) float64 {
 
 // NewDistance returns the distance to observed with the given weights
 // (nil: all 1) and scales computed by method from the summaries in sample
-// (one slice per simulation, each len(observed) values, all finite).
+// (one slice per simulation, each len(observed) values, all finite). For
+// ScaleNoise, sample holds the half-differences (s - s')/√2 of pairs of
+// simulations at the same parameters (NoiseSample).
 func NewDistance(observed, weights []float64, method Scale, sample [][]float64) (*Distance, error) {
 	if err := checkSummaries(observed, weights); err != nil {
 		return nil, err
 	}
-	if method != ScaleMAD && method != ScaleSD {
-		return nil, fmt.Errorf("%w: unknown scale %v (allowed: mad, sd)", ErrSettings, method)
+	if method != ScaleMAD && method != ScaleSD && method != ScaleNoise {
+		return nil, fmt.Errorf("%w: unknown scale %v (allowed: mad, sd, noise)", ErrSettings, method)
 	}
 	if len(sample) < 2 {
 		return nil, fmt.Errorf("%w: scales need at least 2 simulations, got %d", ErrSettings, len(sample))
@@ -113,7 +134,7 @@ func NewDistance(observed, weights []float64, method Scale, sample [][]float64) 
 			col[i] = s[k]
 		}
 		sc := 0.0
-		if method == ScaleMAD {
+		if method != ScaleSD {
 			sc = mad(col)
 		}
 		if sc == 0 {
@@ -125,6 +146,21 @@ func NewDistance(observed, weights []float64, method Scale, sample [][]float64) 
 		d.Scales[k] = sc
 	}
 	return d, nil
+}
+
+// NoiseSample returns the half-differences (a[i] - b[i])/√2 of paired
+// summaries, the sample from which ScaleNoise estimates each summary's
+// noise: for two independent simulations at the same parameters, it has
+// the spread of one simulation about its mean.
+func NoiseSample(a, b [][]float64) [][]float64 {
+	out := make([][]float64, len(a))
+	for i := range a {
+		out[i] = make([]float64, len(a[i]))
+		for k := range a[i] {
+			out[i][k] = (a[i][k] - b[i][k]) / math.Sqrt2
+		}
+	}
+	return out
 }
 
 // checkSummaries checks observed summaries and their weights.

@@ -22,7 +22,10 @@
 //
 // Distances are weighted Euclidean distances on summaries standardized by
 // the median absolute deviation (or standard deviation) of generation 0's
-// summaries, that is of the prior predictive distribution.
+// summaries, that is of the prior predictive distribution, or by each
+// summary's noise, estimated from pairs of simulations at generation 0's
+// particles (ScaleNoise; see there why it gives tighter posteriors when a
+// summary's prior predictive spread is mostly a parameter's).
 //
 // Determinism. Every random stream is seeded from (seed, generation,
 // attempt, purpose) with SplitMix64 mixing, and the particles of a

@@ -160,51 +160,56 @@ func TestShardedSteps(t *testing.T) {
 	c := conjugate{n: 20, priorVar: 10}
 	p := c.problem(t, 0.8)
 	s := smallSettings(2, t.TempDir())
-	if _, err := Run(context.Background(), p, s); err != nil {
-		t.Fatal(err)
-	}
-	want, err := ReadGenerations(s.Dir, p, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	var prev *Generation
-	for range want {
-		st, err := NewStep(p, s, prev)
+	// The noise scale's twin simulations of generation 0 travel in the
+	// shards.
+	for _, scale := range []Scale{ScaleMAD, ScaleNoise} {
+		s.Scale, s.Dir = scale, t.TempDir()
+		if _, err := Run(context.Background(), p, s); err != nil {
+			t.Fatal(err)
+		}
+		want, err := ReadGenerations(s.Dir, p, s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		next := 0
-		var g *Generation
-		for round := 0; g == nil; round++ {
-			// Three jobs over uneven ranges of the next 700 attempts.
-			for _, r := range [][2]int{{0, 111}, {111, 500}, {500, 700}} {
-				sh, err := st.Evaluate(context.Background(), next+r[0], r[1]-r[0], 1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := WriteShard(dir, p, s, sh); err != nil {
-					t.Fatal(err)
-				}
-			}
-			shards, err := ReadShards(dir, st.Generation(), p, s)
+		dir := t.TempDir()
+		var prev *Generation
+		for range want {
+			st, err := NewStep(p, s, prev)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if g, next, _, err = st.Assemble(shards, 0); err != nil {
+			next := 0
+			var g *Generation
+			for round := 0; g == nil; round++ {
+				// Three jobs over uneven ranges of the next 700 attempts.
+				for _, r := range [][2]int{{0, 111}, {111, 500}, {500, 700}} {
+					sh, err := st.Evaluate(context.Background(), next+r[0], r[1]-r[0], 1)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := WriteShard(dir, p, s, sh); err != nil {
+						t.Fatal(err)
+					}
+				}
+				shards, err := ReadShards(dir, st.Generation(), p, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, next, _, err = st.Assemble(shards, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := *want[g.Index]
+			w.Seconds = 0
+			if !reflect.DeepEqual(g, &w) {
+				t.Fatalf("generation %d assembled from shards differs from Run's", g.Index)
+			}
+			if err := WriteGeneration(dir, p, s, g); err != nil {
 				t.Fatal(err)
 			}
-		}
-		w := *want[g.Index]
-		w.Seconds = 0
-		if !reflect.DeepEqual(g, &w) {
-			t.Fatalf("generation %d assembled from shards differs from Run's", g.Index)
-		}
-		if err := WriteGeneration(dir, p, s, g); err != nil {
-			t.Fatal(err)
-		}
-		if prev, err = ReadGeneration(dir, g.Index, p, s); err != nil {
-			t.Fatal(err)
+			if prev, err = ReadGeneration(dir, g.Index, p, s); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	// A gap between shards is an error, not a silent loss of attempts.

@@ -14,6 +14,9 @@ const (
 	PurposePropose uint64 = 1
 	// PurposeSimulate is the stream handed to the simulator.
 	PurposeSimulate uint64 = 2
+	// PurposeTwin is the stream of the second simulation of a generation-0
+	// attempt under ScaleNoise.
+	PurposeTwin uint64 = 3
 )
 
 // StreamSeed derives the two PCG seed words of one random stream from

@@ -79,7 +79,10 @@ type Settings struct {
 	// >= 1 uses Tolerances[t-1]; the values must be finite, > 0 and
 	// strictly decreasing, and the run stops after the last.
 	Tolerances []float64
-	// Scale standardizes the summaries (result). Default ScaleMAD.
+	// Scale standardizes the summaries (result). Default ScaleMAD. With
+	// ScaleNoise every attempt of generation 0 runs two simulations (the
+	// second on the stream PurposeTwin), counted as one attempt in
+	// Simulations, MaxSimulations and the acceptance rate.
 	Scale Scale
 
 	// MinTolerance stops the run after the first generation whose
@@ -140,8 +143,8 @@ func (s Settings) Validate() error {
 		return bad("particles is %d, want >= 2", s.Particles)
 	case !(s.Quantile > 0 && s.Quantile < 1):
 		return bad("quantile is %g, want a number in (0, 1)", s.Quantile)
-	case s.Scale != ScaleMAD && s.Scale != ScaleSD:
-		return bad("unknown scale %v (allowed: mad, sd)", s.Scale)
+	case s.Scale != ScaleMAD && s.Scale != ScaleSD && s.Scale != ScaleNoise:
+		return bad("unknown scale %v (allowed: mad, sd, noise)", s.Scale)
 	case !(s.MinTolerance >= 0) || math.IsInf(s.MinTolerance, 0):
 		return bad("minimum tolerance is %g, want a finite number >= 0", s.MinTolerance)
 	case !(s.MinAcceptance >= 0 && s.MinAcceptance < 1):

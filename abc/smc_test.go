@@ -3,6 +3,7 @@ package abc
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -155,5 +156,71 @@ func TestQuantileSchedule(t *testing.T) {
 		if g.Tolerance != want || !(g.Tolerance < gens[g.Index-1].Tolerance) {
 			t.Errorf("generation %d: tolerance %.17g, want %.17g", g.Index, g.Tolerance, want)
 		}
+	}
+}
+
+// TestNoiseScale checks the noise scale on a model with known noise: two
+// summaries, s_1 = θ_1 + N(0, 0.1²) with θ_1 ~ U(-5, 5), whose prior
+// predictive spread is all parameter, and s_2 = θ_2 + N(0, 1) with θ_2 ~
+// U(-1, 1), mostly noise. The mad scale is the prior predictive's (about
+// 2.5 for s_1), the noise scale each summary's noise (the median absolute
+// deviation of N(0, σ²), 0.6745σ), so that only the noise scale weighs s_1
+// by its precision. Both give the same results for any number of workers.
+func TestNoiseScale(t *testing.T) {
+	u1, err := NewPrior(Uniform, -5, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u2, err := NewPrior(Uniform, -1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Problem{
+		Params:   Priors{{Name: "a", Prior: u1}, {Name: "b", Prior: u2}},
+		Observed: []float64{1, 0},
+		Simulate: func(_ context.Context, th []float64, rng *rand.Rand) ([]float64, error) {
+			return []float64{th[0] + 0.1*rng.NormFloat64(), th[1] + rng.NormFloat64()}, nil
+		},
+	}
+	const n = 2000
+	for _, tt := range []struct {
+		scale Scale
+		want  [2]float64
+	}{
+		{ScaleMAD, [2]float64{2.5, 0}},
+		{ScaleNoise, [2]float64{0.6745 * 0.1, 0.6745}},
+	} {
+		var outs [2]string
+		for i, workers := range []int{1, 3} {
+			r, err := Run(context.Background(), p, Settings{Particles: n, Seed: 3, MaxGenerations: 2, Scale: tt.scale, Workers: workers})
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs[i], _ = outputs(t, r)
+			if i > 0 {
+				continue
+			}
+			sc := r.Distance.Scales
+			if r.Distance.Scale != tt.scale.String() {
+				t.Errorf("%v: distance says scale %q", tt.scale, r.Distance.Scale)
+			}
+			for k, w := range tt.want {
+				if w > 0 && math.Abs(sc[k]-w) > 0.1*w {
+					t.Errorf("%v: scale of summary %d is %.4f, want %.4f within 10%%", tt.scale, k+1, sc[k], w)
+				}
+			}
+			if tt.scale == ScaleMAD && sc[1] < 0.7 {
+				t.Errorf("mad: scale of summary 2 is %.4f, want the prior predictive's (above the noise's 0.67)", sc[1])
+			}
+			if r.Generations[0].Simulations != n {
+				t.Errorf("%v: generation 0 counts %d attempts, want %d", tt.scale, r.Generations[0].Simulations, n)
+			}
+		}
+		if outs[0] != outs[1] {
+			t.Errorf("%v: 1 and 3 workers differ", tt.scale)
+		}
+	}
+	if sc, err := ParseScale("noise"); sc != ScaleNoise || err != nil || sc.String() != "noise" {
+		t.Errorf("ParseScale(noise) = %v, %v", sc, err)
 	}
 }

@@ -87,6 +87,9 @@ type Attempt struct {
 	Index     int       `json:"attempt"`
 	Theta     []float64 `json:"theta"`
 	Summaries []float64 `json:"summaries"`
+	// Twin are the summaries of the second simulation of a generation-0
+	// attempt under ScaleNoise; nil otherwise.
+	Twin []float64 `json:"twin,omitempty"`
 	// Distance is 0 in generation 0, where scales are not yet known.
 	Distance float64 `json:"distance"`
 }
@@ -335,6 +338,20 @@ func (st *Step) attempt(ctx context.Context, a int) (Attempt, bool, error) {
 	}
 	at := Attempt{Index: a, Theta: theta, Summaries: sum}
 	if st.prev == nil {
+		if st.s.Scale == ScaleNoise {
+			twin, err := st.p.Simulate(ctx, slices.Clone(theta), stream(st.s.Seed, st.gen, a, PurposeTwin))
+			if err != nil {
+				if ctx.Err() != nil {
+					return Attempt{}, false, fmt.Errorf("%w: %w", ErrInterrupted, ctx.Err())
+				}
+				return Attempt{}, false, fmt.Errorf("abc: generation %d attempt %d (twin): %w", st.gen, a, err)
+			}
+			if len(twin) != len(st.p.Observed) {
+				return Attempt{}, false, fmt.Errorf("abc: generation %d attempt %d: the simulator returned %d summaries, want %d", st.gen, a, len(twin), len(st.p.Observed))
+			}
+			at.Twin = twin
+			sum = append(slices.Clip(sum), twin...)
+		}
 		for _, x := range sum {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return at, false, nil
@@ -438,7 +455,18 @@ func (st *Step) Assemble(shards []*Shard, seconds float64) (g *Generation, next 
 		g.Particles[i], g.Summaries[i], g.Distances[i] = a.Theta, a.Summaries, a.Distance
 	}
 	if st.prev == nil {
-		g.Distance, err = NewDistance(st.p.Observed, st.p.Weights, st.s.Scale, g.Summaries)
+		sample := g.Summaries
+		if st.s.Scale == ScaleNoise {
+			twins := make([][]float64, N)
+			for i, a := range acc {
+				if len(a.Twin) != len(st.p.Observed) {
+					return nil, 0, "", fmt.Errorf("%w: generation 0 attempt %d has no twin simulation, which the noise scale needs", ErrSettings, a.Index)
+				}
+				twins[i] = a.Twin
+			}
+			sample = NoiseSample(g.Summaries, twins)
+		}
+		g.Distance, err = NewDistance(st.p.Observed, st.p.Weights, st.s.Scale, sample)
 		if err != nil {
 			return nil, 0, "", err
 		}

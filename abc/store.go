@@ -323,7 +323,7 @@ func checkShard(sh *Shard, t int, p *Problem) error {
 			return fmt.Errorf("attempt %d is out of order or out of range %d..%d", a.Index, sh.First, sh.First+sh.Count-1)
 		}
 		prev = a.Index
-		if len(a.Theta) != len(p.Params) || len(a.Summaries) != len(p.Observed) || !(a.Distance >= 0) {
+		if len(a.Theta) != len(p.Params) || len(a.Summaries) != len(p.Observed) || !(a.Distance >= 0) || (a.Twin != nil && (t != 0 || len(a.Twin) != len(p.Observed))) {
 			return fmt.Errorf("attempt %d is malformed", a.Index)
 		}
 	}

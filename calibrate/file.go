@@ -148,7 +148,9 @@ type Algorithm struct {
 	// Workers run simulations at once; 0: all cores. Results do not
 	// depend on it.
 	Workers int `yaml:"workers"`
-	// Scale standardizes summaries: mad (default) or sd.
+	// Scale standardizes summaries: mad (default) or sd of the prior
+	// predictive summaries, or noise, each summary's spread between two
+	// simulations at the same parameters (abc.ScaleNoise).
 	Scale string `yaml:"scale"`
 }
 

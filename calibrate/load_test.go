@@ -33,6 +33,7 @@ func TestLoadBad(t *testing.T) {
 		{"syntax.yaml", 2, 0, "", scenarios.ErrSyntax, ""},
 		{"bad-algorithm.yaml", 6, 12, "algorithm", scenarios.ErrRange, "particles is 1"},
 		{"empty-window.yaml", 6, 13, "fit_window", scenarios.ErrRange, "no observation falls inside"},
+		{"bad-scale.yaml", 6, 35, "algorithm.scale", scenarios.ErrRange, `unknown scale "nois" (allowed: mad, sd, noise)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -166,7 +166,7 @@ func (c *Calibration) algorithm(d *decoder) {
 	if a.Scale != "" {
 		sc, err := abc.ParseScale(a.Scale)
 		if err != nil {
-			d.errorf(nil, "algorithm.scale", scenarios.ErrRange, "unknown scale %q (allowed: mad, sd)", a.Scale)
+			d.errorf(nil, "algorithm.scale", scenarios.ErrRange, "unknown scale %q (allowed: mad, sd, noise)", a.Scale)
 		}
 		s.Scale = sc
 	}

@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/netip"
 	"time"
+
+	"github.com/entrench/entrench/calibrate"
 )
 
 // Defaults of Config's zero fields.
@@ -78,6 +81,18 @@ type Config struct {
 	// Log receives one line per server-side failure (a recovered panic,
 	// a failed run). Default nil: discarded.
 	Log io.Writer
+	// Posterior, if not nil, is a calibration's posterior (as read by
+	// calibrate.ReadPosterior): every run then runs A and B as its
+	// ensemble, each replicate drawing one particle by weight from a stream
+	// of its own (sim.Model.WithPosterior), so that a pair shares its
+	// particle as it shares its crises. A particle's values are applied
+	// after the levers, as `entrench compare --posterior` applies them
+	// after --set-b: a lever on one of the posterior's keys has no effect.
+	// Default nil: the scenarios run as they are.
+	Posterior *calibrate.Posterior
+	// PosteriorFile names the posterior's file on the page. Default
+	// "posterior.csv" when Posterior is set.
+	PosteriorFile string
 }
 
 // withDefaults returns c with its zero fields set to their defaults.
@@ -111,6 +126,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Log == nil {
 		c.Log = io.Discard
+	}
+	if c.Posterior != nil && c.PosteriorFile == "" {
+		c.PosteriorFile = "posterior.csv"
 	}
 	return c
 }
@@ -151,6 +169,11 @@ func (c Config) Validate() error {
 	if c.Workers < 0 {
 		bad("workers must be at least 1 (0 means all cores), got %d", c.Workers)
 	}
+	if p := c.Posterior; p != nil {
+		if err := checkPosterior(p); err != nil {
+			bad("posterior %s: %v", c.PosteriorFile, err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -167,4 +190,39 @@ func IsLoopback(addr string) bool {
 	}
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.IsLoopback()
+}
+
+// checkPosterior checks the shape of a posterior: names and keys that
+// match, particles of one value per parameter, finite weights >= 0 that
+// are not all 0, and at least one parameter that sets a scenario key (an
+// ensemble of observation parameters alone would change nothing).
+func checkPosterior(p *calibrate.Posterior) error {
+	if len(p.Names) == 0 || len(p.Keys) != len(p.Names) {
+		return fmt.Errorf("%d parameter names for %d keys", len(p.Names), len(p.Keys))
+	}
+	keyed := false
+	for _, k := range p.Keys {
+		keyed = keyed || k != ""
+	}
+	if !keyed {
+		return errors.New("no parameter sets a scenario key (only observation-model parameters): the ensemble would change nothing")
+	}
+	if len(p.Particles) == 0 || len(p.Weights) != len(p.Particles) {
+		return fmt.Errorf("%d particles with %d weights", len(p.Particles), len(p.Weights))
+	}
+	total := 0.0
+	for i, th := range p.Particles {
+		if len(th) != len(p.Names) {
+			return fmt.Errorf("particle %d has %d values for %d parameters", i+1, len(th), len(p.Names))
+		}
+		w := p.Weights[i]
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return fmt.Errorf("particle %d has weight %g, want a finite number >= 0", i+1, w)
+		}
+		total += w
+	}
+	if !(total > 0) {
+		return errors.New("the weights are all 0")
+	}
+	return nil
 }

@@ -8,4 +8,8 @@
 // checked on the server against the lever table (Levers) and the scenario
 // validation of package scenarios, runs are capped, bounded in number and
 // time, and cancelled when the page asks for a new one.
+//
+// With Config.Posterior set, both scenarios of every run are the posterior
+// ensemble of a calibration (package calibrate), as `entrench run
+// --posterior` builds it: each replicate draws a particle by weight.
 package lab

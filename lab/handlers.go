@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/entrench/entrench/scenarios"
@@ -16,6 +17,7 @@ func (s *Server) page(choiceValue string, sc *scenarios.Scenario, set settings, 
 	d := &pageData{
 		Scenario: choiceValue, Name: sc.Name, Description: sc.Description, Period: period(sc), Horizon: sc.Horizon,
 		Runs: set.Runs, MinRuns: MinRuns, MaxRuns: s.fitRuns(sc, sc), Seed: set.Seed, Page: pageID, MaxBodyKiB: s.cfg.MaxBody >> 10,
+		Posterior: s.posteriorLine(),
 	}
 	for _, b := range scenarios.Builtins() {
 		label := b.Name
@@ -210,7 +212,7 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, http.StatusBadRequest, set.Scenario, probs)
 		return
 	}
-	j, err := s.start(page, set, a, b, len(set.overrides(a)))
+	j, err := s.start(page, set, a, b, src, set.overrides(a))
 	if err != nil {
 		msg := "The lab is busy with other runs; try again in a moment."
 		if errors.Is(err, errStopping) {
@@ -330,18 +332,34 @@ func (s *Server) writeYAML(w http.ResponseWriter, a, b *scenarios.Scenario) {
 		plainError(w, "Internal error: the scenario could not be written.", http.StatusInternalServerError)
 		return
 	}
+	// With a posterior, the commands need it too.
+	post := ""
+	if s.cfg.Posterior != nil {
+		post = " --posterior " + shellWord(s.cfg.PosteriorFile)
+	}
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# Scenario made in the entrench policy lab: %s\n", b.Description)
 	fmt.Fprintf(&buf, "# It carries the lab's replicates (runs: %d) and seed (seed: %d), so\n", b.Runs, b.Seed)
-	fmt.Fprintf(&buf, "#   entrench run %s.yaml\n", b.Name)
+	fmt.Fprintf(&buf, "#   entrench run %s.yaml%s\n", b.Name, post)
 	fmt.Fprintf(&buf, "# reproduces the lab's numbers for B, and\n")
-	fmt.Fprintf(&buf, "#   entrench compare %s %s.yaml --runs %d --seed %d\n", a.Name, b.Name, b.Runs, b.Seed)
+	fmt.Fprintf(&buf, "#   entrench compare %s %s.yaml --runs %d --seed %d%s\n", a.Name, b.Name, b.Runs, b.Seed, post)
 	fmt.Fprintf(&buf, "# the whole comparison (when %s is a built-in scenario).\n", a.Name)
 	buf.Write(data)
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+b.Name+`.yaml"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = buf.WriteTo(w)
+}
+
+// shellWord returns s as one shell word on one line: as it is when it
+// holds only letters, digits and ._/-, else Go-quoted.
+func shellWord(s string) string {
+	for _, c := range s {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("._/-", c)) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // handleUpload loads an uploaded scenario file with the strict loader; on

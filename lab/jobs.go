@@ -50,10 +50,17 @@ type job struct {
 	id, page string
 	set      settings
 	a, b     *scenarios.Scenario
-	changed  int
-	started  time.Time
-	cancel   context.CancelCauseFunc
-	done     atomic.Int64
+	// src is the scenario file A was loaded from and ovs the lever
+	// overrides that make B of it: a posterior ensemble loads its
+	// particles' models from them.
+	src     source
+	ovs     []scenarios.Override
+	changed int
+	// posterior is the server's posterior line, "" without one.
+	posterior string
+	started   time.Time
+	cancel    context.CancelCauseFunc
+	done      atomic.Int64
 
 	mu       sync.Mutex
 	state    string
@@ -122,8 +129,9 @@ func validID(id string) bool {
 }
 
 // start registers and starts a run for page, cancelling the page's
-// previous run. It fails with errBusy when too many runs are waiting.
-func (s *Server) start(page string, set settings, a, b *scenarios.Scenario, changed int) (*job, error) {
+// previous run: A and B were loaded from src, B with the lever overrides
+// ovs. It fails with errBusy when too many runs are waiting.
+func (s *Server) start(page string, set settings, a, b *scenarios.Scenario, src source, ovs []scenarios.Override) (*job, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -137,7 +145,7 @@ func (s *Server) start(page string, set settings, a, b *scenarios.Scenario, chan
 	}
 	ctx, cancel := context.WithCancelCause(s.ctx)
 	ctx, stop := context.WithTimeoutCause(ctx, s.cfg.RunTimeout, errTimeout)
-	j := &job{id: newID(), page: page, set: set, a: a, b: b, changed: changed, started: time.Now(), state: stateQueued,
+	j := &job{id: newID(), page: page, set: set, a: a, b: b, src: src, ovs: ovs, changed: len(ovs), posterior: s.posteriorLine(), started: time.Now(), state: stateQueued,
 		cancel: func(cause error) { cancel(cause); stop() }}
 	s.evict()
 	s.jobs[j.id] = j
@@ -225,6 +233,19 @@ func (s *Server) run(ctx context.Context, j *job) {
 		j.finish(stateFailed, err.Error(), nil)
 		return
 	}
+	if s.cfg.Posterior != nil {
+		if ma, err = s.ensemble(ctx, ma, j.src, nil); err == nil {
+			mb, err = s.ensemble(ctx, mb, j.src, j.ovs)
+		}
+		if ctx.Err() != nil {
+			s.interrupted(ctx, j)
+			return
+		}
+		if err != nil {
+			j.finish(stateFailed, fmt.Sprintf("The posterior %s does not fit this scenario: %v", s.cfg.PosteriorFile, err), nil)
+			return
+		}
+	}
 	// In memory: no output folder. The scenarios carry the page's runs
 	// and seed.
 	st := study.Settings{Workers: s.cfg.Workers, Progress: func(done, _ int) { j.done.Store(int64(done)) }}
@@ -254,6 +275,49 @@ func (s *Server) run(ctx context.Context, j *job) {
 	}
 	res.Elapsed = time.Since(j.started)
 	j.finish(stateDone, "", res)
+}
+
+// ensemble returns m with the server's posterior attached, the ensemble
+// `entrench run --posterior` and `entrench compare --posterior` build: one
+// model per particle, loaded from src with the lever overrides ovs and
+// then the particle's values, with m's replicates and seed. Only the
+// particles that m's replicates draw are loaded and compiled (a run of 300
+// pairs draws at most 300 of a posterior's 1,000 particles, and compiling
+// one takes milliseconds); the slots of the others hold m itself, which
+// has the layout WithPosterior checks and which no replicate runs. Which
+// particle replicate r draws depends only on the seed and the weights
+// (sim.Model.Particle), so the result is that of the full ensemble.
+func (s *Server) ensemble(ctx context.Context, m *sim.Model, src source, ovs []scenarios.Override) (*sim.Model, error) {
+	p := s.cfg.Posterior
+	models := make([]*sim.Model, len(p.Particles))
+	for i := range models {
+		models[i] = m
+	}
+	probe, err := m.WithPosterior(models, p.Weights)
+	if err != nil {
+		return nil, err
+	}
+	used := make([]bool, len(models))
+	for r := range m.Scenario.Runs {
+		used[probe.Particle(0, r)] = true
+	}
+	for i := range models {
+		if !used[i] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sc, err := scenarios.Load(src.file, src.data, append(slices.Clip(ovs), p.Overrides(i)...))
+		if err != nil {
+			return nil, fmt.Errorf("particle %d: %w", i+1, err)
+		}
+		sc.Runs, sc.Seed = m.Scenario.Runs, m.Scenario.Seed
+		if models[i], err = sim.Compile(sc); err != nil {
+			return nil, fmt.Errorf("particle %d: %w", i+1, err)
+		}
+	}
+	return m.WithPosterior(models, p.Weights)
 }
 
 // interrupted records why a job stopped before finishing.

@@ -64,6 +64,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	if err := checkParticles(cfg); err != nil {
+		return nil, err
+	}
 	tmpl, err := template.New("").Funcs(template.FuncMap{"value": formatValue}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("lab: templates: %w", err)
@@ -300,6 +303,47 @@ func builtinNames() []string {
 
 // builtinChoice returns the scenario a fresh page shows: baseline if it
 // exists, else the first built-in.
+// checkParticles checks that every particle of cfg's posterior is a valid
+// setting of the baseline built-in scenario, so that a posterior with
+// values out of range or keys the schema does not have is refused at start
+// rather than at every run.
+func checkParticles(cfg Config) error {
+	p := cfg.Posterior
+	if p == nil {
+		return nil
+	}
+	name := builtinChoice()
+	for i := range p.Particles {
+		if _, err := scenarios.LoadBuiltin(name, p.Overrides(i)); err != nil {
+			return fmt.Errorf("%w: posterior %s: particle %d is not a valid setting of the built-in %s: %w", ErrConfig, cfg.PosteriorFile, i+1, name, err)
+		}
+	}
+	return nil
+}
+
+// posteriorLine says what the server's posterior does, naming its file,
+// its particles and its parameters, or "" without a posterior.
+func (s *Server) posteriorLine() string {
+	p := s.cfg.Posterior
+	if p == nil {
+		return ""
+	}
+	var keyed, obs []string
+	for i, k := range p.Keys {
+		if k == "" {
+			obs = append(obs, p.Names[i])
+		} else {
+			keyed = append(keyed, p.Names[i]+" ("+k+")")
+		}
+	}
+	line := fmt.Sprintf("Posterior ensemble: every replicate of A and B runs one of the %d particles of %s, drawn by weight (the same particle for both runs of a pair), with its values of %d parameters: %s.",
+		len(p.Particles), s.cfg.PosteriorFile, len(keyed), strings.Join(keyed, ", "))
+	if len(obs) > 0 {
+		line += fmt.Sprintf(" Observation-model parameters play no part: %s.", strings.Join(obs, ", "))
+	}
+	return line + " A lever on one of these keys is overridden by the particle."
+}
+
 func builtinChoice() string {
 	bs := scenarios.Builtins()
 	for _, b := range bs {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/entrench/entrench/calibrate"
 	"github.com/entrench/entrench/estimate"
 	"github.com/entrench/entrench/scenarios"
 	"github.com/entrench/entrench/sim"
@@ -806,5 +807,195 @@ func TestFormatting(t *testing.T) {
 	r.Verdict, r.Class = "no clear effect", "none"
 	if got := headline(r); !strings.HasPrefix(got, "Cooperation after 15 years: no clear effect") {
 		t.Errorf("headline %q", got)
+	}
+}
+
+// TestRunPosterior runs the lab with a calibration's posterior: the page
+// says so, the numbers differ from the plain lab's, and they are those of
+// the library path that `entrench compare --posterior` and `entrench run
+// --posterior` take (each side's ensemble built from the scenario with its
+// overrides, then the particle's values).
+func TestRunPosterior(t *testing.T) {
+	const file = "testdata/posterior/posterior.csv"
+	post, err := calibrate.ReadPosterior(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, Config{Posterior: post, PosteriorFile: file})
+	page := request(t, s.Handler(), http.MethodGet, "/?scenario=tiny", nil).Body.String()
+	if !strings.Contains(page, `id="posterior"`) {
+		t.Error("the page has no posterior line")
+	}
+	for _, want := range []string{"5 particles of " + file, "build_rate (model.build_rate), bias (model.bias)", "play no part: icews_a"} {
+		if !strings.Contains(page, htmlEscaped(want)) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+	plain := newTestServer(t, Config{})
+	f := form("scenario", "tiny", "levers.tapi_stake.value", "1", "runs", "16", "seed", "3")
+	results := map[*Server]*result{}
+	for _, srv := range []*Server{s, plain} {
+		st := startRun(t, srv, f)
+		if st = waitRun(t, srv, st.Job); st.State != stateDone {
+			t.Fatalf("run ended %+v", st)
+		}
+		results[srv], _ = srv.job(st.Job).result()
+		w := request(t, srv.Handler(), http.MethodGet, "/result?job="+st.Job, nil)
+		if got := strings.Contains(w.Body.String(), "Posterior ensemble"); got != (srv == s) {
+			t.Errorf("the result page mentions the posterior: %v, want %v", got, srv == s)
+		}
+	}
+	w := request(t, s.Handler(), http.MethodGet, "/scenario.yaml?job="+s.pages[f.Get("page")], nil)
+	if !strings.Contains(w.Body.String(), "entrench run tiny-lab.yaml --posterior "+file+"\n") {
+		t.Errorf("the downloaded scenario does not say to run it with the posterior:\n%s", w.Body)
+	}
+	differ := false
+	for i, r := range results[s].Rows {
+		differ = differ || !samePaired(r.Stat, results[plain].Rows[i].Stat)
+	}
+	if !differ {
+		t.Error("the posterior changed nothing")
+	}
+
+	// The library path of compare --posterior.
+	ovs := []scenarios.Override{{Path: "levers.tapi_stake.value", Value: "1"}}
+	ensemble := func(sets []scenarios.Override) *sim.Model {
+		sc, err := scenarios.LoadBuiltin("tiny", sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.Runs, sc.Seed = 16, 3
+		m, err := sim.Compile(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := post.Ensemble(m, func(pov []scenarios.Override) (*sim.Model, error) {
+			x, err := scenarios.LoadBuiltin("tiny", append(append([]scenarios.Override(nil), sets...), pov...))
+			if err != nil {
+				return nil, err
+			}
+			x.Runs, x.Seed = 16, 3
+			return sim.Compile(x)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	ma, mb := ensemble(nil), ensemble(ovs)
+	c, _, err := sim.Compare(context.Background(), ma, mb, sim.Options{Runs: 16}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results[s].Rows {
+		if want := c.Paired(indexOf(t, r.Name)); !samePaired(r.Stat, want) {
+			t.Errorf("%s: page %+v, compare --posterior %+v", r.Name, r.Stat, want)
+		}
+	}
+	// run --posterior of A alone gives the page's A.
+	agg := ma.NewAggregate()
+	if _, err := sim.Batch(context.Background(), ma, sim.Options{Runs: 16}, agg); err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	for _, r := range results[s].Rows {
+		if got := agg.Summary(indexOf(t, r.Name)); r.N == 16 {
+			compared++
+			if got.N != 16 || math.Abs(got.Mean-r.Stat.MeanA) > 1e-12 {
+				t.Errorf("%s: run --posterior gives %v (n %d), page A %v", r.Name, got.Mean, got.N, r.Stat.MeanA)
+			}
+		}
+	}
+	if compared < 3 {
+		t.Errorf("only %d metrics were defined in every pair", compared)
+	}
+}
+
+// TestEnsembleDrawsOnly checks that the lab's ensemble, which compiles
+// only the particles its replicates draw, runs as the full ensemble of
+// calibrate.Posterior.Ensemble when most particles are never drawn.
+func TestEnsembleDrawsOnly(t *testing.T) {
+	post := &calibrate.Posterior{Names: []string{"build_rate", "bias"}, Keys: []string{"model.build_rate", "model.bias"}}
+	for i := range 60 {
+		post.Particles = append(post.Particles, []float64{0.05 + 0.005*float64(i), -1 + 0.03*float64(i)})
+		post.Weights = append(post.Weights, float64(1+i%4))
+	}
+	s := newTestServer(t, Config{Posterior: post})
+	src, err := s.source("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := scenarios.Load(src.file, src.data, nil)
+	sc.Runs, sc.Seed = 12, 5
+	m, err := sim.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err := s.ensemble(context.Background(), m, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := post.Ensemble(m, func(ovs []scenarios.Override) (*sim.Model, error) {
+		x, err := scenarios.Load(src.file, src.data, ovs)
+		if err != nil {
+			return nil, err
+		}
+		x.Runs, x.Seed = 12, 5
+		return sim.Compile(x)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn := map[int]bool{}
+	for r := range 12 {
+		drawn[lazy.Particle(0, r)] = true
+	}
+	if len(drawn) < 2 || len(drawn) > 12 {
+		t.Fatalf("%d particles drawn by 12 replicates", len(drawn))
+	}
+	var aggs [2]*sim.Aggregate
+	for k, x := range []*sim.Model{lazy, full} {
+		aggs[k] = x.NewAggregate()
+		if _, err := sim.Batch(context.Background(), x, sim.Options{Runs: 12}, aggs[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain := m.NewAggregate()
+	if _, err := sim.Batch(context.Background(), m, sim.Options{Runs: 12}, plain); err != nil {
+		t.Fatal(err)
+	}
+	differ := false
+	for i := range sim.SummaryNames {
+		a, b := aggs[0].Summary(i), aggs[1].Summary(i)
+		if a.N != b.N || !(a.Mean == b.Mean || math.IsNaN(a.Mean) && math.IsNaN(b.Mean)) {
+			t.Errorf("%s: lab ensemble %v (n %d), full ensemble %v (n %d)", sim.SummaryNames[i], a.Mean, a.N, b.Mean, b.N)
+		}
+		differ = differ || plain.Summary(i).Mean != a.Mean
+	}
+	if !differ {
+		t.Error("the ensemble runs as the plain scenario")
+	}
+}
+
+// TestBadPosterior checks that a posterior the lab cannot run is refused
+// when the server is made, with the file and the particle named.
+func TestBadPosterior(t *testing.T) {
+	const file = "testdata/badposterior/posterior.csv"
+	post, err := calibrate.ReadPosterior(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(Config{Posterior: post, PosteriorFile: file})
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), file) || !strings.Contains(err.Error(), "particle 2") || !strings.Contains(err.Error(), "build_rate") {
+		t.Errorf("New with a particle out of range: %v", err)
+	}
+	for name, p := range map[string]*calibrate.Posterior{
+		"no keys":     {Names: []string{"a"}, Keys: []string{""}, Particles: [][]float64{{1}}, Weights: []float64{1}},
+		"zero weight": {Names: []string{"b"}, Keys: []string{"model.bias"}, Particles: [][]float64{{0}}, Weights: []float64{0}},
+		"short":       {Names: []string{"b", "c"}, Keys: []string{"model.bias", ""}, Particles: [][]float64{{0}}, Weights: []float64{1}},
+	} {
+		if err := (Config{Posterior: p}).Validate(); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "posterior.csv") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

@@ -21,6 +21,9 @@ type pageData struct {
 	UploadFile  string
 	MaxBodyKiB  int64
 	Job         *jobView
+	// Posterior says which posterior ensemble the runs draw from; "" when
+	// the lab has none.
+	Posterior string
 }
 
 // choice is an option of the scenario menu.
@@ -57,11 +60,12 @@ type jobView struct {
 	Name, NameB        string
 	Over               bool
 	Result             *result
+	Posterior          string
 }
 
 func viewJob(j *job) *jobView {
 	st := j.status()
 	res, _ := j.result()
 	return &jobView{ID: j.id, State: st.State, Message: st.Message, Done: st.Done, Total: st.Total, Seed: j.set.Seed,
-		Name: j.a.Name, NameB: j.b.Name, Over: j.over(), Result: res}
+		Name: j.a.Name, NameB: j.b.Name, Over: j.over(), Result: res, Posterior: j.posterior}
 }

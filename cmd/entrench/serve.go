@@ -11,13 +11,15 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
+	"github.com/entrench/entrench/calibrate"
 	"github.com/entrench/entrench/lab"
 )
 
 // serveConfig builds the lab's typed configuration from the layered
 // settings (flags, ENTRENCH_* environment, config file). Whole-number
 // settings that are not whole numbers are usage errors, not zeros (which
-// would silently mean the default).
+// would silently mean the default); so is a posterior file that cannot be
+// read.
 func (a *app) serveConfig() (lab.Config, error) {
 	v := a.v
 	cfg := lab.Config{
@@ -45,6 +47,13 @@ func (a *app) serveConfig() (lab.Config, error) {
 			return cfg, err
 		}
 		*dst = n
+	}
+	if path := v.GetString("posterior"); path != "" {
+		p, err := calibrate.ReadPosterior(path)
+		if err != nil {
+			return cfg, usageErr(err)
+		}
+		cfg.Posterior, cfg.PosteriorFile = p, path
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, usageErr(err)
@@ -87,10 +96,19 @@ listens on 127.0.0.1 only unless --addr names another interface; every input
 is checked on the server, scenarios and runs are capped (horizon, officials,
 pairs, and their product: the work of a run) and time-limited, and a new run
 from a page cancels its previous one. Stop it with Ctrl-C: it stops at once,
-cancelling the runs in progress.`,
+cancelling the runs in progress.
+
+With --posterior (the posterior.csv of "entrench calibrate"), every run
+draws each replicate's parameters from the calibration's posterior, as
+"entrench run --posterior" and "entrench compare --posterior" do: both runs
+of a pair take the same particle, whose values override the scenario's and
+the levers' on the calibrated keys. The page names the file, its particles
+and its parameters. A posterior that cannot be read, or with a particle the
+scenario schema refuses, stops the lab before it starts.`,
 		Example: `  entrench serve                       # then open http://127.0.0.1:8080/
   entrench serve --addr 127.0.0.1:9000 --runs 500
-  entrench serve --addr 0.0.0.0:8080   # a classroom network: anyone who can reach it can use it`,
+  entrench serve --addr 0.0.0.0:8080   # a classroom network: anyone who can reach it can use it
+  entrench serve --posterior out/calibration/posterior.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := a.serveConfig()
@@ -111,6 +129,7 @@ cancelling the runs in progress.`,
 	f.Int64("max-body", lab.DefaultMaxBody, "largest request body (uploaded scenario) in bytes")
 	f.Int("max-concurrent", lab.DefaultMaxConcurrent, "runs computed at once over all pages; more wait")
 	f.Int("workers", 0, "parallel workers per run (default: all cores)")
+	f.String("posterior", "", "posterior.csv of a calibration: every run draws each replicate's particle by weight")
 	return cmd
 }
 

@@ -176,3 +176,32 @@ func TestServeWorkCap(t *testing.T) {
 		})
 	}
 }
+
+// TestServePosterior checks that --posterior reaches the lab (its page
+// names the file and its particles) and that a posterior that cannot be
+// used stops serve before it listens, with a usage error naming the file.
+func TestServePosterior(t *testing.T) {
+	const good = "../../lab/testdata/posterior/posterior.csv"
+	url, stderr, stop := startServe(t, "--addr", "127.0.0.1:0", "--posterior", good)
+	resp, err := http.Get(url + "?scenario=tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "runs one of the 5 particles of "+good) {
+		t.Errorf("the page does not name the posterior")
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	for file, want := range map[string]string{
+		"../../lab/testdata/badposterior/posterior.csv": "particle 2 is not a valid setting",
+		"../../lab/testdata/missing/posterior.csv":      "missing/posterior.csv",
+	} {
+		code, stdout, stderr := run(t, "serve", "--addr", "127.0.0.1:0", "--posterior", file)
+		if code != exitUsage || !strings.Contains(stderr, want) || !strings.Contains(stderr, "posterior") || strings.Contains(stdout, "open http") {
+			t.Errorf("serve --posterior %s: exit %d %q %q; want %d with %q", file, code, stdout, stderr, exitUsage, want)
+		}
+	}
+}
