@@ -55,7 +55,11 @@
 // the Go specification says prevents fusing it into an FMA, so the results
 // do not depend on GOAMD64 or the architecture (TestGolden pins them and
 // passes with GOAMD64=v1 and v3; the amd64 v3 and arm64 builds of this
-// package contain no fused multiply-add instruction). In Box-Muller and
+// package contain no fused multiply-add instruction). The officials kernel
+// (package agents) has its own copy of Exp's method that does fuse, with
+// FMAs at fixed places in every build (math.FMA in its scalar twin), so
+// its bits do not depend on the build either; Exp here keeps the no-FMA
+// form. In Box-Muller and
 // Exp the data-dependent choices (the logarithm's mantissa range, the
 // quadrant) are selects, not loops or rejections, so every lane does the
 // same work; the ziggurat's one rejection branch is rare (1.5%) and its
