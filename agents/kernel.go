@@ -42,7 +42,7 @@ import (
 // which other code uses, keeps its no-FMA form. The noise is philox's
 // ziggurat normal: the vector kernel repeats
 // its fast path lane by lane (a table look-up per lane, one product, one
-// comparison) and, for the 1.5% of officials whose word fails it, calls
+// comparison) and, for the 0.43% of officials whose word fails it, calls
 // the same scalar slow path (philox.ZigguratFrom) as the twin, so every
 // official's normal has the same bits in every build. The rank-weighted
 // sums are taken afterwards by one scalar loop (sums) that both builds
@@ -163,7 +163,7 @@ func (c *kernelConsts) step2(zA, dA, hA, zB, dB, hB float64) (prA, h1A, d1A, prB
 // scalarRange runs the kernel on slots lo..hi-1 of p (global slot
 // numbers: they address the draws). Official i's noise is the ziggurat
 // normal of word i (philox.OfficialNormal): philox.ZigguratFast (which
-// inlines) and, for the 1.5% of words that fail it, philox.ZigguratFrom.
+// inlines) and, for the 0.43% of words that fail it, philox.ZigguratFrom.
 func scalarRange(p *Population, c *kernelConsts, lo, hi int) {
 	c.derive()
 	disp, habit, prop := p.Disp[:hi], p.Habit[:hi], p.Prop[:hi]

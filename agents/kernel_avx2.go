@@ -80,8 +80,8 @@ func zig4(w archsimd.Uint64x4, ws *[4]uint64) (z archsimd.Float64x4, ok uint8) {
 	w.Store(ws)
 	var z4 archsimd.Uint64x4
 	// even: the pairs of lanes 0 and 2; odd: of lanes 1 and 3.
-	even := z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[0])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[2])]))
-	odd := z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[1])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[3])]))
+	even := z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[0]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[2]&(philox.ZigguratLayers-1)]))
+	odd := z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[1]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[3]&(philox.ZigguratLayers-1)]))
 	wt := even.InterleaveLoGrouped(odd).AsFloat64x4()
 	kt := even.InterleaveHiGrouped(odd).AsFloat64x4()
 	u := w.ShiftRight(k.s11).And(k.fracMask).Or(k.oneBits).AsFloat64x4().Sub(k.one_f)

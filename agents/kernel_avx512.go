@@ -81,10 +81,10 @@ func zig8(w archsimd.Uint64x8, ws *[8]uint64) (z archsimd.Float64x8, ok uint8) {
 	var z4 archsimd.Uint64x4
 	var z8 archsimd.Uint64x8
 	// even: the pairs of lanes 0, 2, 4, 6; odd: of lanes 1, 3, 5, 7.
-	even := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[0])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[2])]))).
-		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[4])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[6])])))
-	odd := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[1])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[3])]))).
-		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[5])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[7])])))
+	even := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[0]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[2]&(philox.ZigguratLayers-1)]))).
+		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[4]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[6]&(philox.ZigguratLayers-1)])))
+	odd := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[1]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[3]&(philox.ZigguratLayers-1)]))).
+		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[5]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[7]&(philox.ZigguratLayers-1)])))
 	wt := even.InterleaveLoGrouped(odd).AsFloat64x8()
 	kt := even.InterleaveHiGrouped(odd).AsFloat64x8()
 	u := w.ShiftRight(k.s11).And(k.fracMask).Or(k.oneBits).AsFloat64x8().Sub(k.one_f)

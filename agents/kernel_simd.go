@@ -28,7 +28,7 @@ var vectorWidth = func() int {
 // zigWK holds the bits of philox's ziggurat tables (philox.ZigguratTables:
 // the widths and the fast path's bounds) side by side, so that a vector
 // kernel loads both of a lane's entries with one 128-bit load.
-var zigWK = func() (t [256][2]uint64) {
+var zigWK = func() (t [philox.ZigguratLayers][2]uint64) {
 	w, k := philox.ZigguratTables()
 	for j := range t {
 		t[j] = [2]uint64{math.Float64bits(w[j]), math.Float64bits(k[j])}

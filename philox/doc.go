@@ -28,7 +28,7 @@
 // # Normals
 //
 // Two normal transforms. OfficialNormal, the officials kernel's, is a
-// ziggurat with 256 layers (Marsaglia and Tsang 2000, with Doornik's 2005
+// ziggurat with 1024 layers (Marsaglia and Tsang 2000, with Doornik's 2005
 // correction: the layer, the uniform and the sign come from disjoint bits
 // of one SplitMix64 word; see ziggurat.go): 98.5% of words give their
 // normal by one table look-up, one product and one comparison; the rest
@@ -62,7 +62,7 @@
 // form. In Box-Muller and
 // Exp the data-dependent choices (the logarithm's mantissa range, the
 // quadrant) are selects, not loops or rejections, so every lane does the
-// same work; the ziggurat's one rejection branch is rare (1.5%) and its
+// same work; the ziggurat's one rejection branch is rare (0.43%) and its
 // slow path is scalar in every build. Every integer-to-float conversion is
 // exact (integers below 2^53), so a twin may convert by any method, such
 // as the add-a-magic-constant trick where AVX2 has no 64-bit integer
