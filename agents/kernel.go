@@ -27,8 +27,10 @@ import (
 //	t  = fma(sd, z, fma(wh, h, fma(wd, d, base)))   the logit, 3 FMAs
 //	e^-t = p*2^k: t clamped to [-700, 700], m = fma(t, -1/ln2, 1.5*2^52),
 //	   k = m - 1.5*2^52, y = fma(k, ln2, t), p = philox.Exp's degree-6
-//	   polynomial at -y by Horner's scheme, 6 FMAs (the odd
-//	   coefficients negated)
+//	   polynomial at -y (its odd coefficients negated) by Estrin's
+//	   scheme: y2 = y*y, y4 = y2*y2, p = fma(y4, fma(y2, q6, fma(y, q5,
+//	   q4)), fma(y2, fma(y, q3, q2), fma(y, q1, q0))), 6 FMAs
+//	   (Horner's 6 FMAs in a chain measured 2-3% slower)
 //	pr = 1 / fma(p, 2^k, 1)                         the logistic
 //	h1 = fma(h, fma(pr, x*(decay-gain), 1-decay), pr*(gain*x))
 //	d1 = fma(d, 1-rev, rev*home), then fma(soc, diff, d1) with diff =
@@ -142,8 +144,14 @@ func (c *kernelConsts) step2(zA, dA, hA, zB, dB, hB float64) (prA, h1A, d1A, prB
 	kiA := int64(math.Float64bits(mA) - math.Float64bits(expMagic))
 	kiB := int64(math.Float64bits(mB) - math.Float64bits(expMagic))
 	yA, yB := math.FMA(kA, expLn2, tA), math.FMA(kB, expLn2, tB)
-	pA := math.FMA(math.FMA(math.FMA(math.FMA(math.FMA(math.FMA(expQ6, yA, expQ5), yA, expQ4), yA, expQ3), yA, expQ2), yA, expQ1), yA, expQ0)
-	pB := math.FMA(math.FMA(math.FMA(math.FMA(math.FMA(math.FMA(expQ6, yB, expQ5), yB, expQ4), yB, expQ3), yB, expQ2), yB, expQ1), yB, expQ0)
+	yA2 := float64(yA * yA)
+	yA4 := float64(yA2 * yA2)
+	pA := math.FMA(yA4, math.FMA(yA2, expQ6, math.FMA(yA, expQ5, expQ4)),
+		math.FMA(yA2, math.FMA(yA, expQ3, expQ2), math.FMA(yA, expQ1, expQ0)))
+	yB2 := float64(yB * yB)
+	yB4 := float64(yB2 * yB2)
+	pB := math.FMA(yB4, math.FMA(yB2, expQ6, math.FMA(yB, expQ5, expQ4)),
+		math.FMA(yB2, math.FMA(yB, expQ3, expQ2), math.FMA(yB, expQ1, expQ0)))
 	prA = 1 / math.FMA(pA, math.Float64frombits(uint64(kiA+1023)<<52), 1)
 	prB = 1 / math.FMA(pB, math.Float64frombits(uint64(kiB+1023)<<52), 1)
 	h1A = math.FMA(hA, math.FMA(prA, c.xc, c.keep), float64(prA*c.gx))
@@ -248,7 +256,7 @@ const (
 
 // expParts returns p and s with e^-t = p*s: s = 2^k, the integer k
 // nearest -t/ln 2 (t clamped to [-700, 700]), and p = e^-y by the
-// polynomial of philox.Exp, y = t + k ln 2 in [-ln2/2, ln2/2] (Horner's
+// polynomial of philox.Exp, y = t + k ln 2 in [-ln2/2, ln2/2] (Estrin's
 // scheme, with FMAs). The clamp is two branches, never taken in practice
 // and so free, where min and max cost a few instructions each.
 func expParts(t float64) (p, s float64) {
@@ -262,6 +270,9 @@ func expParts(t float64) (p, s float64) {
 	k := m - expMagic
 	ki := int64(math.Float64bits(m) - math.Float64bits(expMagic))
 	y := math.FMA(k, expLn2, t)
-	p = math.FMA(math.FMA(math.FMA(math.FMA(math.FMA(math.FMA(expQ6, y, expQ5), y, expQ4), y, expQ3), y, expQ2), y, expQ1), y, expQ0)
+	y2 := float64(y * y)
+	y4 := float64(y2 * y2)
+	p = math.FMA(y4, math.FMA(y2, expQ6, math.FMA(y, expQ5, expQ4)),
+		math.FMA(y2, math.FMA(y, expQ3, expQ2), math.FMA(y, expQ1, expQ0)))
 	return p, math.Float64frombits(uint64(ki+1023) << 52)
 }

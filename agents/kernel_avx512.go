@@ -58,7 +58,9 @@ func logistic8(t archsimd.Float64x8) archsimd.Float64x8 {
 	kk := m.Sub(k.magic)
 	ki := m.AsUint64x8().Sub(k.magicBits)
 	y := kk.MulAdd(k.ln2, t)
-	p := k.q6.MulAdd(y, k.q5).MulAdd(y, k.q4).MulAdd(y, k.q3).MulAdd(y, k.q2).MulAdd(y, k.q1).MulAdd(y, k.q0)
+	y2 := y.Mul(y)
+	y4 := y2.Mul(y2)
+	p := y4.MulAdd(y2.MulAdd(k.q6, y.MulAdd(k.q5, k.q4)), y2.MulAdd(y.MulAdd(k.q3, k.q2), y.MulAdd(k.q1, k.q0)))
 	return k.one_f.Div(p.MulAdd(ki.Add(k.c1023).ShiftLeft(k.s52).AsFloat64x8(), k.one_f))
 }
 
