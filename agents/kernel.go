@@ -20,7 +20,8 @@ import (
 // is correctly rounded everywhere (one instruction on amd64 with FMA and
 // on arm64, software elsewhere), the vector kernel's the FMA instructions
 // (archsimd's MulAdd; the AVX2 width runs only where the CPU has FMA,
-// else the twin runs), so their bits are the same. Every other product
+// else the twin runs), so their bits are the same (TestGolden passes
+// with GOARCH=386 too, whose math.FMA is software). Every other product
 // is wrapped in float64() so that no build fuses it on its own. Per
 // official (step), with the organization's derived constants (derive):
 //
