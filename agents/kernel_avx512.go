@@ -19,8 +19,8 @@ type consts8 struct {
 	// integer
 	s11, s27, s30, s31, s52, fracMask, oneBits, signBit, c1023, magicBits, mix1, mix2 archsimd.Uint64x8
 	// float
-	one_f, magic, log2e, ln2Hi, ln2Lo, lo700, hi700 archsimd.Float64x8
-	e0, e1, e2, e3, e4, e5, e6                      archsimd.Float64x8
+	one_f, magic, nlog2e, ln2, lo700, hi700, absMask archsimd.Float64x8
+	q0, q1, q2, q3, q4, q5, q6                       archsimd.Float64x8
 }
 
 var k8 consts8
@@ -34,10 +34,11 @@ func initConsts8() {
 	k.magicBits = u(0x4338000000000000) // bits of 0x1.8p52
 	k.mix1, k.mix2 = u(0xbf58476d1ce4e5b9), u(0x94d049bb133111eb)
 	k.one_f, k.magic = f(1), f(0x1.8p52)
-	k.log2e, k.ln2Hi, k.ln2Lo = f(1.4426950408889634), f(6.93147180369123816490e-01), f(1.90821492927058770002e-10)
+	k.nlog2e, k.ln2 = f(expNlog2e), f(expLn2)
 	k.lo700, k.hi700 = f(-700), f(700)
-	k.e0, k.e1, k.e2, k.e3 = f(1.0000000005541663), f(1.0000000363231765), f(0.4999999207982802), f(0.16666420169946367)
-	k.e4, k.e5, k.e6 = f(0.04166822556692284), f(0.008374815798301793), f(0.0013836846134577057)
+	k.absMask = u(1<<63 - 1).AsFloat64x8()
+	k.q0, k.q1, k.q2, k.q3 = f(expQ0), f(expQ1), f(expQ2), f(expQ3)
+	k.q4, k.q5, k.q6 = f(expQ4), f(expQ5), f(expQ6)
 }
 
 // mix8 is philox's SplitMix64 finalizer on 8 lanes.
@@ -48,19 +49,19 @@ func mix8(z archsimd.Uint64x8) archsimd.Uint64x8 {
 	return z.Xor(z.ShiftRight(k.s31))
 }
 
-// exp8 is philox.Exp on 8 lanes, operation for operation.
-func exp8(x archsimd.Float64x8) archsimd.Float64x8 {
+// logistic8 is 1/(1+e^-t) on 8 lanes, with e^-t as expParts computes
+// it and the 1 added in an FMA, operation for operation as step.
+func logistic8(t archsimd.Float64x8) archsimd.Float64x8 {
 	k := &k8
-	x = x.Min(k.hi700).Max(k.lo700)
-	t := x.Mul(k.log2e).Add(k.magic)
-	kk := t.Sub(k.magic)
-	ki := t.AsUint64x8().Sub(k.magicBits)
-	r := x.Sub(kk.Mul(k.ln2Hi)).Sub(kk.Mul(k.ln2Lo))
-	r2 := r.Mul(r)
-	r4 := r2.Mul(r2)
-	p := k.e0.Add(r.Mul(k.e1)).Add(r2.Mul(k.e2.Add(r.Mul(k.e3)))).
-		Add(r4.Mul(k.e4.Add(r.Mul(k.e5)).Add(r2.Mul(k.e6))))
-	return p.Mul(ki.Add(k.c1023).ShiftLeft(k.s52).AsFloat64x8())
+	t = t.Min(k.hi700).Max(k.lo700)
+	m := t.MulAdd(k.nlog2e, k.magic)
+	kk := m.Sub(k.magic)
+	ki := m.AsUint64x8().Sub(k.magicBits)
+	y := kk.MulAdd(k.ln2, t)
+	y2 := y.Mul(y)
+	y4 := y2.Mul(y2)
+	p := y4.MulAdd(y2.MulAdd(k.q6, y.MulAdd(k.q5, k.q4)), y2.MulAdd(y.MulAdd(k.q3, k.q2), y.MulAdd(k.q1, k.q0)))
+	return k.one_f.Div(p.MulAdd(ki.Add(k.c1023).ShiftLeft(k.s52).AsFloat64x8(), k.one_f))
 }
 
 // zig8 is philox.ZigguratFast on 8 lanes of words: the normals of the words on the
@@ -82,10 +83,10 @@ func zig8(w archsimd.Uint64x8, ws *[8]uint64) (z archsimd.Float64x8, ok uint8) {
 	var z4 archsimd.Uint64x4
 	var z8 archsimd.Uint64x8
 	// even: the pairs of lanes 0, 2, 4, 6; odd: of lanes 1, 3, 5, 7.
-	even := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[0])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[2])]))).
-		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[4])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[6])])))
-	odd := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[1])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[3])]))).
-		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[uint8(ws[5])])).SetHi(archsimd.LoadUint64x2(&zigWK[uint8(ws[7])])))
+	even := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[0]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[2]&(philox.ZigguratLayers-1)]))).
+		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[4]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[6]&(philox.ZigguratLayers-1)])))
+	odd := z8.SetLo(z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[1]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[3]&(philox.ZigguratLayers-1)]))).
+		SetHi(z4.SetLo(archsimd.LoadUint64x2(&zigWK[ws[5]&(philox.ZigguratLayers-1)])).SetHi(archsimd.LoadUint64x2(&zigWK[ws[7]&(philox.ZigguratLayers-1)])))
 	wt := even.InterleaveLoGrouped(odd).AsFloat64x8()
 	kt := even.InterleaveHiGrouped(odd).AsFloat64x8()
 	u := w.ShiftRight(k.s11).And(k.fracMask).Or(k.oneBits).AsFloat64x8().Sub(k.one_f)
@@ -112,20 +113,18 @@ func patch8(tk uint64, i int, zs *[8]float64, ws *[8]uint64, bad uint8) {
 // step8 is kernelConsts.step on 8 lanes.
 func step8(c *vconsts8, z, d, h archsimd.Float64x8) (pr, h1, d1 archsimd.Float64x8) {
 	k := &k8
-	t := c.base.Add(c.wd.Mul(d)).Add(c.wh.Mul(h)).Add(c.sd.Mul(z))
-	pr = k.one_f.Div(k.one_f.Add(exp8(c.zero.Sub(t))))
-	s := pr.Mul(c.x)
-	h1 = h.Add(c.gain.Mul(s).Mul(k.one_f.Sub(h)).Sub(c.decay.Mul(k.one_f.Sub(s)).Mul(h)))
-	d1 = d.Add(c.rev.Mul(c.home.Sub(d)))
+	pr = logistic8(c.sd.MulAdd(z, c.wh.MulAdd(h, c.wd.MulAdd(d, c.base))))
+	h1 = h.MulAdd(pr.MulAdd(c.xc, c.keep), pr.Mul(c.gx))
+	d1 = d.MulAdd(c.stay, c.pull)
 	diff := c.line.Sub(d1)
-	diff = diff.Masked(diff.Less(c.bound).And(diff.Greater(c.negBound)))
-	d1 = d1.Add(c.soc.Mul(diff))
+	in := diff.AsUint64x8().And(k.absMask.AsUint64x8()).AsFloat64x8().Less(c.bound)
+	d1 = c.soc.MulAdd(diff.Masked(in), d1)
 	return pr, h1, d1
 }
 
 // vconsts8 are one organization's kernelConsts broadcast to 8 lanes.
 type vconsts8 struct {
-	base, wd, wh, sd, x, gain, decay, rev, home, line, bound, negBound, soc, zero archsimd.Float64x8
+	base, wd, wh, sd, gx, xc, keep, stay, pull, line, bound, soc archsimd.Float64x8
 }
 
 // range8 runs the kernel on slots lo..hi-1 with 8-lane vectors, 8
@@ -137,9 +136,10 @@ func range8(p *Population, c *kernelConsts, lo, hi int) {
 		return
 	}
 	f := archsimd.BroadcastFloat64x8
+	c.derive()
 	vc := vconsts8{
-		base: f(c.base), wd: f(c.wd), wh: f(c.wh), sd: f(c.sd), x: f(c.x), gain: f(c.gain), decay: f(c.decay),
-		rev: f(c.rev), home: f(c.home), line: f(c.line), bound: f(c.bound), negBound: f(-c.bound), soc: f(c.soc),
+		base: f(c.base), wd: f(c.wd), wh: f(c.wh), sd: f(c.sd), gx: f(c.gx), xc: f(c.xc), keep: f(c.keep),
+		stay: f(c.stay), pull: f(c.pull), line: f(c.line), bound: f(c.bound), soc: f(c.soc),
 	}
 	// Counters of the officials' words: official n's is tk + (n+1)*gamma.
 	var offs [8]uint64

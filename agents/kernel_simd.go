@@ -9,15 +9,16 @@ import (
 	"github.com/entrench/entrench/philox"
 )
 
-// vectorWidth is the kernel's: 8 (AVX-512: avx512f, dq, bw and vl), 4
-// (AVX2) or 1 (the scalar twin), chosen once from the CPU's features.
+// vectorWidth is the kernel's: 8 (AVX-512: avx512f, dq, bw and vl, which
+// include the fused multiply-add), 4 (AVX2 with FMA) or 1 (the scalar
+// twin), chosen once from the CPU's features.
 var vectorWidth = func() int {
 	switch {
 	case archsimd.X86.AVX512():
 		initConsts8()
 		initConsts4()
 		return 8
-	case archsimd.X86.AVX2():
+	case archsimd.X86.AVX2() && archsimd.X86.FMA():
 		initConsts4()
 		return 4
 	}
@@ -27,7 +28,7 @@ var vectorWidth = func() int {
 // zigWK holds the bits of philox's ziggurat tables (philox.ZigguratTables:
 // the widths and the fast path's bounds) side by side, so that a vector
 // kernel loads both of a lane's entries with one 128-bit load.
-var zigWK = func() (t [256][2]uint64) {
+var zigWK = func() (t [philox.ZigguratLayers][2]uint64) {
 	w, k := philox.ZigguratTables()
 	for j := range t {
 		t[j] = [2]uint64{math.Float64bits(w[j]), math.Float64bits(k[j])}

@@ -26,6 +26,7 @@ func randomPopulation(rng *rand.Rand, n int) (*Population, kernelConsts) {
 		line: 2*rng.Float64() - 1, bound: 2 * rng.Float64(), soc: 0.5 * rng.Float64(),
 		noise: rng.Uint64(),
 	}
+	c.derive()
 	return p, c
 }
 
@@ -100,14 +101,30 @@ func assertSameBits(t *testing.T, p, q *Population, lo, hi int) {
 	}
 }
 
-// TestExp holds the twin's exp, its clamp written as branches, to
-// philox.Exp's bits over the exp's range including the clamp.
+// TestExp checks the kernel's exponential, e^-t = p*s from expParts,
+// against math.Exp: relative error at most 2.5e-9 (philox.Exp's bound;
+// the FMAs only round less) over |t| < 20 and at the clamp's ends, and t
+// beyond the clamp gives the clamp's value.
 func TestExp(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 5))
 	for i := 0; i < 200000; i++ {
-		x := 1600*rng.Float64() - 800
-		if e, w := exp(x), philox.Exp(x); math.Float64bits(e) != math.Float64bits(w) {
-			t.Fatalf("exp(%v) = %v, philox.Exp %v", x, e, w)
+		x := 40*rng.Float64() - 20
+		if i%10 == 0 {
+			x = 700 - 40*rng.Float64()
+			if i%20 == 0 {
+				x = -x
+			}
+		}
+		p, s := expParts(x)
+		if e, w := p*s, math.Exp(-x); math.Abs(e-w) > 2.5e-9*w {
+			t.Fatalf("e^-(%v) = %v, math.Exp %v (relative error %.3g)", x, e, w, math.Abs(e-w)/w)
+		}
+	}
+	for _, x := range []float64{700, -700} {
+		p, s := expParts(x)
+		q, r := expParts(1.5 * x)
+		if p != q || s != r {
+			t.Errorf("expParts(%v) = %v, %v, expParts(%v) = %v, %v: not clamped", 1.5*x, q, r, x, p, s)
 		}
 	}
 }

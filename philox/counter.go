@@ -22,7 +22,7 @@ package philox
 // (NewKey) and the tick passes through mix, so the starting points of
 // different ticks and keys are unrelated 64-bit numbers. Word(tk, n) is
 // number n+1 of that sequence. Official o's draw d in the tick is the
-// ziggurat normal (ziggurat.go) of word o + d<<48, which in 1.5% of cases
+// ziggurat normal (ziggurat.go) of word o + d<<48, which in 0.43% of cases
 // takes further words o + d<<48 + a<<32, a = 1, 2, ... Two (key, tick)
 // sequences share a word only when the difference of their starting
 // points is one of the differences between words they use: the

@@ -28,7 +28,7 @@
 // # Normals
 //
 // Two normal transforms. OfficialNormal, the officials kernel's, is a
-// ziggurat with 256 layers (Marsaglia and Tsang 2000, with Doornik's 2005
+// ziggurat with 1024 layers (Marsaglia and Tsang 2000, with Doornik's 2005
 // correction: the layer, the uniform and the sign come from disjoint bits
 // of one SplitMix64 word; see ziggurat.go): 98.5% of words give their
 // normal by one table look-up, one product and one comparison; the rest
@@ -55,10 +55,14 @@
 // the Go specification says prevents fusing it into an FMA, so the results
 // do not depend on GOAMD64 or the architecture (TestGolden pins them and
 // passes with GOAMD64=v1 and v3; the amd64 v3 and arm64 builds of this
-// package contain no fused multiply-add instruction). In Box-Muller and
+// package contain no fused multiply-add instruction). The officials kernel
+// (package agents) has its own copy of Exp's method that does fuse, with
+// FMAs at fixed places in every build (math.FMA in its scalar twin), so
+// its bits do not depend on the build either; Exp here keeps the no-FMA
+// form. In Box-Muller and
 // Exp the data-dependent choices (the logarithm's mantissa range, the
 // quadrant) are selects, not loops or rejections, so every lane does the
-// same work; the ziggurat's one rejection branch is rare (1.5%) and its
+// same work; the ziggurat's one rejection branch is rare (0.43%) and its
 // slow path is scalar in every build. Every integer-to-float conversion is
 // exact (integers below 2^53), so a twin may convert by any method, such
 // as the add-a-magic-constant trick where AVX2 has no 64-bit integer

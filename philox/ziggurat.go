@@ -6,18 +6,18 @@ import "math"
 // by a counter.
 //
 // Method: Marsaglia and Tsang (2000), "The ziggurat method for generating
-// random variables", J. Stat. Softw. 5(8), with 256 layers, and with the
+// random variables", J. Stat. Softw. 5(8), with 1024 layers, and with the
 // correction of Doornik (2005), "An improved ziggurat method to generate
 // normal random samples": the layer index and the uniform come from
 // independent bits (Marsaglia and Tsang took both from one 32-bit
 // integer, which correlates the layer with the uniform's low bits). One
 // 64-bit word w gives, on disjoint bits,
 //
-//	layer i = w & 255 (bits 0-7),
+//	layer i = w & 1023 (bits 0-9),
 //	u in [0, 1), 52 bits: (bits 11-62) * 2^-52,
 //	the sign: bit 63.
 //
-// Fast path (about 99.3% of words): x = u * zigW[i]; if u < zigK[i] the
+// Fast path (99.57% of words): x = u * zigW[i]; if u < zigK[i] the
 // normal is x with the sign bit of w. The rest goes to the slow path
 // (ZigguratFrom): layer 0's part beyond r is the tail, drawn by
 // Marsaglia's exact tail algorithm (1964: e = -ln(U1)/r, y = -ln(U2)
@@ -38,11 +38,19 @@ import "math"
 // needing 2^16 words is below 0.01^30000).
 
 // zigLayers is the number of layers of the ziggurat (a power of two: the
-// layer is the word's low 8 bits).
-const zigLayers = 256
+// layer is the word's low 10 bits). 1024 layers rather than 256 send
+// 0.43% of words to the slow path rather than 0.7%, which the vectorized
+// officials kernel, for which a slow lane is a costly exit to scalar
+// code, measurably gains from; the tables take 24 KiB.
+const zigLayers = 1024
+
+// ZigguratLayers is the number of layers of the ziggurat normal: the
+// length of ZigguratTables' tables (the layer of word w is w &
+// (ZigguratLayers-1)).
+const ZigguratLayers = zigLayers
 
 // zigR is the start of the tail, x_1 (see zigguratTables in the tests).
-const zigR = 3.654152885361009
+const zigR = 4.038849846109504
 
 // Bits of a word.
 const (
@@ -59,7 +67,7 @@ const (
 func ZigguratTables() (w, k [zigLayers]float64) { return zigW, zigK }
 
 // ZigguratFast returns the fast path of the ziggurat normal of word w:
-// z = +-u*zigW[i] and ok when u < zigK[i], with layer i = w&255, u =
+// z = +-u*zigW[i] and ok when u < zigK[i], with layer i = w&1023, u =
 // (bits 11-62 of w) * 2^-52 and the sign bit 63 of w. When ok is false z
 // is meaningless and the normal is ZigguratFrom's.
 func ZigguratFast(w uint64) (z float64, ok bool) {

@@ -43,7 +43,7 @@ func zigguratLayers(r float64, n int) (v float64, x []float64, ok bool) {
 // layer has no rectangle: it always takes the wedge test) and f[i] =
 // f(x_i) for i >= 1, f[n] = 1 (f[0] is unused: 0).
 func zigguratTables(n int) (r float64, w, k []float64, f []float64) {
-	lo, hi := 3.0, 4.0
+	lo, hi := 3.0, 5.0
 	for lo < hi && math.Nextafter(lo, hi) < hi {
 		m := (lo + hi) / 2
 		v, x, ok := zigguratLayers(m, n)
@@ -69,7 +69,7 @@ func zigguratTables(n int) (r float64, w, k []float64, f []float64) {
 }
 
 // TestZigguratTables checks the tables of ziggurat_tables.go against
-// zigguratTables(256) (to 1e-13 relative: the generator's exp and log may
+// zigguratTables(1024) (to 1e-13 relative: the generator's exp and log may
 // differ by an ulp between platforms) and the ziggurat's defining
 // property: every layer has the same area v, the base layer's rectangle
 // r f(r) plus the tail, the others x_i (f(x_{i+1}) - f(x_i)) (each to 1e-12
@@ -180,22 +180,22 @@ func TestZigguratPaths(t *testing.T) {
 // TestZigguratTail draws from the tail alone, by first words that fall in
 // the base layer beyond r (layer 0, u >= zigK[0]), and tests the result
 // against the normal conditioned on |z| > r: KS of P(|Z| <= |z| | |Z| >
-// r), the sign's balance, and the counts beyond 4, 5 and 6 sigma against
-// their Poisson expectations (1/32 of draws() tail normals: 2^18 by
-// default, 2^23 under ENTRENCH_FULL; beyond 4 sigma, a quarter of the
-// tail, the Poisson's variance exceeds the binomial's, so that check is
-// conservative).
+// r), the sign's balance, and the counts beyond 4.25, 5 and 6 sigma
+// against their Poisson expectations (1/32 of draws() tail normals: 2^18
+// by default, 2^23 under ENTRENCH_FULL; beyond 4.25 sigma, 40% of the
+// tail beyond r = 4.04, the Poisson's variance exceeds the binomial's, so
+// that check is conservative).
 func TestZigguratTail(t *testing.T) {
 	n := draws() / 32
 	tk := TickKey(NewKey(6, 0, 0, 2), 9)
 	k := newKS()
 	q := func(x float64) float64 { return math.Erfc(x / math.Sqrt2) } // 2 P(Z > x)
 	qr := q(zigR)
-	thresholds := []float64{4, 5, 6}
+	thresholds := []float64{4.25, 5, 6}
 	beyond := make([]int, len(thresholds))
 	neg := 0
 	for i := 0; i < n; i++ {
-		// A first word in layer 0 with u in [zigK[0], 1): bits 0-7 zero,
+		// A first word in layer 0 with u in [zigK[0], 1): bits 0-9 zero,
 		// bits 11-62 the 52-bit u, bit 63 the sign.
 		r := Word(tk, uint64(i)|1<<62) // unrelated to the tail's own words
 		lo := uint64(math.Ceil(zigK[0] * (1 << 52)))
@@ -237,7 +237,7 @@ func TestZigguratTail(t *testing.T) {
 
 // zigguratReference is the ziggurat written out plainly from Marsaglia and
 // Tsang's description, with math.Log and math.Exp, on the same words and
-// bits as ZigguratNormal: layer w&255, u from bits 11-62, sign bit 63;
+// bits as ZigguratNormal: layer w&1023, u from bits 11-62, sign bit 63;
 // the tail by Marsaglia's algorithm; the wedge test y < exp(-x^2/2).
 func zigguratReference(tk, n uint64) float64 {
 	a := uint64(0)
@@ -248,7 +248,7 @@ func zigguratReference(tk, n uint64) float64 {
 	}
 	for {
 		w := word()
-		i := int(w & 255)
+		i := int(w & (zigLayers - 1))
 		u := float64(w>>11&(1<<52-1)) / (1 << 52)
 		sign := 1.0
 		if w>>63 == 1 {
@@ -275,7 +275,7 @@ func zigguratReference(tk, n uint64) float64 {
 }
 
 // TestZigguratReference checks ZigguratNormal against zigguratReference on
-// draws()/8 word indices (2^20 normals, about 15000 of them through the
+// draws()/8 word indices (2^20 normals, about 4500 of them through the
 // slow path): the same value to 1e-12 (the logarithms differ by an ulp, and
 // the fast-path test compares u with the bound where the reference
 // compares x with the next layer's width), that is the same decisions in
@@ -295,7 +295,7 @@ func TestZigguratReference(t *testing.T) {
 		}
 	}
 	t.Logf("%d normals, %d through the slow path", n, slow)
-	if slow < n/100 {
+	if slow < n/300 {
 		t.Errorf("only %d of %d normals took the slow path", slow, n)
 	}
 }
