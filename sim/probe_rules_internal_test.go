@@ -59,3 +59,48 @@ func TestInertOrganizations(t *testing.T) {
 		w.Reset(0, 0, w.res)
 	}
 }
+
+// TestRoutineAndInterestIndices: routine_index and interest_index are the
+// influence-weighted shares of the organizations with a channel whose
+// routine, respectively stake index, is at least its threshold (a value
+// at the threshold counts); organizations with no channel are left out of
+// both shares.
+func TestRoutineAndInterestIndices(t *testing.T) {
+	m := testModel(t, "three-stakes", "metrics.routine_threshold=0.4", "metrics.interest_threshold=0.5")
+	m.orgs[0].channels = nil // an organization with no channel: never counted
+	w := NewWorld(m)
+	T := m.ticks()
+	res := &RunResult{Series: make([]float64, len(m.Metrics)*T)}
+	w.Reset(0, 0, res)
+	half := w.params.StakeHalf
+	var rout, inter, inf float64
+	for i := range w.orgs {
+		o := &w.orgs[i]
+		switch i % 3 {
+		case 0: // at both thresholds: routine exactly 0.4, stake index exactly 0.5
+			o.Routine, o.Stake = 0.4, half
+		case 1: // above the routine threshold, below the interest one
+			o.Routine, o.Stake = 0.9, 0.1*half
+		default: // below the routine threshold, above the interest one
+			o.Routine, o.Stake = 0.1, 3*half
+		}
+		if len(m.orgs[i].channels) == 0 {
+			continue
+		}
+		inf += o.Influence
+		if i%3 != 2 {
+			rout += o.Influence
+		}
+		if i%3 != 1 {
+			inter += o.Influence
+		}
+	}
+	w.recordProbe(res.Series, T, 7)
+	gotR, gotI := res.Series[m.routineMetric*T+7], res.Series[m.interestMetric*T+7]
+	if !near(gotR, rout/inf) || !near(gotI, inter/inf) {
+		t.Errorf("routine index %v, interest index %v; want %v and %v", gotR, gotI, rout/inf, inter/inf)
+	}
+	if near(rout/inf, inter/inf) || rout == 0 || inter == 0 {
+		t.Fatalf("the test's populations do not tell the two indices apart: %v, %v", rout/inf, inter/inf)
+	}
+}
