@@ -186,21 +186,23 @@ func keptShare(after []agents.Channel, before []float64, only []int) float64 {
 // probeStep is one tick of the probe in the shadow world: the phases of
 // Step in their order, with the reference crisis queued at the first
 // tick, attention held at its floor, and no events, arrivals, exchanges,
-// turnover or metrics. It returns the total activity after the tick.
+// turnover or metrics.
 //
 // It skips what cannot reach the probe's measure, the channels' activity:
-// the attention update (attention is held at its floor at once), and
-// after the first tick the routines (they only soften a crisis, through
-// resistance, and the probe's only crisis is at its first tick, after
-// that tick's routines; with no turnover no recruit reads a routine).
-func (w *World) probeStep(crisisNow bool) float64 {
+// the attention update (runProbe sets attention to its floor before the
+// first tick, and nothing in a probe tick moves it: no events, no
+// arrivals, no attention update, and stepCrises leaves it alone in a
+// probe), and after the first tick the routines (they only soften a
+// crisis, through resistance, and the probe's only crisis is at its first
+// tick, after that tick's routines; with no turnover no recruit reads a
+// routine).
+func (w *World) probeStep(crisisNow bool) {
 	w.tick++
 	w.decayEnvironment()
 	w.pendingCrisis = w.pendingCrisis[:0]
 	if crisisNow {
 		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity, event: -1})
 	}
-	w.holdAttentionAtFloor()
 	w.probeOfficials()
 	w.stepLobbying()
 	w.stepChannels()
@@ -211,12 +213,6 @@ func (w *World) probeStep(crisisNow bool) float64 {
 		clear(w.exchanged[c])
 	}
 	w.stepCrises(w.tick, 0)
-	w.holdAttentionAtFloor()
-	var total float64
-	for c := range w.chans {
-		total += w.chans[c].Activity
-	}
-	return total
 }
 
 // probeOfficials is stepOfficials for the probe, skipping organizations
@@ -228,14 +224,15 @@ func (w *World) probeStep(crisisNow bool) float64 {
 // skip must look at that rule too.)
 func (w *World) probeOfficials() {
 	for i := range w.orgs {
-		if !w.inert(i) {
+		w.inertNow[i] = w.inert(i)
+		if !w.inertNow[i] {
 			w.orgInputs(i)
 		}
 	}
 	start := w.officialsClock.start()
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
-		if !w.inert(i) {
+		if !w.inertNow[i] {
 			w.updateOfficials(i, noise)
 		}
 	}
@@ -283,7 +280,7 @@ func (w *World) recordProbe(s []float64, T, t int) {
 		if w.orgRoutine(i) >= ms.RoutineThreshold {
 			rout += o.Influence
 		}
-		if agents.StakeIndex(o.Stake, w.params.StakeHalf) >= ms.InterestThreshold {
+		if w.stakeIdx[i] >= ms.InterestThreshold {
 			inter += o.Influence
 		}
 	}

@@ -22,6 +22,8 @@ var notCopied = map[string]string{
 	"m":              "the compiled model: the same, immutable, for the shadow",
 	"params":         "points into the model: immutable",
 	"willSums":       "record's scratch; the probe records no metrics",
+	"stakeIdx":       "read only by stepEnvironment and record, which a probe does not run",
+	"inertNow":       "probeOfficials' scratch, refilled every probe tick",
 	"interest":       "stepLobbying's scratch, refilled every tick",
 	"opposition":     "stepLobbying's scratch, refilled every tick",
 	"suspensions":    "the run's summary count; the probe counts nothing",

@@ -40,8 +40,22 @@ func (w *World) stepEnvironment() {
 		if i == m.usSide && w.usRate >= 0 {
 			rate = w.usRate
 		}
-		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPushOf(w.orgs, m.sides[i].members, m.sides[i].influence+e.Weight, w.params), w.params)
+		agents.UpdateAttention(e, w.attentionFloor(i), rate, w.lobbyPush(i), w.params)
 	}
+}
+
+// lobbyPush is agents.LobbyPushOf for side i, with the stake indices of
+// stakeIdx: the same bits without a division per organization.
+func (w *World) lobbyPush(i int) float64 {
+	if w.params.InertStakes {
+		return 0
+	}
+	sd := &w.m.sides[i]
+	var s float64
+	for _, j := range sd.members {
+		s += w.orgs[j].Influence * w.stakeIdx[j]
+	}
+	return s / (sd.influence + w.execs[i].Weight)
 }
 
 // decayEnvironment decays crisis tension and every executive's crisis
@@ -237,7 +251,8 @@ func (w *World) stepChannels() {
 // pending, each organization's and channel's resistance (their only
 // readers are agents.CutDispositions and agents.Shock in stepCrises, and
 // the tick's crises are queued before this). Without routines it leaves
-// routines as they are (see probeStep).
+// routines as they are (see probeStep). In a run (not in a probe) it also
+// refreshes each organization's stake index (stakeIdx).
 func (w *World) stepStakes(routines bool) {
 	m, env, k := w.m, &w.m.env, w.params
 	crisis := len(w.pendingCrisis) > 0
@@ -313,6 +328,9 @@ func (w *World) stepStakes(routines bool) {
 		}
 		if crisis {
 			o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
+		}
+		if !w.probing {
+			w.stakeIdx[i] = agents.StakeIndex(o.Stake, k.StakeHalf)
 		}
 	}
 	if crisis {

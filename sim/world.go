@@ -62,6 +62,15 @@ type World struct {
 	// willSums is scratch for record: each side's influence-weighted
 	// stance sum.
 	willSums []float64
+	// stakeIdx is each organization's stake index,
+	// agents.StakeIndex(Stake, StakeHalf), as of the last stepStakes of
+	// the run (the probe leaves it alone): read by record in the same
+	// tick and by stepEnvironment in the next, which would otherwise each
+	// divide again.
+	stakeIdx []float64
+	// inertNow is scratch for probeOfficials: by organization, whether it
+	// is inert (see inert) this tick.
+	inertNow []bool
 	tension  float64
 	afghan   float64
 	tick     int
@@ -221,6 +230,8 @@ func newWorld(m *Model) *World {
 	w.interest = make([]float64, len(m.orgs))
 	w.opposition = make([]float64, len(m.orgs))
 	w.willSums = make([]float64, len(m.sides))
+	w.inertNow = make([]bool, len(m.orgs))
+	w.stakeIdx = make([]float64, len(m.orgs))
 	w.lever = make(leverState, len(m.initialLevers))
 	w.pendingCrisis = make([]crisis, 0, 8)
 	return w
@@ -315,6 +326,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	for i := range w.orgs {
 		o := &w.orgs[i]
 		o.Stake, o.EnergyStake, o.Routine, o.Suspicion = 0, 0, 0, 0
+		w.stakeIdx[i] = agents.StakeIndex(o.Stake, w.params.StakeHalf)
 		o.NextRetire = 0 // RetireAt is drawn below: the first Turnover scans
 		w.orgInputs(i)
 		agents.SetBase(o, w.tension, w.params)
