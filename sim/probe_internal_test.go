@@ -21,7 +21,6 @@ var copiedFields = []string{
 var notCopied = map[string]string{
 	"m":              "the compiled model: the same, immutable, for the shadow",
 	"params":         "points into the model: immutable",
-	"willSums":       "record's scratch; the probe records no metrics",
 	"stakeIdx":       "read only by stepEnvironment and record, which a probe does not run",
 	"inertNow":       "probeOfficials' scratch, refilled every probe tick",
 	"interest":       "stepLobbying's scratch, refilled every tick",

@@ -59,9 +59,6 @@ type World struct {
 	// interest and opposition are scratch, by organization, for one
 	// channel's lobbying.
 	interest, opposition []float64
-	// willSums is scratch for record: each side's influence-weighted
-	// stance sum.
-	willSums []float64
 	// stakeIdx is each organization's stake index,
 	// agents.StakeIndex(Stake, StakeHalf), as of the last stepStakes of
 	// the run (the probe leaves it alone): read by record in the same
@@ -229,7 +226,6 @@ func newWorld(m *Model) *World {
 	}
 	w.interest = make([]float64, len(m.orgs))
 	w.opposition = make([]float64, len(m.orgs))
-	w.willSums = make([]float64, len(m.sides))
 	w.inertNow = make([]bool, len(m.orgs))
 	w.stakeIdx = make([]float64, len(m.orgs))
 	w.lever = make(leverState, len(m.initialLevers))
@@ -474,7 +470,6 @@ func (w *World) record(t int) {
 			ruS += o.Influence * o.Stance
 			ruW += o.Influence
 		}
-		w.willSums[o.Side] += o.Influence * o.Stance
 	}
 	w.recordProbe(s, T, t)
 	s[2*T+t] = w.tension
@@ -493,11 +488,17 @@ func (w *World) record(t int) {
 			a /= float64(len(sd.channels))
 		}
 		s[(m.firstSideMetric+si)*T+t] = a
+		// The side's influence-weighted stance sum, in the order of its
+		// organizations, in a register.
 		ws := 0.0
-		if sd.influence > 0 {
-			ws = w.willSums[si] / sd.influence
+		for _, j := range sd.members {
+			ws += w.orgs[j].Influence * w.orgs[j].Stance
 		}
-		w.willSums[si] = 0
+		if sd.influence > 0 {
+			ws /= sd.influence
+		} else {
+			ws = 0
+		}
 		s[(m.firstWillingnessMetric+si)*T+t] = ws
 		s[(m.firstAttentionMetric+si)*T+t] = clamp01(w.execs[si].Attention)
 	}
