@@ -87,6 +87,7 @@ func (w *World) copyFrom(src *World) {
 		copy(e.Net, f.Net)
 		copy(e.Suspended, f.Suspended)
 	}
+	copy(w.enabled, src.enabled)
 	w.tension, w.afghan, w.tick = src.tension, src.afghan, src.tick
 	copy(w.lever, src.lever)
 	w.usFloor, w.usRate = src.usFloor, src.usRate
@@ -207,10 +208,13 @@ func (w *World) probeStep(crisisNow bool) {
 	w.stepLobbying()
 	w.stepChannels()
 	w.stepStakes(crisisNow)
-	// No exchanges run in a probe: after the first tick's routine update
-	// (which uses the run's last exchanges) nobody is on an exchange.
-	for c := range w.exchanged {
-		clear(w.exchanged[c])
+	if crisisNow {
+		// No exchanges run in a probe: after the first tick's routine
+		// update (which uses the run's last exchanges) nobody is on an
+		// exchange, and nothing writes the shares again in the probe.
+		for c := range w.exchanged {
+			clear(w.exchanged[c])
+		}
 	}
 	w.stepCrises(w.tick, 0)
 }

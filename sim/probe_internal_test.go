@@ -12,7 +12,7 @@ import (
 // copiedFields are the World fields copyFrom copies.
 var copiedFields = []string{
 	"pop", "orgs", "chans", "stakes", "routine", "exchanged", "execs", "tension", "afghan", "tick",
-	"lever", "usFloor", "usRate", "crisisProb", "initiativeProb", "crisisSeverity", "militarizedShare",
+	"enabled", "lever", "usFloor", "usRate", "crisisProb", "initiativeProb", "crisisSeverity", "militarizedShare",
 }
 
 // notCopied are the World fields copyFrom leaves alone, with the reason.

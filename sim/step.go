@@ -315,16 +315,8 @@ func (w *World) stepStakes(routines bool) {
 			}
 			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, min(1, pressure), k)
 		}
-		if routines {
-			n := 0
-			for _, c := range m.orgs[i].channels {
-				if w.chans[c].Capacity > 0 {
-					n++
-				}
-			}
-			if n > 1 { // (a division by 1 would leave it as it is)
-				o.Routine /= float64(n)
-			}
+		if n := w.enabled[i]; routines && n > 1 { // (a division by 1 would leave it as it is)
+			o.Routine /= float64(n)
 		}
 		if crisis {
 			o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)

@@ -59,6 +59,10 @@ type World struct {
 	// interest and opposition are scratch, by organization, for one
 	// channel's lobbying.
 	interest, opposition []float64
+	// enabled is, by organization, how many of its channels have a
+	// positive capacity (kept by applyLevers: capacities change only with
+	// the levers).
+	enabled []int
 	// stakeIdx is each organization's stake index,
 	// agents.StakeIndex(Stake, StakeHalf), as of the last stepStakes of
 	// the run (the probe leaves it alone): read by record in the same
@@ -228,6 +232,7 @@ func newWorld(m *Model) *World {
 	w.opposition = make([]float64, len(m.orgs))
 	w.inertNow = make([]bool, len(m.orgs))
 	w.stakeIdx = make([]float64, len(m.orgs))
+	w.enabled = make([]int, len(m.orgs))
 	w.lever = make(leverState, len(m.initialLevers))
 	w.pendingCrisis = make([]crisis, 0, 8)
 	return w
