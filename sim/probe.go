@@ -229,10 +229,8 @@ func (w *World) probeStep(crisisNow bool) {
 func (w *World) probeOfficials() {
 	for i := range w.orgs {
 		w.inertNow[i] = w.inert(i)
-		if !w.inertNow[i] {
-			w.orgInputs(i)
-		}
 	}
+	w.setInputs(w.inertNow)
 	start := w.officialsClock.start()
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {

@@ -152,12 +152,10 @@ func (w *World) stepArrivals(t int, coopBefore float64) {
 
 // stepOfficials updates every organization's officials and aggregates
 // them into its stance. The inputs of every organization are set first
-// (orgInputs reads only executives and channels, which the updates leave
+// (setInputs reads only executives and channels, which the updates leave
 // alone), so that the updates run in one loop a benchmark can time.
 func (w *World) stepOfficials() {
-	for i := range w.orgs {
-		w.orgInputs(i)
-	}
+	w.setInputs(nil)
 	start := w.officialsClock.start()
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {

@@ -324,12 +324,12 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	w.applyLevers()
 	w.resetProbe()
 	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng}
+	w.setInputs(nil)
 	for i := range w.orgs {
 		o := &w.orgs[i]
 		o.Stake, o.EnergyStake, o.Routine, o.Suspicion = 0, 0, 0, 0
 		w.stakeIdx[i] = agents.StakeIndex(o.Stake, w.params.StakeHalf)
 		o.NextRetire = 0 // RetireAt is drawn below: the first Turnover scans
-		w.orgInputs(i)
 		agents.SetBase(o, w.tension, w.params)
 		lo, hi := o.Slots()
 		for j := lo; j < hi; j++ {
@@ -383,33 +383,40 @@ func (w *World) Run() (err error) {
 	return w.res.Err
 }
 
-// orgInputs sets organization i's inputs from the world: its side's
-// attention, its engagement (mean activity of its enabled channels) and the
-// autonomy threat (sensitivity times the depth-weighted activity of its
-// channels, plus, for eastern participants in mil-to-mil channels, the
-// West's pressure; capped at 1).
-func (w *World) orgInputs(i int) {
+// setInputs sets every organization's inputs from the world (skipping
+// those marked in skip, when not nil): its side's attention, its
+// engagement (mean activity of its enabled channels) and the autonomy
+// threat (sensitivity times the depth-weighted activity of its channels,
+// plus, for eastern participants in mil-to-mil channels, the West's
+// pressure; capped at 1). It reads only executives and channels. One loop
+// for all organizations, without a call per organization.
+func (w *World) setInputs(skip []bool) {
 	m := w.m
-	o := &w.orgs[i]
-	o.Attention = w.execs[o.Side].Attention
-	var eng, threat float64
-	n := 0
-	for _, c := range m.orgs[i].channels {
-		ch := &w.chans[c]
-		threat += ch.Depth * ch.Activity
-		if m.channels[c].milToMil && o.Bloc == 0 {
-			threat += ch.Depth * ch.Demand
+	for i := range w.orgs {
+		if skip != nil && skip[i] {
+			continue
 		}
-		if ch.Capacity > 0 {
-			eng += ch.Activity
-			n++
+		o := &w.orgs[i]
+		o.Attention = w.execs[o.Side].Attention
+		var eng, threat float64
+		n := 0
+		for _, c := range m.orgs[i].channels {
+			ch := &w.chans[c]
+			threat += ch.Depth * ch.Activity
+			if m.channels[c].milToMil && o.Bloc == 0 {
+				threat += ch.Depth * ch.Demand
+			}
+			if ch.Capacity > 0 {
+				eng += ch.Activity
+				n++
+			}
 		}
+		if n > 1 { // (a division by 1 would leave eng as it is)
+			eng /= float64(n)
+		}
+		o.Engagement = eng
+		o.Threat = o.Sensitivity * min(1, threat)
 	}
-	if n > 1 { // (a division by 1 would leave eng as it is)
-		eng /= float64(n)
-	}
-	o.Engagement = eng
-	o.Threat = o.Sensitivity * min(1, threat)
 }
 
 // touches reports whether organization i takes part in any of channels.
