@@ -197,13 +197,15 @@ func (w *World) stepLobbying() {
 		}
 		// Only the organizations the net lobbying terms read (see
 		// compileLobbying); the scratch of the others is not read.
+		stakes := w.stakes[c]
 		for _, l := range cs.lobbyers {
 			o := &w.orgs[l.org]
-			interest := 0.0
-			opposition := agents.Opposition(l.opposes, false, 0, 0)
+			var interest, opposition float64
 			if l.part >= 0 {
-				interest = agents.Interest(w.stakes[c][l.part], o.EnergyStake, cs.afghan, k)
+				interest = agents.Interest(stakes[l.part], o.EnergyStake, cs.afghan, k)
 				opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
+			} else if l.opposes {
+				opposition = 1 // agents.Opposition(true, false, 0, 0)
 			}
 			if l.reach && !(interest > 0) {
 				// TAPI reach: stakeholders in energy lobby for the Afghan
