@@ -449,6 +449,11 @@ func (w *World) stepTurnover(t int) {
 	}
 	for i := range w.orgs {
 		o := &w.orgs[i]
+		if o.NextRetire > t {
+			// Turnover would return 0 at once, drawing nothing: most
+			// organizations, most ticks, without the call.
+			continue
+		}
 		if agents.Turnover(&w.pop, o, staff) > 0 {
 			agents.Aggregate(&w.pop, o, w.params)
 		}
