@@ -52,18 +52,26 @@ type Channel struct {
 // participants in each bloc (east, west). A bloc with no participants
 // gives 0.
 func Support(c *Channel, orgs []Org) (east, west float64) {
-	var s, w [2]float64
+	// Each bloc's sums in participant order, in registers: an array
+	// indexed by bloc would carry every addition through memory.
+	var se, sw, we, ww float64
 	for _, i := range c.Participants {
 		o := &orgs[i]
-		s[o.Bloc] += o.Influence * o.Stance
-		w[o.Bloc] += o.Influence
-	}
-	for b := range s {
-		if w[b] > 0 {
-			s[b] /= w[b]
+		if o.Bloc == 0 {
+			se += o.Influence * o.Stance
+			we += o.Influence
+		} else {
+			sw += o.Influence * o.Stance
+			ww += o.Influence
 		}
 	}
-	return s[0], s[1]
+	if we > 0 {
+		se /= we
+	}
+	if ww > 0 {
+		sw /= ww
+	}
+	return se, sw
 }
 
 // Step moves the channel one tick toward its target: the capacity times

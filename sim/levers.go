@@ -85,8 +85,9 @@ func (m *Model) compileLevers() error {
 	return nil
 }
 
-// applyLevers derives the channels' inputs, the US side's attention
-// override and the arrival probabilities from the current lever values.
+// applyLevers derives the channels' inputs, the organizations' counts of
+// enabled channels, the US side's attention override and the arrival
+// probabilities from the current lever values.
 // It runs at tick 0 and whenever a lever changes.
 // capacityUnder is the channel's effective capacity under the lever values
 // l: its own capacity times the lever of its kind (the TAPI stake for
@@ -158,6 +159,15 @@ func (w *World) applyLevers() {
 		if cs.milToMil {
 			ch.Demand = clamp01(l[ix.pressure])
 		}
+	}
+	for i := range m.orgs {
+		n := 0
+		for _, c := range m.orgs[i].channels {
+			if w.chans[c].Capacity > 0 {
+				n++
+			}
+		}
+		w.enabled[i] = n
 	}
 	w.usFloor, w.usRate = -1, -1
 	if l[ix.usLevel] >= 0 {

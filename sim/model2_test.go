@@ -185,7 +185,7 @@ func TestBorderExchangesBuildRoutine(t *testing.T) {
 		}
 		// fsb_border takes part in border only: its threat must be
 		// sensitivity*depth*activity, with nothing added by exchanges.
-		w.orgInputs(1)
+		w.setInputs(nil)
 		ch := &w.chans[1]
 		return w.routine[1][0], w.orgs[1].Threat - w.orgs[1].Sensitivity*ch.Depth*ch.Activity
 	}

@@ -87,6 +87,7 @@ func (w *World) copyFrom(src *World) {
 		copy(e.Net, f.Net)
 		copy(e.Suspended, f.Suspended)
 	}
+	copy(w.enabled, src.enabled)
 	w.tension, w.afghan, w.tick = src.tension, src.afghan, src.tick
 	copy(w.lever, src.lever)
 	w.usFloor, w.usRate = src.usFloor, src.usRate
@@ -186,37 +187,36 @@ func keptShare(after []agents.Channel, before []float64, only []int) float64 {
 // probeStep is one tick of the probe in the shadow world: the phases of
 // Step in their order, with the reference crisis queued at the first
 // tick, attention held at its floor, and no events, arrivals, exchanges,
-// turnover or metrics. It returns the total activity after the tick.
+// turnover or metrics.
 //
 // It skips what cannot reach the probe's measure, the channels' activity:
-// the attention update (attention is held at its floor at once), and
-// after the first tick the routines (they only soften a crisis, through
-// resistance, and the probe's only crisis is at its first tick, after
-// that tick's routines; with no turnover no recruit reads a routine).
-func (w *World) probeStep(crisisNow bool) float64 {
+// the attention update (runProbe sets attention to its floor before the
+// first tick, and nothing in a probe tick moves it: no events, no
+// arrivals, no attention update, and stepCrises leaves it alone in a
+// probe), and after the first tick the routines (they only soften a
+// crisis, through resistance, and the probe's only crisis is at its first
+// tick, after that tick's routines; with no turnover no recruit reads a
+// routine).
+func (w *World) probeStep(crisisNow bool) {
 	w.tick++
 	w.decayEnvironment()
 	w.pendingCrisis = w.pendingCrisis[:0]
 	if crisisNow {
 		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity, event: -1})
 	}
-	w.holdAttentionAtFloor()
 	w.probeOfficials()
 	w.stepLobbying()
 	w.stepChannels()
 	w.stepStakes(crisisNow)
-	// No exchanges run in a probe: after the first tick's routine update
-	// (which uses the run's last exchanges) nobody is on an exchange.
-	for c := range w.exchanged {
-		clear(w.exchanged[c])
+	if crisisNow {
+		// No exchanges run in a probe: after the first tick's routine
+		// update (which uses the run's last exchanges) nobody is on an
+		// exchange, and nothing writes the shares again in the probe.
+		for c := range w.exchanged {
+			clear(w.exchanged[c])
+		}
 	}
 	w.stepCrises(w.tick, 0)
-	w.holdAttentionAtFloor()
-	var total float64
-	for c := range w.chans {
-		total += w.chans[c].Activity
-	}
-	return total
 }
 
 // probeOfficials is stepOfficials for the probe, skipping organizations
@@ -228,14 +228,13 @@ func (w *World) probeStep(crisisNow bool) float64 {
 // skip must look at that rule too.)
 func (w *World) probeOfficials() {
 	for i := range w.orgs {
-		if !w.inert(i) {
-			w.orgInputs(i)
-		}
+		w.inertNow[i] = w.inert(i)
 	}
+	w.setInputs(w.inertNow)
 	start := w.officialsClock.start()
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
-		if !w.inert(i) {
+		if !w.inertNow[i] {
 			w.updateOfficials(i, noise)
 		}
 	}
@@ -283,7 +282,7 @@ func (w *World) recordProbe(s []float64, T, t int) {
 		if w.orgRoutine(i) >= ms.RoutineThreshold {
 			rout += o.Influence
 		}
-		if agents.StakeIndex(o.Stake, w.params.StakeHalf) >= ms.InterestThreshold {
+		if w.stakeIdx[i] >= ms.InterestThreshold {
 			inter += o.Influence
 		}
 	}

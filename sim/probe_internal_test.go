@@ -12,7 +12,7 @@ import (
 // copiedFields are the World fields copyFrom copies.
 var copiedFields = []string{
 	"pop", "orgs", "chans", "stakes", "routine", "exchanged", "execs", "tension", "afghan", "tick",
-	"lever", "usFloor", "usRate", "crisisProb", "initiativeProb", "crisisSeverity", "militarizedShare",
+	"enabled", "lever", "usFloor", "usRate", "crisisProb", "initiativeProb", "crisisSeverity", "militarizedShare",
 }
 
 // notCopied are the World fields copyFrom leaves alone, with the reason.
@@ -21,7 +21,8 @@ var copiedFields = []string{
 var notCopied = map[string]string{
 	"m":              "the compiled model: the same, immutable, for the shadow",
 	"params":         "points into the model: immutable",
-	"willSums":       "record's scratch; the probe records no metrics",
+	"stakeIdx":       "read only by stepEnvironment and record, which a probe does not run",
+	"inertNow":       "probeOfficials' scratch, refilled every probe tick",
 	"interest":       "stepLobbying's scratch, refilled every tick",
 	"opposition":     "stepLobbying's scratch, refilled every tick",
 	"suspensions":    "the run's summary count; the probe counts nothing",

@@ -87,6 +87,9 @@ func TestLobbyingLists(t *testing.T) {
 						if got != push[si] {
 							t.Fatalf("replicate %d tick %d side %d: push %v, rule %v", rep, tick, si, got, push[si])
 						}
+						if got := w.lobbyPush(si); got != push[si] {
+							t.Fatalf("replicate %d tick %d side %d: push from stakeIdx %v, rule %v", rep, tick, si, got, push[si])
+						}
 						for c := range m.channels {
 							if w.chans[c].Capacity == 0 {
 								continue // not computed: nobody reads it (stepLobbying)

@@ -40,8 +40,22 @@ func (w *World) stepEnvironment() {
 		if i == m.usSide && w.usRate >= 0 {
 			rate = w.usRate
 		}
-		agents.UpdateAttention(e, w.attentionFloor(i), rate, agents.LobbyPushOf(w.orgs, m.sides[i].members, m.sides[i].influence+e.Weight, w.params), w.params)
+		agents.UpdateAttention(e, w.attentionFloor(i), rate, w.lobbyPush(i), w.params)
 	}
+}
+
+// lobbyPush is agents.LobbyPushOf for side i, with the stake indices of
+// stakeIdx: the same bits without a division per organization.
+func (w *World) lobbyPush(i int) float64 {
+	if w.params.InertStakes {
+		return 0
+	}
+	sd := &w.m.sides[i]
+	var s float64
+	for _, j := range sd.members {
+		s += w.orgs[j].Influence * w.stakeIdx[j]
+	}
+	return s / (sd.influence + w.execs[i].Weight)
 }
 
 // decayEnvironment decays crisis tension and every executive's crisis
@@ -138,12 +152,10 @@ func (w *World) stepArrivals(t int, coopBefore float64) {
 
 // stepOfficials updates every organization's officials and aggregates
 // them into its stance. The inputs of every organization are set first
-// (orgInputs reads only executives and channels, which the updates leave
+// (setInputs reads only executives and channels, which the updates leave
 // alone), so that the updates run in one loop a benchmark can time.
 func (w *World) stepOfficials() {
-	for i := range w.orgs {
-		w.orgInputs(i)
-	}
+	w.setInputs(nil)
 	start := w.officialsClock.start()
 	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
 	for i := range w.orgs {
@@ -185,13 +197,15 @@ func (w *World) stepLobbying() {
 		}
 		// Only the organizations the net lobbying terms read (see
 		// compileLobbying); the scratch of the others is not read.
+		stakes := w.stakes[c]
 		for _, l := range cs.lobbyers {
 			o := &w.orgs[l.org]
-			interest := 0.0
-			opposition := agents.Opposition(l.opposes, false, 0, 0)
+			var interest, opposition float64
 			if l.part >= 0 {
-				interest = agents.Interest(w.stakes[c][l.part], o.EnergyStake, cs.afghan, k)
+				interest = agents.Interest(stakes[l.part], o.EnergyStake, cs.afghan, k)
 				opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
+			} else if l.opposes {
+				opposition = 1 // agents.Opposition(true, false, 0, 0)
 			}
 			if l.reach && !(interest > 0) {
 				// TAPI reach: stakeholders in energy lobby for the Afghan
@@ -237,7 +251,8 @@ func (w *World) stepChannels() {
 // pending, each organization's and channel's resistance (their only
 // readers are agents.CutDispositions and agents.Shock in stepCrises, and
 // the tick's crises are queued before this). Without routines it leaves
-// routines as they are (see probeStep).
+// routines as they are (see probeStep). In a run (not in a probe) it also
+// refreshes each organization's stake index (stakeIdx).
 func (w *World) stepStakes(routines bool) {
 	m, env, k := w.m, &w.m.env, w.params
 	crisis := len(w.pendingCrisis) > 0
@@ -300,19 +315,14 @@ func (w *World) stepStakes(routines bool) {
 			}
 			o.Suspicion = agents.UpdateSuspicion(o.Suspicion, min(1, pressure), k)
 		}
-		if routines {
-			n := 0
-			for _, c := range m.orgs[i].channels {
-				if w.chans[c].Capacity > 0 {
-					n++
-				}
-			}
-			if n > 1 { // (a division by 1 would leave it as it is)
-				o.Routine /= float64(n)
-			}
+		if n := w.enabled[i]; routines && n > 1 { // (a division by 1 would leave it as it is)
+			o.Routine /= float64(n)
 		}
 		if crisis {
 			o.Resistance = agents.Resistance(agents.ResistInput(o.Stake, o.Routine, o.HabitMean, k), k)
+		}
+		if !w.probing {
+			w.stakeIdx[i] = agents.StakeIndex(o.Stake, k.StakeHalf)
 		}
 	}
 	if crisis {
@@ -439,6 +449,11 @@ func (w *World) stepTurnover(t int) {
 	}
 	for i := range w.orgs {
 		o := &w.orgs[i]
+		if o.NextRetire > t {
+			// Turnover would return 0 at once, drawing nothing: most
+			// organizations, most ticks, without the call.
+			continue
+		}
 		if agents.Turnover(&w.pop, o, staff) > 0 {
 			agents.Aggregate(&w.pop, o, w.params)
 		}

@@ -59,9 +59,19 @@ type World struct {
 	// interest and opposition are scratch, by organization, for one
 	// channel's lobbying.
 	interest, opposition []float64
-	// willSums is scratch for record: each side's influence-weighted
-	// stance sum.
-	willSums []float64
+	// enabled is, by organization, how many of its channels have a
+	// positive capacity (kept by applyLevers: capacities change only with
+	// the levers).
+	enabled []int
+	// stakeIdx is each organization's stake index,
+	// agents.StakeIndex(Stake, StakeHalf), as of the last stepStakes of
+	// the run (the probe leaves it alone): read by record in the same
+	// tick and by stepEnvironment in the next, which would otherwise each
+	// divide again.
+	stakeIdx []float64
+	// inertNow is scratch for probeOfficials: by organization, whether it
+	// is inert (see inert) this tick.
+	inertNow []bool
 	tension  float64
 	afghan   float64
 	tick     int
@@ -220,7 +230,9 @@ func newWorld(m *Model) *World {
 	}
 	w.interest = make([]float64, len(m.orgs))
 	w.opposition = make([]float64, len(m.orgs))
-	w.willSums = make([]float64, len(m.sides))
+	w.inertNow = make([]bool, len(m.orgs))
+	w.stakeIdx = make([]float64, len(m.orgs))
+	w.enabled = make([]int, len(m.orgs))
 	w.lever = make(leverState, len(m.initialLevers))
 	w.pendingCrisis = make([]crisis, 0, 8)
 	return w
@@ -312,11 +324,12 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	w.applyLevers()
 	w.resetProbe()
 	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng}
+	w.setInputs(nil)
 	for i := range w.orgs {
 		o := &w.orgs[i]
 		o.Stake, o.EnergyStake, o.Routine, o.Suspicion = 0, 0, 0, 0
+		w.stakeIdx[i] = agents.StakeIndex(o.Stake, w.params.StakeHalf)
 		o.NextRetire = 0 // RetireAt is drawn below: the first Turnover scans
-		w.orgInputs(i)
 		agents.SetBase(o, w.tension, w.params)
 		lo, hi := o.Slots()
 		for j := lo; j < hi; j++ {
@@ -370,33 +383,40 @@ func (w *World) Run() (err error) {
 	return w.res.Err
 }
 
-// orgInputs sets organization i's inputs from the world: its side's
-// attention, its engagement (mean activity of its enabled channels) and the
-// autonomy threat (sensitivity times the depth-weighted activity of its
-// channels, plus, for eastern participants in mil-to-mil channels, the
-// West's pressure; capped at 1).
-func (w *World) orgInputs(i int) {
+// setInputs sets every organization's inputs from the world (skipping
+// those marked in skip, when not nil): its side's attention, its
+// engagement (mean activity of its enabled channels) and the autonomy
+// threat (sensitivity times the depth-weighted activity of its channels,
+// plus, for eastern participants in mil-to-mil channels, the West's
+// pressure; capped at 1). It reads only executives and channels. One loop
+// for all organizations, without a call per organization.
+func (w *World) setInputs(skip []bool) {
 	m := w.m
-	o := &w.orgs[i]
-	o.Attention = w.execs[o.Side].Attention
-	var eng, threat float64
-	n := 0
-	for _, c := range m.orgs[i].channels {
-		ch := &w.chans[c]
-		threat += ch.Depth * ch.Activity
-		if m.channels[c].milToMil && o.Bloc == 0 {
-			threat += ch.Depth * ch.Demand
+	for i := range w.orgs {
+		if skip != nil && skip[i] {
+			continue
 		}
-		if ch.Capacity > 0 {
-			eng += ch.Activity
-			n++
+		o := &w.orgs[i]
+		o.Attention = w.execs[o.Side].Attention
+		var eng, threat float64
+		n := 0
+		for _, c := range m.orgs[i].channels {
+			ch := &w.chans[c]
+			threat += ch.Depth * ch.Activity
+			if m.channels[c].milToMil && o.Bloc == 0 {
+				threat += ch.Depth * ch.Demand
+			}
+			if ch.Capacity > 0 {
+				eng += ch.Activity
+				n++
+			}
 		}
+		if n > 1 { // (a division by 1 would leave eng as it is)
+			eng /= float64(n)
+		}
+		o.Engagement = eng
+		o.Threat = o.Sensitivity * min(1, threat)
 	}
-	if n > 1 { // (a division by 1 would leave eng as it is)
-		eng /= float64(n)
-	}
-	o.Engagement = eng
-	o.Threat = o.Sensitivity * min(1, threat)
 }
 
 // touches reports whether organization i takes part in any of channels.
@@ -462,7 +482,6 @@ func (w *World) record(t int) {
 			ruS += o.Influence * o.Stance
 			ruW += o.Influence
 		}
-		w.willSums[o.Side] += o.Influence * o.Stance
 	}
 	w.recordProbe(s, T, t)
 	s[2*T+t] = w.tension
@@ -481,11 +500,17 @@ func (w *World) record(t int) {
 			a /= float64(len(sd.channels))
 		}
 		s[(m.firstSideMetric+si)*T+t] = a
+		// The side's influence-weighted stance sum, in the order of its
+		// organizations, in a register.
 		ws := 0.0
-		if sd.influence > 0 {
-			ws = w.willSums[si] / sd.influence
+		for _, j := range sd.members {
+			ws += w.orgs[j].Influence * w.orgs[j].Stance
 		}
-		w.willSums[si] = 0
+		if sd.influence > 0 {
+			ws /= sd.influence
+		} else {
+			ws = 0
+		}
 		s[(m.firstWillingnessMetric+si)*T+t] = ws
 		s[(m.firstAttentionMetric+si)*T+t] = clamp01(w.execs[si].Attention)
 	}
