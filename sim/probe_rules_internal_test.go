@@ -3,6 +3,7 @@ package sim
 import (
 	"testing"
 
+	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/philox"
 )
 
@@ -84,6 +85,9 @@ func TestRoutineAndInterestIndices(t *testing.T) {
 		default: // below the routine threshold, above the interest one
 			o.Routine, o.Stake = 0.1, 3*half
 		}
+		// The run keeps each organization's stake index (stepStakes
+		// refreshes it); record reads it.
+		w.stakeIdx[i] = agents.StakeIndex(o.Stake, half)
 		if len(m.orgs[i].channels) == 0 {
 			continue
 		}
