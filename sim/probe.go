@@ -202,7 +202,7 @@ func (w *World) probeStep(crisisNow bool) {
 	w.decayEnvironment()
 	w.pendingCrisis = w.pendingCrisis[:0]
 	if crisisNow {
-		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity, event: -1})
+		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity})
 	}
 	w.probeOfficials()
 	w.stepLobbying()

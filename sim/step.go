@@ -93,7 +93,7 @@ func (w *World) stepEvents(t int, coopBefore float64) {
 			Scheduled: true, Severity: e.Severity, CooperationBefore: coopBefore})
 		switch e.Kind {
 		case scenarios.EventCrisis:
-			w.pendingCrisis = append(w.pendingCrisis, crisis{e.Severity, se.kind, se.channels, len(w.res.Events) - 1})
+			w.pendingCrisis = append(w.pendingCrisis, crisis{e.Severity, se.kind, se.channels})
 		case scenarios.EventInitiative:
 			// agents.Boost leaves suspended channels alone.
 			w.boostAttention(se.sides, e.Severity)
@@ -146,7 +146,7 @@ func (w *World) stepArrivals(t int, coopBefore float64) {
 		sev := w.severity.Rand()
 		w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventCrisis,
 			Name: "random crisis", Severity: sev, CooperationBefore: coopBefore})
-		w.pendingCrisis = append(w.pendingCrisis, crisis{sev, kind, nil, len(w.res.Events) - 1})
+		w.pendingCrisis = append(w.pendingCrisis, crisis{sev, kind, nil})
 	}
 }
 

@@ -171,7 +171,6 @@ type crisis struct {
 	sev      float64
 	kind     int   // agents.Militarized or agents.Diplomatic
 	channels []int // nil: all
-	event    int   // index in res.Events
 }
 
 // NewWorld allocates a World for the model, with the shadow world of its
