@@ -108,3 +108,34 @@ func TestRoutineAndInterestIndices(t *testing.T) {
 		t.Fatalf("the test's populations do not tell the two indices apart: %v, %v", rout/inf, inter/inf)
 	}
 }
+
+// TestUSAttentionRate: the US attention lever's decay replaces the
+// Washington side's own attention rate and no other side's, and a decay
+// of 0 is a rate of 0 (a side that does not forget), not "no override".
+func TestUSAttentionRate(t *testing.T) {
+	for _, decay := range []string{"0", "0.35"} {
+		w := leveredWorld(t, "baseline", "levers.us_attention.decay="+decay)
+		m := w.m
+		for i := range w.execs {
+			w.execs[i].Attention = 0.9
+		}
+		want := make([]float64, len(w.execs))
+		for i := range w.execs {
+			rate := m.sides[i].attentionRate
+			if i == m.usSide {
+				rate = w.usRate
+			}
+			a := 0.9
+			want[i] = min(1, max(0, a+rate*(w.attentionFloor(i)-a)+w.params.LobbyAttention*w.lobbyPush(i)*(1-a)))
+		}
+		if m.sides[m.usSide].attentionRate == w.usRate {
+			t.Fatalf("decay %s: the US side's own rate equals the lever's: the test cannot tell them apart", decay)
+		}
+		w.stepEnvironment()
+		for i := range w.execs {
+			if !near(w.execs[i].Attention, want[i]) {
+				t.Errorf("decay %s, side %s: attention %v, want %v", decay, m.sides[i].name, w.execs[i].Attention, want[i])
+			}
+		}
+	}
+}
