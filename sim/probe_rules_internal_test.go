@@ -1,10 +1,12 @@
 package sim
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/entrench/entrench/agents"
 	"github.com/entrench/entrench/philox"
+	"github.com/entrench/entrench/scenarios"
 )
 
 // TestProbeAdvancesItsOwnClock: a probe at tick t runs its shadow forward
@@ -137,5 +139,84 @@ func TestUSAttentionRate(t *testing.T) {
 				t.Errorf("decay %s, side %s: attention %v, want %v", decay, m.sides[i].name, w.execs[i].Attention, want[i])
 			}
 		}
+	}
+}
+
+// TestUSAttentionFloor: the US attention lever's level replaces the
+// Washington side's floor only, and a level of 0 is a floor of 0.
+func TestUSAttentionFloor(t *testing.T) {
+	w := leveredWorld(t, "baseline", "levers.us_attention.level=0")
+	for i := range w.execs {
+		want := w.m.sides[i].floor
+		if i == w.m.usSide {
+			want = 0
+		}
+		if got := w.attentionFloor(i); got != want {
+			t.Errorf("side %s: floor %v, want %v", w.m.sides[i].name, got, want)
+		}
+	}
+	if w.m.sides[w.m.usSide].floor == 0 {
+		t.Fatal("Washington's own floor is 0: the test cannot tell it from the lever's")
+	}
+}
+
+// TestScheduledInitiativeBoost: a scheduled initiative of severity s adds
+// initiative_step*s to the activity of the channels it names (all of them
+// when it names none), up to their capacity, and leaves the others alone.
+func TestScheduledInitiativeBoost(t *testing.T) {
+	m := testModel(t, "baseline")
+	const tick = 5
+	for _, named := range [][]int{nil, {1, 3}} {
+		w := NewWorld(m)
+		w.Reset(0, 0, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+		ev := &scenarios.Event{Kind: scenarios.EventInitiative, Name: "summit", Severity: 0.5}
+		saved := m.schedule[tick]
+		m.schedule[tick] = []schedEvent{{ev: ev, channels: named}}
+		before := make([]float64, len(w.chans))
+		for c := range w.chans {
+			w.chans[c].Activity, w.chans[c].Capacity, w.chans[c].Suspended = 0.1, 1, false
+			before[c] = 0.1
+		}
+		w.stepEvents(tick, 0.1)
+		m.schedule[tick] = saved
+		for c := range w.chans {
+			want := before[c]
+			if named == nil || slices.Contains(named, c) {
+				want = min(1, before[c]+m.env.initiativeStep*0.5)
+			}
+			if !near(w.chans[c].Activity, want) {
+				t.Errorf("initiative on %v: channel %d activity %v, want %v", named, c, w.chans[c].Activity, want)
+			}
+		}
+	}
+	if m.env.initiativeStep == 0 {
+		t.Fatal("initiative_step is 0: the test cannot see a boost")
+	}
+}
+
+// TestRandomCrisisSeverityMean: random crises draw their severity from a
+// Beta distribution with mean crises.severity_mean (alpha = mean*c, beta =
+// (1-mean)*c): over the about 2,075 crises of 2,400 months at 24 a year
+// (the most the schema allows) the mean severity is within 0.015 of 0.3
+// (its standard error is sqrt(0.21/(c+1)/n), 0.0045 at the baseline's
+// concentration c = 4: the band is 3.3 standard errors; fixed seed).
+// Flipping the sign in beta = (1-mean)*c gives a mean of 0.19.
+func TestRandomCrisisSeverityMean(t *testing.T) {
+	w := leveredWorld(t, "baseline", "crises.rate_per_year=24", "crises.severity_mean=0.3", "horizon=2400")
+	var sum float64
+	n := 0
+	for tick := 1; tick <= 2400; tick++ {
+		w.pendingCrisis = w.pendingCrisis[:0]
+		w.stepArrivals(tick, 0)
+		for _, c := range w.pendingCrisis {
+			sum += c.sev
+			n++
+		}
+	}
+	if n < 1900 {
+		t.Fatalf("only %d crises in 2,400 months at 24 a year (want about 2,075)", n)
+	}
+	if mean := sum / float64(n); mean < 0.285 || mean > 0.315 {
+		t.Errorf("mean severity %.4f over %d crises, want 0.3 ± 0.015", mean, n)
 	}
 }
