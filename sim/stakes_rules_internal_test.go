@@ -210,3 +210,58 @@ func TestNoAfghanChannel(t *testing.T) {
 		t.Errorf("Afghan stability %v, want %v", w.afghan, want)
 	}
 }
+
+// TestCrisisCutsDispositions: a crisis of severity s and kind k cuts the
+// dispositions of every organization (of those taking part in its
+// channels, when it names some) as agents.CutDispositions does at
+// severity s*kindTension[k], and leaves the others alone.
+func TestCrisisCutsDispositions(t *testing.T) {
+	for _, named := range [][]int{nil, {0}} {
+		w, _, _, _ := midRun(t)
+		m := w.m
+		kind := agents.Diplomatic
+		tk := m.env.kindTension[kind]
+		if tk == 1 {
+			t.Fatal("diplomatic_tension is 1: the test cannot tell s*tk from s/tk")
+		}
+		want := agents.Population{Disp: append([]float64(nil), w.pop.Disp...)}
+		for i := range w.orgs {
+			if named == nil || w.touches(i, named) {
+				o := w.orgs[i]
+				agents.CutDispositions(&want, &o, 0.7*tk, w.params)
+			}
+		}
+		w.pendingCrisis = append(w.pendingCrisis[:0], crisis{sev: 0.7, kind: kind, channels: named})
+		w.stepCrises(w.tick, 0)
+		moved := 0
+		for j := range want.Disp {
+			if !approx(w.pop.Disp[j], want.Disp[j]) {
+				t.Fatalf("channels %v: official %d disposition %v, want %v", named, j, w.pop.Disp[j], want.Disp[j])
+			}
+			if w.pop.Disp[j] != 0 {
+				moved++
+			}
+		}
+		if moved == 0 {
+			t.Fatal("no disposition to compare")
+		}
+	}
+}
+
+// TestShutChannelNeverSuspended: an executive takes no decision on a
+// channel its lever keeps shut (capacity 0), whatever its reaction.
+func TestShutChannelNeverSuspended(t *testing.T) {
+	w, energy, _, _ := midRun(t)
+	cs := &w.m.channels[energy]
+	for b := 0; b < 2; b++ {
+		for _, si := range cs.sides[b] {
+			w.execs[si].Reaction[energy] = 10
+		}
+	}
+	w.pendingCrisis = w.pendingCrisis[:0]
+	n := len(w.res.Events)
+	w.stepCrises(w.tick, 0)
+	if w.chans[energy].Suspended || len(w.res.Events) != n {
+		t.Errorf("shut channel: suspended %v, %d new events", w.chans[energy].Suspended, len(w.res.Events)-n)
+	}
+}
