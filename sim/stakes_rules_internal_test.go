@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/entrench/entrench/agents"
@@ -19,13 +20,13 @@ func approx(a, b float64) bool {
 	return a == b || math.Abs(a-b) <= 1e-12*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
 
-// midRun returns a baseline world after 40 ticks, with the energy channel
+// midRun returns a baseline world (with sets) after 40 ticks, with the energy channel
 // (shut by its lever) active at 0.3, the defense channel (shut) idle with
 // a stake and a routine left on its first participant, and the first
 // open channel idle.
-func midRun(t *testing.T) (*World, int, int, int) {
+func midRun(t *testing.T, sets ...string) (*World, int, int, int) {
 	t.Helper()
-	m := testModel(t, "baseline")
+	m := testModel(t, "baseline", sets...)
 	w := NewWorld(m)
 	w.Reset(0, 3, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
 	for range 40 {
@@ -263,5 +264,144 @@ func TestShutChannelNeverSuspended(t *testing.T) {
 	w.stepCrises(w.tick, 0)
 	if w.chans[energy].Suspended || len(w.res.Events) != n {
 		t.Errorf("shut channel: suspended %v, %d new events", w.chans[energy].Suspended, len(w.res.Events)-n)
+	}
+}
+
+// TestCrisisReactions: a crisis raises the reaction of every executive
+// whose side takes part in a channel as agents.CrisisReaction does, at
+// the severity times the kind's tension factor and the channel's freeze
+// sensitivity for the kind.
+func TestCrisisReactions(t *testing.T) {
+	w, _, _, _ := midRun(t)
+	m := w.m
+	kind := agents.Diplomatic
+	sev := 0.6 * m.env.kindTension[kind]
+	want := make([][]float64, len(w.execs))
+	for i := range w.execs {
+		want[i] = append([]float64(nil), w.execs[i].Reaction...)
+	}
+	for c := range w.chans {
+		for b := 0; b < 2; b++ {
+			for _, si := range m.channels[c].sides[b] {
+				e := agents.Executive{Reaction: want[si], ReactionScale: w.execs[si].ReactionScale}
+				agents.CrisisReaction(&e, c, sev, w.chans[c].Freeze[kind])
+			}
+		}
+	}
+	w.pendingCrisis = append(w.pendingCrisis[:0], crisis{sev: 0.6, kind: kind})
+	w.stepCrises(w.tick, 0)
+	for i := range w.execs {
+		for c := range want[i] {
+			if !approx(w.execs[i].Reaction[c], want[i][c]) {
+				t.Errorf("side %s, channel %s: reaction %v, want %v", m.sides[i].name, m.channels[c].name, w.execs[i].Reaction[c], want[i][c])
+			}
+		}
+	}
+}
+
+// TestExchangedShares: each participant's exchanged share of an exchange
+// channel is the juniors agents.Exchange sends over the organization's
+// juniors, drawn in channel and participant order from the run's stream;
+// an idle channel sends nobody and draws nothing.
+func TestExchangedShares(t *testing.T) {
+	w, _, _, _ := midRun(t, "model.exchange_rate=0.05", "levers.border_cooperation.value=1")
+	m := w.m
+	idle, active := -1, 0
+	for c := range w.chans {
+		if w.chans[c].Exchanges && w.chans[c].Capacity > 0 {
+			if idle < 0 {
+				idle = c
+				w.chans[c].Activity = 0
+			} else {
+				w.chans[c].Activity = w.chans[c].Capacity // busy: some exchanges are all but certain
+				active++
+			}
+		}
+	}
+	if idle < 0 || active == 0 {
+		t.Fatalf("need an idle exchange channel before an active one: idle %d, active after it %d", idle, active)
+	}
+	src := *w.actSrc
+	rng := rand.New(&src)
+	pop := agents.Population{Exchanged: append([]bool(nil), w.pop.Exchanged...), Habit: append([]float64(nil), w.pop.Habit...)}
+	want := make([][]float64, len(w.chans))
+	for c := range w.chans {
+		ch := &w.chans[c]
+		want[c] = make([]float64, len(ch.Participants))
+		if !ch.Exchanges || ch.Activity <= 0 {
+			continue
+		}
+		for i, oi := range ch.Participants {
+			o := w.orgs[oi]
+			n := agents.Exchange(&pop, &o, ch.Activity, w.params, rng)
+			want[c][i] = float64(n) / float64(o.RankHi[0]-o.RankLo[0])
+		}
+	}
+	w.stepTurnover(w.tick + 1)
+	sent := 0.0
+	for c := range w.chans {
+		for i := range want[c] {
+			if !approx(w.exchanged[c][i], want[c][i]) {
+				t.Errorf("channel %s participant %d: exchanged share %v, want %v", m.channels[c].name, i, w.exchanged[c][i], want[c][i])
+			}
+			sent += want[c][i]
+		}
+	}
+	if sent == 0 {
+		t.Error("nobody exchanged: the test does not reach the rule")
+	}
+}
+
+// TestRetirementDueToday: an official whose retirement tick is today
+// retires today (and is replaced), and the organization is aggregated
+// again afterwards.
+func TestRetirementDueToday(t *testing.T) {
+	w, _, _, _ := midRun(t)
+	now := w.tick + 1
+	o := &w.orgs[2]
+	lo, _ := o.Slots()
+	w.pop.RetireAt[lo] = int32(now)
+	o.NextRetire = now
+	w.pop.Habit[lo] = 0.987654 // a value no recruit or promotion gives
+	w.stepTurnover(now)
+	if int(w.pop.RetireAt[lo]) <= now || w.pop.Habit[lo] == 0.987654 {
+		t.Errorf("slot %d due at %d: retire tick %d, habit %v: not replaced", lo, now, w.pop.RetireAt[lo], w.pop.Habit[lo])
+	}
+	fresh := *o
+	agents.Aggregate(&w.pop, &fresh, w.params)
+	if fresh.Stance != o.Stance || fresh.HabitMean != o.HabitMean {
+		t.Errorf("after turnover: stance %v habit %v, aggregated again %v %v", o.Stance, o.HabitMean, fresh.Stance, fresh.HabitMean)
+	}
+}
+
+// TestEventsCooperationAfter: every event of a run carries the
+// cooperation recorded at the end of its tick.
+func TestEventsCooperationAfter(t *testing.T) {
+	m := testModel(t, "backcast-1997-2016")
+	w := NewWorld(m)
+	res := &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())}
+	w.Reset(0, 1, res)
+	for range m.Scenario.Horizon {
+		w.Step()
+	}
+	if len(res.Events) < 10 {
+		t.Fatalf("only %d events", len(res.Events))
+	}
+	for i, e := range res.Events {
+		if e.CooperationAfter != res.Series[e.Tick] {
+			t.Errorf("event %d (%s, tick %d): cooperation after %v, recorded %v", i, e.Name, e.Tick, e.CooperationAfter, res.Series[e.Tick])
+		}
+	}
+}
+
+// TestAllZero: allZero is true exactly when every element is 0.
+func TestAllZero(t *testing.T) {
+	for _, tc := range []struct {
+		x    []float64
+		want bool
+	}{{nil, true}, {[]float64{0, 0}, true}, {[]float64{0, 1e-300}, false}, {[]float64{-2, 0}, false}} {
+		if got := allZero(tc.x); got != tc.want {
+			t.Errorf("allZero(%v) = %v", tc.x, got)
+		}
 	}
 }
