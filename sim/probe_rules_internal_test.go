@@ -220,3 +220,48 @@ func TestRandomCrisisSeverityMean(t *testing.T) {
 		t.Errorf("mean severity %.4f over %d crises, want 0.3 ± 0.015", mean, n)
 	}
 }
+
+// TestSummarizeProbes: the probe summaries read the entrenchment series at
+// the probe dates only (here ticks 12 and 23 of a 23-tick run probed every
+// 12 months: tick 24 would be one, but the run ends first): the final
+// value, their mean, and the time to entrenchment from them.
+func TestSummarizeProbes(t *testing.T) {
+	m := testModel(t, "tiny", "horizon=23", "metrics.probe_every_months=12", "metrics.entrenchment_threshold=0.5")
+	ent := make([]float64, 24)
+	for i := range ent {
+		ent[i] = 0.01 * float64(i) // off the probe dates: never read
+	}
+	ent[12], ent[23] = 0.6, 0.7
+	var s Summary
+	summarizeProbes(m, ent, &s)
+	if s[SumFinalEntrenchment] != 0.7 || !near(s[SumMeanEntrenchment], 0.65) || s[SumTimeToEntrenchment] != 12 {
+		t.Errorf("final %v, mean %v, time %v; want 0.7, 0.65, 12", s[SumFinalEntrenchment], s[SumMeanEntrenchment], s[SumTimeToEntrenchment])
+	}
+}
+
+// TestRecordProbeWritesItsCells: recording a probe writes the entrenchment
+// series, the per-channel and per-side probe series and the two indices at
+// tick t, and no other cell of the run's series.
+func TestRecordProbeWritesItsCells(t *testing.T) {
+	m := testModel(t, "three-stakes")
+	w := NewWorld(m)
+	T := m.ticks()
+	res := &RunResult{Series: make([]float64, len(m.Metrics)*T)}
+	w.Reset(0, 0, res)
+	const sentinel = -7.5
+	for i := range res.Series {
+		res.Series[i] = sentinel
+	}
+	const tk = 150 // late in the run, so a cell written at T-tk would be an earlier tick
+	w.recordProbe(res.Series, T, tk)
+	for i, x := range res.Series {
+		if x != sentinel && i%T != tk {
+			t.Errorf("metric %s, tick %d written (%v) when recording tick %d", m.Metrics[i/T], i%T, x, tk)
+		}
+	}
+	for _, metric := range []int{1, m.routineMetric, m.interestMetric, m.firstProbeChannelMetric, m.firstProbeSideMetric} {
+		if res.Series[metric*T+tk] == sentinel {
+			t.Errorf("metric %s not written at tick %d", m.Metrics[metric], tk)
+		}
+	}
+}
