@@ -293,3 +293,31 @@ func TestProbeTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestCrisesUntil: random crises stop after crises.until: the crisis rate
+// drops to 0 at the tick after that month (never when that is after the
+// last tick; validation refuses a month before the start).
+func TestCrisesUntil(t *testing.T) {
+	rate := leverAt(t, "crises.rate_per_year")
+	for _, tc := range []struct {
+		until    string
+		initial0 bool
+		at       int // 0: no change
+	}{
+		{"2012-03", false, 27},
+		{"2010-01", false, 1},
+		{"2024-12", false, 180},
+		{"2025-01", false, 0},
+	} {
+		m := testModel(t, "baseline", "crises.until="+tc.until)
+		got := changesOf(m, rate)
+		if (m.initialLevers[rate] == 0) != tc.initial0 {
+			t.Errorf("until %s: initial rate %v, want zero: %v", tc.until, m.initialLevers[rate], tc.initial0)
+		}
+		if tc.at == 0 && len(got) != 0 || tc.at != 0 && (len(got) != 1 || got[tc.at] != 0 || !mapHas(got, tc.at)) {
+			t.Errorf("until %s: rate changes %v, want 0 at tick %d (0: none)", tc.until, got, tc.at)
+		}
+	}
+}
+
+func mapHas(m map[int]float64, k int) bool { _, ok := m[k]; return ok }
