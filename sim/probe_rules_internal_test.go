@@ -237,6 +237,15 @@ func TestSummarizeProbes(t *testing.T) {
 	if s[SumFinalEntrenchment] != 0.7 || !near(s[SumMeanEntrenchment], 0.65) || s[SumTimeToEntrenchment] != 12 {
 		t.Errorf("final %v, mean %v, time %v; want 0.7, 0.65, 12", s[SumFinalEntrenchment], s[SumMeanEntrenchment], s[SumTimeToEntrenchment])
 	}
+	// Quarterly ticks: the probe at tick 4 is 12 months from the start.
+	m = testModel(t, "tiny", "tick_months=3", "horizon=8", "metrics.probe_every_months=12", "metrics.entrenchment_threshold=0.5")
+	ent = make([]float64, 9)
+	ent[4], ent[8] = 0.6, 0.7
+	s = Summary{}
+	summarizeProbes(m, ent, &s)
+	if s[SumTimeToEntrenchment] != 12 {
+		t.Errorf("quarterly ticks: time to entrenchment %v months, want 12", s[SumTimeToEntrenchment])
+	}
 }
 
 // TestRecordProbeWritesItsCells: recording a probe writes the entrenchment
