@@ -146,7 +146,11 @@ type Organization struct {
 	Description string `yaml:"description"`
 }
 
-// Channel kinds. Levers act on channels by kind.
+// Channel kinds. Levers act on channels by kind, and the kind sets some
+// rules: every kind but energy is joint work (it counts in its
+// participants' engagement and builds their routine); an energy channel
+// (a pipeline investment) yields only a commercial stake, tied to Afghan
+// stability.
 const (
 	ChanMilToMil          = "mil_to_mil"
 	ChanAfghanTransit     = "afghan_transit"
