@@ -355,8 +355,23 @@ func Turnover(p *Population, o *Org, s Staffing) int {
 	retire := p.RetireAt[:hi]
 	now := int32(max(math.MinInt32, min(s.Now, math.MaxInt32))) // s.Now as RetireAt holds it
 	for i := lo; ; i++ {
-		// The inner loop, with no call in it, keeps its variables in
-		// registers while it passes over the officials who stay.
+		// The inner loops, with no call in them, keep their variables in
+		// registers while they pass over the officials who stay: first
+		// eight at a time, while none of the eight is due (their minimum,
+		// a tree of independent mins, is after now), then one by one up
+		// to the next who is due (in the eight that stopped the first
+		// loop) or to the end. Slots from i on are as they were before
+		// this call (fillVacancy writes only at i and below), so the
+		// minimum taken here is the minimum of what stays there.
+		for i+8 <= len(retire) {
+			b := retire[i : i+8 : i+8]
+			m := min(min(min(b[0], b[1]), min(b[2], b[3])), min(min(b[4], b[5]), min(b[6], b[7])))
+			if m <= now {
+				break
+			}
+			next = min(next, m)
+			i += 8
+		}
 		for i < len(retire) && retire[i] > now {
 			next = min(next, retire[i])
 			i++
