@@ -94,6 +94,10 @@ type Staffing struct {
 	// Now is the current tick.
 	Now int
 	Rng *rand.Rand
+	// TenureLog is TenureLog(Params.TenureTicks), which Recruit's tenure
+	// draw divides by, when the caller has computed it once; 0 means not
+	// given, and each draw computes it (the same value).
+	TenureLog float64
 }
 
 // Population holds every official of a world in flat slices (structure of
@@ -309,20 +313,37 @@ func Recruit(p *Population, o *Org, i int, s Staffing) {
 	p.Habit[i] = h
 	p.Exchanged[i] = false
 	p.Prop[i] = Logistic(o.Base + s.Params.WDisposition*p.Disp[i] + s.Params.WHabit*h)
-	p.RetireAt[i] = int32(s.Now + 1 + Tenure(s.Params.TenureTicks, s.Rng))
+	p.RetireAt[i] = int32(s.Now + 1 + tenure(s.Params.TenureTicks, s.TenureLog, s.Rng))
 }
 
 // Tenure draws a geometric number of ticks on {0, 1, ...} with success
 // probability 1/mean, so its mean is mean-1; Recruit adds the tick of
 // hiring, making a career last mean ticks on average.
-func Tenure(mean float64, rng *rand.Rand) int {
+func Tenure(mean float64, rng *rand.Rand) int { return tenure(mean, 0, rng) }
+
+// TenureLog is log(1-1/mean), the log of the probability that a career of
+// mean length mean goes on another tick, by which Tenure divides; 0 for
+// mean <= 1, where Tenure draws nothing.
+func TenureLog(mean float64) float64 {
 	if mean <= 1 {
 		return 0
+	}
+	return math.Log1p(-1 / mean)
+}
+
+// tenure is Tenure with TenureLog(mean) given as logq (0: not given,
+// computed here).
+func tenure(mean, logq float64, rng *rand.Rand) int {
+	if mean <= 1 {
+		return 0
+	}
+	if logq == 0 {
+		logq = TenureLog(mean)
 	}
 	// Inverse CDF of the geometric distribution on {0, 1, ...} with
 	// success probability 1/mean.
 	u := 1 - rng.Float64() // (0, 1]
-	n := math.Floor(math.Log(u) / math.Log1p(-1/mean))
+	n := math.Floor(math.Log(u) / logq)
 	if n > 1e6 {
 		n = 1e6
 	}

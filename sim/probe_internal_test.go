@@ -23,6 +23,7 @@ var notCopied = map[string]string{
 	"params":         "points into the model: immutable",
 	"stakeIdx":       "read only by stepEnvironment and record, which a probe does not run",
 	"inertNow":       "probeOfficials' scratch, refilled every probe tick",
+	"tenureLog":      "derived from the model's parameters by newWorld; the probe hires nobody",
 	"interest":       "stepLobbying's scratch, refilled every tick",
 	"opposition":     "stepLobbying's scratch, refilled every tick",
 	"suspensions":    "the run's summary count; the probe counts nothing",

@@ -431,7 +431,7 @@ func (w *World) shock(c int, cr crisis) {
 // for the next tick's routine, then retirement and promotion, in every
 // organization.
 func (w *World) stepTurnover(t int) {
-	staff := agents.Staffing{Params: w.params, Now: t, Rng: w.actRng}
+	staff := agents.Staffing{Params: w.params, Now: t, Rng: w.actRng, TenureLog: w.tenureLog}
 	for c := range w.chans {
 		ch := &w.chans[c]
 		ex := w.exchanged[c]

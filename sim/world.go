@@ -72,9 +72,12 @@ type World struct {
 	// inertNow is scratch for probeOfficials: by organization, whether it
 	// is inert (see inert) this tick.
 	inertNow []bool
-	tension  float64
-	afghan   float64
-	tick     int
+	// tenureLog is agents.TenureLog(params.TenureTicks), computed once
+	// for every recruit's tenure draw (see agents.Staffing).
+	tenureLog float64
+	tension   float64
+	afghan    float64
+	tick      int
 
 	// lever holds every lever's current value (by registry index); the
 	// fields after it are derived from it by applyLevers.
@@ -183,7 +186,7 @@ func NewWorld(m *Model) *World {
 
 // newWorld allocates a World without a probe.
 func newWorld(m *Model) *World {
-	w := &World{m: m, params: &m.params}
+	w := &World{m: m, params: &m.params, tenureLog: agents.TenureLog(m.params.TenureTicks)}
 	w.envSrc = rand.NewPCG(0, 0)
 	w.actSrc = rand.NewPCG(0, 0)
 	w.popSrc = rand.NewPCG(0, 0)
