@@ -435,14 +435,16 @@ func (w *World) stepTurnover(t int) {
 	for c := range w.chans {
 		ch := &w.chans[c]
 		ex := w.exchanged[c]
+		if !ch.Exchanges || ch.Activity <= 0 {
+			clear(ex)
+			continue
+		}
 		for i, oi := range ch.Participants {
-			ex[i] = 0
-			if !ch.Exchanges || ch.Activity <= 0 {
-				continue
-			}
 			o := &w.orgs[oi]
 			n := agents.Exchange(&w.pop, o, ch.Activity, w.params, w.actRng)
-			if juniors := o.RankHi[0] - o.RankLo[0]; juniors > 0 {
+			ex[i] = 0
+			// (With nobody sent, the share is 0 without a division.)
+			if juniors := o.RankHi[0] - o.RankLo[0]; n > 0 && juniors > 0 {
 				ex[i] = float64(n) / float64(juniors)
 			}
 		}
