@@ -201,7 +201,19 @@ type Org struct {
 	// (bias, stake, attention, tension, threat, suspicion), as of the last
 	// update.
 	Base float64
+
+	// rankSums holds, for each of the first maxRankSums ranks, the sums
+	// of propensity and habit over the rank's slots, in slot order, as of
+	// the organization's last aggregation (Aggregate, or
+	// UpdateOfficialsReference's): Reaggregate takes the ranks that have
+	// not changed since from here.
+	rankSums [maxRankSums][2]float64
 }
+
+// maxRankSums is how many ranks' sums Org keeps for Reaggregate (rank
+// ladders are short: the default has four); above it Reaggregate sums
+// every rank again.
+const maxRankSums = 8
 
 // SetBase computes the shared part of the propensity logit from the
 // organization's inputs and the crisis tension.
@@ -271,28 +283,52 @@ func finish(o *Org, psum, hsum, top float64, k *Params) {
 }
 
 // Aggregate recomputes Stance, HabitMean, Line and Resistance from the
-// officials without changing them (used at tick 0 and after turnover).
-func Aggregate(p *Population, o *Org, k *Params) {
-	var psum, hsum, top float64
+// officials without changing them (used at tick 0, after each update and
+// after turnover).
+func Aggregate(p *Population, o *Org, k *Params) { aggregate(p, o, k, len(o.RankLo)-1) }
+
+// Reaggregate is Aggregate, with the same bits, for an organization
+// whose officials of ranks above top have not changed since its last
+// aggregation (Aggregate, Reaggregate or UpdateOfficialsReference): it
+// sums ranks 0..top again and takes the sums of the ranks above from that
+// aggregation. Turnover's cascades change only ranks up to the highest
+// rank where someone retired (TurnoverRanks).
+func Reaggregate(p *Population, o *Org, k *Params, top int) {
+	if len(o.RankLo) > maxRankSums {
+		top = len(o.RankLo) - 1
+	}
+	aggregate(p, o, k, top)
+}
+
+// aggregate is Reaggregate without the check of the ranks kept.
+func aggregate(p *Population, o *Org, k *Params, top int) {
+	var psum, hsum, line float64
 	last := len(o.RankLo) - 1
 	for r, w := range o.RankWeight {
 		lo, hi := o.RankLo[r], o.RankHi[r]
 		var rp, rh float64
-		// Sums in slot order, over subslices of equal length so that the
-		// loop needs no bounds checks.
-		prop := p.Prop[lo:hi]
-		habit := p.Habit[lo:hi][:len(prop)]
-		for i, x := range prop {
-			rp += x
-			rh += habit[i]
+		if r <= top {
+			// Sums in slot order, over subslices of equal length so that
+			// the loop needs no bounds checks.
+			prop := p.Prop[lo:hi]
+			habit := p.Habit[lo:hi][:len(prop)]
+			for i, x := range prop {
+				rp += x
+				rh += habit[i]
+			}
+			if r < maxRankSums {
+				o.rankSums[r] = [2]float64{rp, rh}
+			}
+		} else {
+			rp, rh = o.rankSums[r][0], o.rankSums[r][1]
 		}
 		psum += w * rp
 		hsum += w * rh
 		if r == last && hi > lo {
-			top = rp / float64(hi-lo)
+			line = rp / float64(hi-lo)
 		}
 	}
-	finish(o, psum, hsum, top, k)
+	finish(o, psum, hsum, line, k)
 }
 
 // Recruit fills slot i with a new official: disposition drawn from the
@@ -361,15 +397,24 @@ func tenure(mean, logq float64, rng *rand.Rand) int {
 // (active sidelining, a metanorm). It keeps o.NextRetire, and returns 0
 // at once, drawing nothing, while that is after s.Now.
 func Turnover(p *Population, o *Org, s Staffing) int {
+	n, _ := TurnoverRanks(p, o, s)
+	return n
+}
+
+// TurnoverRanks is Turnover, returning also the highest rank where an
+// official retired (0 when nobody did): the cascades that fill the
+// vacancies change officials of that rank and below only (see
+// Reaggregate).
+func TurnoverRanks(p *Population, o *Org, s Staffing) (n, top int) {
 	if o.NextRetire > s.Now {
-		return 0
+		return 0, 0
 	}
 	// next becomes the new NextRetire: the smallest RetireAt seen at each
 	// slot once it is visited, and each recruit's. That covers every
 	// official: one who survives is seen at its slot (promotions only
 	// take officials from lower, already visited slots) and every other
 	// is a recruit.
-	n, next := 0, int32(math.MaxInt32)
+	next := int32(math.MaxInt32)
 	lo, hi := o.Slots()
 	// retire is p.RetireAt up to hi, held in a local so the loop needs no
 	// bounds checks (fillVacancy writes through the same array).
@@ -401,25 +446,30 @@ func Turnover(p *Population, o *Org, s Staffing) int {
 			break
 		}
 		n++
-		next = min(next, retire[fillVacancy(p, o, i, s)], retire[i])
+		hired, r := fillVacancy(p, o, i, s)
+		top = max(top, r)
+		next = min(next, retire[hired], retire[i])
 	}
 	o.NextRetire = int(next)
-	return n
+	return n, top
 }
 
 // fillVacancy fills slot i by promotion from the rank below, recursively,
-// and returns the slot where the cascade hired a recruit.
-func fillVacancy(p *Population, o *Org, i int, s Staffing) int {
-	for {
-		r := o.rankOf(i)
+// and returns the slot where the cascade hired a recruit and the rank of
+// slot i.
+func fillVacancy(p *Population, o *Org, i int, s Staffing) (hired, rank int) {
+	rank = o.rankOf(i)
+	// i moves down a rank at each step (the winner comes from the rank
+	// below).
+	for r := rank; ; r-- {
 		if r == 0 {
 			Recruit(p, o, i, s)
-			return i
+			return i, rank
 		}
 		clo, chi := o.RankLo[r-1], o.RankHi[r-1]
 		if chi <= clo {
 			Recruit(p, o, i, s)
-			return i
+			return i, rank
 		}
 		best, bestDist := -1, math.Inf(1)
 		for t := 0; t < s.Params.PromotionTournament; t++ {

@@ -1,6 +1,7 @@
 package agents_test
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -48,5 +49,79 @@ func TestTurnoverNextRetire(t *testing.T) {
 	}
 	if skipped == 0 {
 		t.Error("no month was skipped: the test does not exercise NextRetire")
+	}
+}
+
+// TestReaggregateAfterTurnover updates a small organization month after
+// month (random propensities and habits, as an update leaves them, then
+// Aggregate), sends juniors on exchanges and runs turnover, then checks
+// that Reaggregate with TurnoverRanks's top gives Aggregate's bits, that
+// top is the highest rank of an official due that month, and that ranks
+// above top are as the update left them. Months with retirements in the
+// top rank and months with retirements in the lowest only must both
+// occur, so a wrong top (or stale sums) would show.
+func TestReaggregateAfterTurnover(t *testing.T) {
+	k := params()
+	k.TenureTicks = 8
+	k.ExchangeRate, k.ExchangeBoost = 0.5, 0.3
+	p, o := threeRanks(3)
+	q, oq := threeRanks(3)
+	rng, ref := twins(5)
+	vals := rand.New(rand.NewPCG(9, 9))
+	for i := range p.RetireAt {
+		p.RetireAt[i] = int32(2 + i%7)
+		q.RetireAt[i] = p.RetireAt[i]
+	}
+	var lowOnly, topRank int
+	for now := 1; now <= 300; now++ {
+		for i := range p.Prop {
+			p.Prop[i], p.Habit[i] = vals.Float64(), vals.Float64()
+			q.Prop[i], q.Habit[i] = p.Prop[i], p.Habit[i]
+		}
+		agents.Aggregate(p, o, &k)
+		agents.Aggregate(q, oq, &k)
+		agents.Exchange(p, o, 0.8, &k, rng)
+		agents.Exchange(q, oq, 0.8, &k, ref)
+		due := -1
+		for r := range o.RankLo {
+			for i := o.RankLo[r]; i < o.RankHi[r]; i++ {
+				if p.RetireAt[i] <= int32(now) {
+					due = r
+				}
+			}
+		}
+		before := slices.Clone(p.Prop)
+		beforeH := slices.Clone(p.Habit)
+		n, top := agents.TurnoverRanks(p, o, agents.Staffing{Params: &k, Now: now, Rng: rng})
+		if m := agents.Turnover(q, oq, agents.Staffing{Params: &k, Now: now, Rng: ref}); m != n {
+			t.Fatalf("month %d: TurnoverRanks retired %d, Turnover %d", now, n, m)
+		}
+		samePop(t, "after turnover", p, q)
+		if n == 0 {
+			continue
+		}
+		if top != due {
+			t.Fatalf("month %d: top %d, highest rank due %d", now, top, due)
+		}
+		for i := o.RankHi[top]; i < len(p.Prop); i++ {
+			if p.Prop[i] != before[i] || p.Habit[i] != beforeH[i] {
+				t.Fatalf("month %d: slot %d above rank %d changed", now, i, top)
+			}
+		}
+		agents.Reaggregate(p, o, &k, top)
+		agents.Aggregate(q, oq, &k)
+		if o.Stance != oq.Stance || o.HabitMean != oq.HabitMean || o.Line != oq.Line || o.Resistance != oq.Resistance {
+			t.Fatalf("month %d (top %d): Reaggregate gives %v %v %v %v, Aggregate %v %v %v %v", now, top,
+				o.Stance, o.HabitMean, o.Line, o.Resistance, oq.Stance, oq.HabitMean, oq.Line, oq.Resistance)
+		}
+		switch top {
+		case 0:
+			lowOnly++
+		case len(o.RankLo) - 1:
+			topRank++
+		}
+	}
+	if lowOnly == 0 || topRank == 0 {
+		t.Errorf("months with retirements in the lowest rank only: %d, in the top rank: %d; want both", lowOnly, topRank)
 	}
 }

@@ -456,8 +456,11 @@ func (w *World) stepTurnover(t int) {
 			// organizations, most ticks, without the call.
 			continue
 		}
-		if agents.Turnover(&w.pop, o, staff) > 0 {
-			agents.Aggregate(&w.pop, o, w.params)
+		// The cascades change ranks up to top only; the update's
+		// aggregation (this tick's, in stepOfficials) has the sums of the
+		// ranks above.
+		if n, top := agents.TurnoverRanks(&w.pop, o, staff); n > 0 {
+			agents.Reaggregate(&w.pop, o, w.params, top)
 		}
 	}
 }
