@@ -204,7 +204,7 @@ func (w *World) probeStep(crisisNow bool) {
 	if crisisNow {
 		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity})
 	}
-	w.probeOfficials()
+	w.probeOfficials(crisisNow)
 	w.stepLobbying()
 	w.stepChannels()
 	w.stepStakes(crisisNow)
@@ -226,9 +226,26 @@ func (w *World) probeStep(crisisNow bool) {
 // through the channels it takes part in: the skip leaves every channel's
 // activity as it would be. (If a later rule reads stances elsewhere, this
 // skip must look at that rule too.)
-func (w *World) probeOfficials() {
-	for i := range w.orgs {
-		w.inertNow[i] = w.inert(i)
+//
+// Such a dead channel stays dead to the end of the probe: its capacity is
+// fixed, no event or arrival boosts it, stepChannels leaves it alone and
+// a shock takes nothing from no activity. So the set of dead channels
+// only grows, and while their number stays as it was, so does every
+// organization's inertness: first is the probe's first tick, when
+// inertNow is filled afresh, and after it inertNow is refilled only in a
+// tick where the number has grown.
+func (w *World) probeOfficials(first bool) {
+	dead := 0
+	for c := range w.chans {
+		if ch := &w.chans[c]; !(ch.Capacity > 0 || ch.Activity > 0) { // as inert reads it
+			dead++
+		}
+	}
+	if first || dead != w.deadChans {
+		w.deadChans = dead
+		for i := range w.orgs {
+			w.inertNow[i] = w.inert(i)
+		}
 	}
 	w.setInputs(w.inertNow)
 	start := w.officialsClock.start()

@@ -274,3 +274,54 @@ func TestRecordProbeWritesItsCells(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeInertnessKept: probeOfficials refills its inertness marks at
+// a probe's first tick and whenever a channel has become shut and idle
+// since, so the marks it updates are always those inert gives: here a
+// channel is shut and emptied by hand after the first tick (in a probe
+// it would take a fall rate of 1), which must make its only participants
+// inert at the next tick.
+func TestProbeInertnessKept(t *testing.T) {
+	m := testModel(t, "baseline")
+	w := NewWorld(m)
+	w.Reset(0, 0, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+	for range 12 {
+		w.Step()
+	}
+	p := w.probe
+	p.copyFrom(w)
+	check := func(when string) int {
+		t.Helper()
+		n := 0
+		for i := range p.orgs {
+			if p.inertNow[i] != p.inert(i) {
+				t.Errorf("%s: organization %s marked inert %v, inert says %v", when, m.orgs[i].name, p.inertNow[i], p.inert(i))
+			}
+			if p.inertNow[i] {
+				n++
+			}
+		}
+		return n
+	}
+	p.tick++
+	p.probeOfficials(true)
+	before := check("first tick")
+	// Shut and empty every live channel of one organization that takes
+	// part in a single channel.
+	killed := -1
+	for i := range p.orgs {
+		if cs := m.orgs[i].channels; len(cs) == 1 && !p.inertNow[i] {
+			killed = cs[0]
+			break
+		}
+	}
+	if killed < 0 {
+		t.Fatal("no live organization with a single channel in the baseline")
+	}
+	p.chans[killed].Capacity, p.chans[killed].Activity = 0, 0
+	p.tick++
+	p.probeOfficials(false)
+	if after := check("after a channel died"); after <= before {
+		t.Errorf("inert organizations: %d before channel %s died, %d after; want more", before, m.channels[killed].name, after)
+	}
+}

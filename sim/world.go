@@ -72,6 +72,9 @@ type World struct {
 	// inertNow is scratch for probeOfficials: by organization, whether it
 	// is inert (see inert) this tick.
 	inertNow []bool
+	// deadChans is scratch for probeOfficials: the number of channels
+	// with capacity 0 and activity 0 when it last filled inertNow.
+	deadChans int
 	// tenureLog is agents.TenureLog(params.TenureTicks), computed once
 	// for every recruit's tenure draw (see agents.Staffing).
 	tenureLog float64
