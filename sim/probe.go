@@ -66,13 +66,18 @@ func (w *World) resetProbe() {
 // Organizations and channels are copied as whole structs: their slice
 // fields (RankLo, RankHi, RankWeight, Participants) are fixed by NewWorld
 // and never written after, so sharing them is safe.
+//
+// Of the officials, only dispositions and habits are copied: nothing in a
+// probe reads the others before writing them. Propensities are written
+// by the officials' update before its aggregation reads them, and an
+// inert organization's (see probeOfficials), not updated, are read by
+// nobody; retirement ticks and exchange marks are read only by turnover
+// and exchanges, which a probe does not run. (popNotCopied in
+// probe_internal_test.go lists them.)
 func (w *World) copyFrom(src *World) {
 	p, q := &w.pop, &src.pop
 	copy(p.Disp, q.Disp)
 	copy(p.Habit, q.Habit)
-	copy(p.Prop, q.Prop)
-	copy(p.RetireAt, q.RetireAt)
-	copy(p.Exchanged, q.Exchanged)
 	copy(w.orgs, src.orgs)
 	copy(w.chans, src.chans)
 	for c := range w.stakes {

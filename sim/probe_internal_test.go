@@ -48,6 +48,15 @@ var notCopied = map[string]string{
 	"probes":         "the probe's results, kept by the run's World",
 }
 
+// popNotCopied are the fields of the officials (World.pop) copyFrom
+// leaves alone, with the reason; every other field of agents.Population
+// must be copied.
+var popNotCopied = map[string]string{
+	"Prop":      "written by the officials' update before its aggregation reads it; an inert organization's is read by nobody",
+	"RetireAt":  "read only by turnover, which a probe does not run",
+	"Exchanged": "read only by turnover and the run's exchange shares",
+}
+
 // sharedSubFields are slice fields of structs copied whole (agents.Org,
 // agents.Channel): the copy shares their backing arrays, which is safe
 // only because NewWorld fixes them and nothing writes them after.
@@ -128,6 +137,27 @@ func TestCopyFromCoversWorld(t *testing.T) {
 	src, dst := reflect.ValueOf(w).Elem(), reflect.ValueOf(w.probe).Elem()
 	for _, name := range copiedFields {
 		a, b := src.FieldByName(name), dst.FieldByName(name)
+		if name == "pop" {
+			pt := a.Type()
+			for name := range popNotCopied {
+				if _, ok := pt.FieldByName(name); !ok {
+					t.Errorf("popNotCopied lists %s, which agents.Population no longer has", name)
+				}
+			}
+			for f := range pt.Fields() {
+				if _, skip := popNotCopied[f.Name]; skip {
+					continue
+				}
+				x, y := a.FieldByName(f.Name), b.FieldByName(f.Name)
+				if !equalValues(x, y) {
+					t.Errorf("after copyFrom, World.pop.%s differs from the source", f.Name)
+				}
+				if shares(x, y) {
+					t.Errorf("after copyFrom, World.pop.%s shares memory with the source", f.Name)
+				}
+			}
+			continue
+		}
 		if !equalValues(a, b) {
 			t.Errorf("after copyFrom, World.%s differs from the source", name)
 		}
