@@ -23,6 +23,7 @@ var notCopied = map[string]string{
 	"params":         "points into the model: immutable",
 	"stakeIdx":       "read only by stepEnvironment and record, which a probe does not run",
 	"inertNow":       "probeOfficials' scratch, refilled at every probe's first tick",
+	"eastMil":        "fixed by newWorld from the model: the same in the shadow",
 	"deadChans":      "probeOfficials' scratch, reset at every probe's first tick",
 	"tenureLog":      "derived from the model's parameters by newWorld; the probe hires nobody",
 	"interest":       "stepLobbying's scratch, refilled every tick",

@@ -72,6 +72,9 @@ type World struct {
 	// inertNow is scratch for probeOfficials: by organization, whether it
 	// is inert (see inert) this tick.
 	inertNow []bool
+	// eastMil lists the eastern military organizations (Military, bloc
+	// 0) in increasing order, for record; fixed by newWorld.
+	eastMil []int
 	// deadChans is scratch for probeOfficials: the number of channels
 	// with capacity 0 and activity 0 when it last filled inertNow.
 	deadChans int
@@ -237,6 +240,11 @@ func newWorld(m *Model) *World {
 	w.opposition = make([]float64, len(m.orgs))
 	w.inertNow = make([]bool, len(m.orgs))
 	w.stakeIdx = make([]float64, len(m.orgs))
+	for i := range w.orgs {
+		if o := &w.orgs[i]; o.Military && o.Bloc == 0 {
+			w.eastMil = append(w.eastMil, i)
+		}
+	}
 	w.enabled = make([]int, len(m.orgs))
 	w.lever = make(leverState, len(m.initialLevers))
 	w.pendingCrisis = make([]crisis, 0, 8)
@@ -469,24 +477,30 @@ func (w *World) record(t int) {
 	T := m.ticks()
 	s := w.res.Series
 
-	var coop float64
+	var coop, susp float64
 	for c := range w.chans {
 		a := w.chans[c].Activity
 		coop += a
 		s[(m.firstChannelMetric+c)*T+t] = a
+		if w.chans[c].Suspended {
+			susp++
+		}
 	}
 	if len(w.chans) > 0 {
 		coop /= float64(len(w.chans))
+		susp /= float64(len(w.chans))
 	}
 	s[t] = coop
 
-	var ruS, ruW float64
-	for i := range w.orgs {
+	// The eastern military organizations' influence-weighted stance and
+	// mean suspicion, each summed in the organizations' order.
+	var ruS, ruW, sus, susW float64
+	for _, i := range w.eastMil {
 		o := &w.orgs[i]
-		if o.Military && o.Bloc == 0 {
-			ruS += o.Influence * o.Stance
-			ruW += o.Influence
-		}
+		ruS += o.Influence * o.Stance
+		ruW += o.Influence
+		sus += o.Suspicion
+		susW++
 	}
 	w.recordProbe(s, T, t)
 	s[2*T+t] = w.tension
@@ -518,21 +532,6 @@ func (w *World) record(t int) {
 		}
 		s[(m.firstWillingnessMetric+si)*T+t] = ws
 		s[(m.firstAttentionMetric+si)*T+t] = clamp01(w.execs[si].Attention)
-	}
-	var susp, sus, susW float64
-	for c := range w.chans {
-		if w.chans[c].Suspended {
-			susp++
-		}
-	}
-	if len(w.chans) > 0 {
-		susp /= float64(len(w.chans))
-	}
-	for i := range w.orgs {
-		if o := &w.orgs[i]; o.Military && o.Bloc == 0 {
-			sus += o.Suspicion
-			susW++
-		}
 	}
 	if susW > 0 {
 		sus /= susW
