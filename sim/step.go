@@ -392,34 +392,46 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 		}
 	}
 	for c := range w.chans {
-		cs := &m.channels[c]
+		cs, ch := &m.channels[c], &w.chans[c]
+		if ch.Capacity <= 0 {
+			// Nothing to suspend in a channel its lever keeps shut.
+			for b := 0; b < 2; b++ {
+				for _, si := range cs.sides[b] {
+					w.execs[si].Suspended[c] = false
+				}
+			}
+			ch.Suspended = false
+			continue
+		}
 		susp := false
 		for b := 0; b < 2; b++ {
 			for _, si := range cs.sides[b] {
 				e := &w.execs[si]
-				if w.chans[c].Capacity <= 0 {
-					// Nothing to suspend in a channel its lever keeps shut.
-					e.Suspended[c] = false
-					continue
-				}
-				switch d := agents.Decide(e, c, k); {
-				case w.probing || d == 0:
-					// A probe records no events.
-				case d == 1:
-					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventSuspension,
-						Name: m.suspendName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
-				default:
-					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventResumption,
-						Name: m.resumeName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
+				if d := agents.Decide(e, c, k); d != 0 && !w.probing { // a probe records no events
+					w.recordDecision(t, si, c, d, coopBefore)
 				}
 				susp = susp || e.Suspended[c]
 			}
 		}
-		if susp && !w.chans[c].Suspended && !w.probing {
+		if susp && !ch.Suspended && !w.probing {
 			w.suspensions++
 		}
-		w.chans[c].Suspended = susp
+		ch.Suspended = susp
 	}
+}
+
+// recordDecision records side si's executive's decision d on channel c
+// at tick t (1: it suspends the channel, -1: it resumes it) as an event.
+// (Out of stepCrises's loop, which it would weigh down, being rare.)
+func (w *World) recordDecision(t, si, c, d int, coopBefore float64) {
+	m, e := w.m, &w.execs[si]
+	if d == 1 {
+		w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventSuspension,
+			Name: m.suspendName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
+		return
+	}
+	w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventResumption,
+		Name: m.resumeName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
 }
 
 // shock cuts channel c's activity by crisis cr and raises the reaction of
