@@ -183,13 +183,6 @@ func (w *World) updateOfficials(i int, noise uint64) {
 // each bloc's backing of the channel (Backing times the influence-weighted
 // mean net lobbying of the bloc's sides in the channel). Stakes are the
 // previous tick's.
-//
-// It runs in two passes over the channels: every channel's interests and
-// oppositions first (each in the channel's own scratch), then every
-// channel's net lobbying and backing. Each quantity is computed as in one
-// pass, with the same operations in the same order; two passes let the
-// processor overlap one channel's chain of divisions (interest, net
-// lobbying, backing) with the next channel's instead of waiting on it.
 func (w *World) stepLobbying() {
 	m, k := w.m, w.params
 	for c := range w.chans {
@@ -204,35 +197,28 @@ func (w *World) stepLobbying() {
 		}
 		// Only the organizations the net lobbying terms read (see
 		// compileLobbying); the scratch of the others is not read.
-		stakes, interest, opposition := w.stakes[c], w.interest[c], w.opposition[c]
+		stakes := w.stakes[c]
 		for _, l := range cs.lobbyers {
 			o := &w.orgs[l.org]
-			var in, op float64
+			var interest, opposition float64
 			if l.part >= 0 {
-				in = agents.Interest(stakes[l.part], o.EnergyStake, cs.afghan, k)
-				op = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
+				interest = agents.Interest(stakes[l.part], o.EnergyStake, cs.afghan, k)
+				opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
 			} else if l.opposes {
-				op = 1 // agents.Opposition(true, false, 0, 0)
+				opposition = 1 // agents.Opposition(true, false, 0, 0)
 			}
-			if l.reach && !(in > 0) {
+			if l.reach && !(interest > 0) {
 				// TAPI reach: stakeholders in energy lobby for the Afghan
 				// channels even where they do not take part.
-				in = agents.Interest(0, o.EnergyStake, true, k)
+				interest = agents.Interest(0, o.EnergyStake, true, k)
 			}
-			interest[l.org], opposition[l.org] = in, op
+			w.interest[l.org], w.opposition[l.org] = interest, opposition
 		}
-	}
-	for c := range w.chans {
-		cs, ch := &m.channels[c], &w.chans[c]
-		if ch.Capacity == 0 {
-			continue // (see above)
-		}
-		interest, opposition := w.interest[c], w.opposition[c]
 		for b := 0; b < 2; b++ {
 			var sum, wsum float64
 			for j, si := range cs.sides[b] {
 				e := &w.execs[si]
-				n := agents.NetLobbyingTerms(cs.lobby[b][j], interest, opposition, m.sides[si].influence+e.Weight)
+				n := agents.NetLobbyingTerms(cs.lobby[b][j], w.interest, w.opposition, m.sides[si].influence+e.Weight)
 				e.Net[c] = n
 				sum += m.sides[si].influence * n
 				wsum += m.sides[si].influence

@@ -56,9 +56,9 @@ type World struct {
 	// execs holds each side's executive (attention, reactions, net
 	// lobbying, suspensions).
 	execs []agents.Executive
-	// interest and opposition are stepLobbying's scratch: by channel, then
-	// by organization.
-	interest, opposition [][]float64
+	// interest and opposition are scratch, by organization, for one
+	// channel's lobbying.
+	interest, opposition []float64
 	// enabled is, by organization, how many of its channels have a
 	// positive capacity (kept by applyLevers: capacities change only with
 	// the levers).
@@ -236,12 +236,8 @@ func newWorld(m *Model) *World {
 		w.execs[i].Weight, w.execs[i].ReactionScale = sd.weight, sd.reaction
 		w.execs[i].Resize(len(m.channels))
 	}
-	w.interest = make([][]float64, len(m.channels))
-	w.opposition = make([][]float64, len(m.channels))
-	for c := range m.channels {
-		w.interest[c] = make([]float64, len(m.orgs))
-		w.opposition[c] = make([]float64, len(m.orgs))
-	}
+	w.interest = make([]float64, len(m.orgs))
+	w.opposition = make([]float64, len(m.orgs))
 	w.inertNow = make([]bool, len(m.orgs))
 	w.stakeIdx = make([]float64, len(m.orgs))
 	for i := range w.orgs {
