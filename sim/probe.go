@@ -157,7 +157,7 @@ func (w *World) runProbe() {
 	p.holdAttentionAtFloor()
 	H := m.probeTicks()
 	for h := 1; h <= H; h++ {
-		p.probeStep(h == 1)
+		p.probeStep(h == 1, h == H)
 	}
 	ps.ent = keptShare(p.chans, ps.before, nil)
 	for c := range p.chans {
@@ -201,8 +201,12 @@ func keptShare(after []agents.Channel, before []float64, only []int) float64 {
 // probe), and after the first tick the routines (they only soften a
 // crisis, through resistance, and the probe's only crisis is at its first
 // tick, after that tick's routines; with no turnover no recruit reads a
-// routine).
-func (w *World) probeStep(crisisNow bool) {
+// routine). At the last tick (last) it stops after the channels' step
+// unless the crisis is queued (a one-tick probe): the stakes and the
+// executives' decisions it would go on to update are read only by later
+// ticks, and the probe reads only the channels' activity, which neither
+// changes without a crisis.
+func (w *World) probeStep(crisisNow, last bool) {
 	w.tick++
 	w.decayEnvironment()
 	w.pendingCrisis = w.pendingCrisis[:0]
@@ -212,6 +216,9 @@ func (w *World) probeStep(crisisNow bool) {
 	w.probeOfficials(crisisNow)
 	w.stepLobbying()
 	w.stepChannels()
+	if last && !crisisNow {
+		return
+	}
 	w.stepStakes(crisisNow)
 	if crisisNow {
 		// No exchanges run in a probe: after the first tick's routine

@@ -325,3 +325,37 @@ func TestProbeInertnessKept(t *testing.T) {
 		t.Errorf("inert organizations: %d before channel %s died, %d after; want more", before, m.channels[killed].name, after)
 	}
 }
+
+// TestProbeLastTickShort: a probe that stops its last tick after the
+// channels' step (probeStep's last) measures what one that runs the tick
+// to its end measures, channel by channel, on runs with frequent crises
+// (so executives suspend and resume channels in the probes).
+func TestProbeLastTickShort(t *testing.T) {
+	m := testModel(t, "baseline", "crises.rate_per_year=2")
+	for rep := range 4 {
+		short := probeAt(t, m, rep, 30)
+		w := NewWorld(m)
+		w.Reset(0, rep, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+		for range 30 {
+			w.Step()
+		}
+		// runProbe, with every tick run to its end.
+		p, ps := w.probe, &w.probes
+		for c := range w.chans {
+			ps.before[c] = w.chans[c].Activity
+		}
+		p.copyFrom(w)
+		p.noiseKey = philox.NewKey(m.Scenario.Seed, 0, rep, PurposeProbe|uint64(ps.count)<<32)
+		p.holdAttentionAtFloor()
+		H := m.probeTicks()
+		for h := 1; h <= H; h++ {
+			p.probeStep(h == 1, false)
+		}
+		for c := range p.chans {
+			full := keptShare(p.chans[c:c+1], ps.before[c:c+1], nil)
+			if got := short.probes.byChannel[c]; got != full {
+				t.Errorf("rep %d: channel %s keeps %v with the short last tick, %v with the full one", rep, m.channels[c].name, got, full)
+			}
+		}
+	}
+}
