@@ -210,10 +210,11 @@ type Org struct {
 	rankSums [maxRankSums][2]float64
 }
 
-// maxRankSums is how many ranks' sums Org keeps for Reaggregate (rank
-// ladders are short: the default has four); above it Reaggregate sums
-// every rank again.
-const maxRankSums = 8
+// maxRankSums is how many ranks' sums Org keeps for Reaggregate: the
+// default ladder's four (more would lengthen every Org, which the tick's
+// passes over organizations stride through); with a longer ladder
+// Reaggregate sums every rank again.
+const maxRankSums = 4
 
 // SetBase computes the shared part of the propensity logit from the
 // organization's inputs and the crisis tension.

@@ -59,13 +59,39 @@ func TestTurnoverNextRetire(t *testing.T) {
 // top is the highest rank of an official due that month, and that ranks
 // above top are as the update left them. Months with retirements in the
 // top rank and months with retirements in the lowest only must both
-// occur, so a wrong top (or stale sums) would show.
+// occur, so a wrong top (or stale sums) would show. It runs on three
+// ranks and on seven (more than Org keeps sums of).
 func TestReaggregateAfterTurnover(t *testing.T) {
+	t.Run("three ranks", func(t *testing.T) { testReaggregate(t, threeRanks) })
+	t.Run("seven ranks", func(t *testing.T) { testReaggregate(t, sevenRanks) })
+}
+
+// sevenRanks is threeRanks with seven ranks of 4, 3, 3, 2, 2, 1 and 1
+// officials.
+func sevenRanks(off int) (*agents.Population, *agents.Org) {
+	p, o := threeRanks(off)
+	p.Resize(off + 16)
+	o.RankLo, o.RankHi, o.RankWeight, o.WeightSum = nil, nil, nil, 0
+	slot := off
+	for r, n := range []int{4, 3, 3, 2, 2, 1, 1} {
+		o.RankLo = append(o.RankLo, slot)
+		slot += n
+		o.RankHi = append(o.RankHi, slot)
+		o.RankWeight = append(o.RankWeight, float64(r+1))
+		o.WeightSum += float64(r+1) * float64(n)
+	}
+	for i := range p.Disp {
+		p.Disp[i], p.Habit[i], p.Prop[i], p.RetireAt[i] = float64(i)/40-0.2, float64(i)/20, 0.2+float64(i%5)/10, 500
+	}
+	return p, o
+}
+
+func testReaggregate(t *testing.T, org func(int) (*agents.Population, *agents.Org)) {
 	k := params()
 	k.TenureTicks = 8
 	k.ExchangeRate, k.ExchangeBoost = 0.5, 0.3
-	p, o := threeRanks(3)
-	q, oq := threeRanks(3)
+	p, o := org(3)
+	q, oq := org(3)
 	rng, ref := twins(5)
 	vals := rand.New(rand.NewPCG(9, 9))
 	for i := range p.RetireAt {
