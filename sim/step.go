@@ -223,6 +223,12 @@ func (w *World) stepLobbying() {
 				sum += m.sides[si].influence * n
 				wsum += m.sides[si].influence
 			}
+			if ch.Suspended {
+				// agents.Step reads no backing while the channel stays
+				// suspended, and only stepCrises, after agents.Step,
+				// resumes it: the backing is fresh again the tick after.
+				continue
+			}
 			ch.Backing[b] = 0
 			if wsum > 0 {
 				ch.Backing[b] = k.Backing * sum / wsum
