@@ -1,6 +1,7 @@
 package agents_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -149,5 +150,34 @@ func testReaggregate(t *testing.T, org func(int) (*agents.Population, *agents.Or
 	}
 	if lowOnly == 0 || topRank == 0 {
 		t.Errorf("months with retirements in the lowest rank only: %d, in the top rank: %d; want both", lowOnly, topRank)
+	}
+}
+
+// TestCutDispositionsEach cuts organizations of 0 to 11 officials (so the
+// loop's blocks of four and its tail both run), whose slots start at 3,
+// with dispositions around the floor and a NaN: each official must lose
+// the cut, floored at -1 (max(-1, d-loss), NaN kept), and the slots
+// around the organization must stay as they were.
+func TestCutDispositionsEach(t *testing.T) {
+	k := params()
+	k.CrisisDispositionCut = 0.5
+	for n := range 12 {
+		var p agents.Population
+		p.Resize(n + 6)
+		for i := range p.Disp {
+			p.Disp[i] = []float64{-0.9, -0.5, 0.3, math.NaN(), -1, 0.75, -0.74, 1}[i%8]
+		}
+		before := slices.Clone(p.Disp)
+		o := &agents.Org{RankLo: []int{3}, RankHi: []int{3 + n}, Resistance: 0.5}
+		agents.CutDispositions(&p, o, 1, &k) // loss 0.25
+		for i, d := range p.Disp {
+			want := before[i]
+			if i >= 3 && i < 3+n {
+				want = math.Max(-1, before[i]-0.25)
+			}
+			if !(d == want || math.IsNaN(d) && math.IsNaN(want)) {
+				t.Errorf("%d officials: slot %d = %v, want %v", n, i, d, want)
+			}
+		}
 	}
 }
