@@ -541,11 +541,15 @@ func Exchange(p *Population, o *Org, activity float64, k *Params, rng *rand.Rand
 func CutDispositions(p *Population, o *Org, sev float64, k *Params) {
 	loss := sev * k.CrisisDispositionCut * (1 - o.Resistance)
 	lo, hi := o.Slots()
-	disp := p.Disp[lo:hi]
-	// Each is max(-1, d-loss), NaN and signed zeros included, in a
-	// compare the compiler makes cheaper than max's; four at a time, so
-	// the loop takes one branch back per four officials (a crisis cuts
-	// every official of every organization).
+	cutRange(p.Disp[lo:hi], loss)
+}
+
+// cutScalar sets each d of disp to max(-1, d-loss), NaN and signed zeros
+// included, in a compare the compiler makes cheaper than max's; four at a
+// time, so the loop takes one branch back per four officials. The vector
+// builds (cut_simd.go) do the same in vectors of 8 or 4, with the same
+// bits.
+func cutScalar(disp []float64, loss float64) {
 	i := 0
 	for ; i+4 <= len(disp); i += 4 {
 		d := disp[i : i+4 : i+4]
