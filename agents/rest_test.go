@@ -181,3 +181,30 @@ func TestCutDispositionsEach(t *testing.T) {
 		}
 	}
 }
+
+// TestDecayReactionsOf: decaying the listed channels gives DecayReactions'
+// bits on them and leaves the others as they were.
+func TestDecayReactionsOf(t *testing.T) {
+	k := params()
+	e, f := &agents.Executive{}, &agents.Executive{}
+	e.Resize(5)
+	f.Resize(5)
+	for c := range 5 {
+		e.Reaction[c] = 0.1 * float64(c+1)
+		f.Reaction[c] = e.Reaction[c]
+	}
+	agents.DecayReactionsOf(e, []int{1, 3, 4}, &k)
+	agents.DecayReactions(f, &k)
+	for c := range 5 {
+		want := f.Reaction[c]
+		if c == 0 || c == 2 {
+			want = 0.1 * float64(c+1)
+		}
+		if e.Reaction[c] != want {
+			t.Errorf("channel %d: reaction %v, want %v", c, e.Reaction[c], want)
+		}
+	}
+	if f.Reaction[1] == 0.2 {
+		t.Error("DecayReactions left the reaction as it was: the test compares nothing")
+	}
+}

@@ -59,11 +59,12 @@ func (w *World) lobbyPush(i int) float64 {
 }
 
 // decayEnvironment decays crisis tension and every executive's crisis
-// reactions: stepEnvironment without attention.
+// reactions (in the channels its side takes part in: the others stay 0):
+// stepEnvironment without attention.
 func (w *World) decayEnvironment() {
 	w.tension *= w.m.env.tensionKept
 	for i := range w.execs {
-		agents.DecayReactions(&w.execs[i], w.params)
+		agents.DecayReactionsOf(&w.execs[i], w.m.sides[i].channels, w.params)
 	}
 }
 
