@@ -43,6 +43,7 @@ func (w *World) initProbe() {
 	m := w.m
 	w.probe = newWorld(m)
 	w.probe.probing = true
+	w.probe.probeAttention = make([]float64, len(m.channels))
 	w.probes.byChannel = make([]float64, len(m.channels))
 	w.probes.bySide = make([]float64, len(m.sides))
 	w.probes.before = make([]float64, len(m.channels))
@@ -282,10 +283,15 @@ func (w *World) inert(i int) bool {
 }
 
 // holdAttentionAtFloor sets every executive's attention to its floor (the
-// US side's lever floor when set): the memo's "attention waned".
+// US side's lever floor when set): the memo's "attention waned". It keeps
+// each channel's attention (channelAttention) in probeAttention, for
+// stepChannels: nothing in a probe moves attention after this.
 func (w *World) holdAttentionAtFloor() {
 	for i := range w.execs {
 		w.execs[i].Attention = w.attentionFloor(i)
+	}
+	for c := range w.probeAttention {
+		w.probeAttention[c] = w.channelAttention(c)
 	}
 }
 

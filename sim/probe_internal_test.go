@@ -24,6 +24,7 @@ var notCopied = map[string]string{
 	"stakeIdx":       "read only by stepEnvironment and record, which a probe does not run",
 	"inertNow":       "probeOfficials' scratch, refilled at every probe's first tick",
 	"eastMil":        "fixed by newWorld from the model: the same in the shadow",
+	"probeAttention": "set in the shadow by holdAttentionAtFloor at every probe's start",
 	"deadChans":      "probeOfficials' scratch, reset at every probe's first tick",
 	"tenureLog":      "derived from the model's parameters by newWorld; the probe hires nobody",
 	"interest":       "stepLobbying's scratch, refilled every tick",

@@ -329,7 +329,8 @@ func TestProbeInertnessKept(t *testing.T) {
 // TestProbeLastTickShort: a probe that stops its last tick after the
 // channels' step (probeStep's last) measures what one that runs the tick
 // to its end measures, channel by channel, on runs with frequent crises
-// (so executives suspend and resume channels in the probes).
+// (so executives suspend and resume channels in the probes); and every
+// channel's attention at the end is the one kept at the start.
 func TestProbeLastTickShort(t *testing.T) {
 	m := testModel(t, "baseline", "crises.rate_per_year=2")
 	for rep := range 4 {
@@ -352,6 +353,11 @@ func TestProbeLastTickShort(t *testing.T) {
 			p.probeStep(h == 1, false)
 		}
 		for c := range p.chans {
+			// stepChannels steps a probe's channels at the attention
+			// holdAttentionAtFloor kept: nothing in the probe moved it.
+			if got := p.channelAttention(c); got != p.probeAttention[c] {
+				t.Errorf("rep %d: channel %s's attention %v at the probe's end, %v kept at its start", rep, m.channels[c].name, got, p.probeAttention[c])
+			}
 			full := keptShare(p.chans[c:c+1], ps.before[c:c+1], nil)
 			if got := short.probes.byChannel[c]; got != full {
 				t.Errorf("rep %d: channel %s keeps %v with the short last tick, %v with the full one", rep, m.channels[c].name, got, full)

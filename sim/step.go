@@ -240,12 +240,21 @@ func (w *World) stepLobbying() {
 
 // stepChannels moves every channel toward what its least willing bloc
 // supports (nothing while suspended).
+//
+// In a probe each channel's attention is the one holdAttentionAtFloor
+// kept (nothing in a probe moves attention).
 func (w *World) stepChannels() {
 	for c := range w.chans {
 		if ch := &w.chans[c]; ch.Capacity == 0 && ch.Activity == 0 {
 			continue // shut and idle: agents.Step would leave it at 0
 		}
-		agents.Step(&w.chans[c], w.orgs, w.channelAttention(c), w.params)
+		var a float64
+		if w.probing {
+			a = w.probeAttention[c]
+		} else {
+			a = w.channelAttention(c)
+		}
+		agents.Step(&w.chans[c], w.orgs, a, w.params)
 	}
 }
 

@@ -75,6 +75,9 @@ type World struct {
 	// eastMil lists the eastern military organizations (Military, bloc
 	// 0) in increasing order, for record; fixed by newWorld.
 	eastMil []int
+	// probeAttention is, in a probe's shadow, each channel's attention as
+	// holdAttentionAtFloor left it (nil in a run).
+	probeAttention []float64
 	// deadChans is scratch for probeOfficials: the number of channels
 	// with capacity 0 and activity 0 when it last filled inertNow.
 	deadChans int
