@@ -204,7 +204,13 @@ func (w *World) stepLobbying() {
 			var interest, opposition float64
 			if l.part >= 0 {
 				interest = agents.Interest(stakes[l.part], o.EnergyStake, cs.afghan, k)
-				opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
+				// Without outright opposition or suspicion (every
+				// organization but the eastern military ones) it is
+				// min(1, 0+0*depth), 0 for the depths a scenario allows
+				// (0..1), without the call.
+				if l.opposes || o.Suspicion != 0 {
+					opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
+				}
 			} else if l.opposes {
 				opposition = 1 // agents.Opposition(true, false, 0, 0)
 			}
