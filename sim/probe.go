@@ -306,21 +306,21 @@ func (w *World) recordProbe(s []float64, T, t int) {
 	for i, x := range ps.bySide {
 		s[(m.firstProbeSideMetric+i)*T+t] = x
 	}
+	// Over the organizations with a channel (engaged), whose influence
+	// newWorld summed in the same order (engagedInf).
 	ms := &m.Scenario.Metrics
-	var rout, inter, inf float64
-	for i := range w.orgs {
-		if len(m.orgs[i].channels) == 0 {
-			continue
-		}
+	rthr, ithr := ms.RoutineThreshold, ms.InterestThreshold
+	var rout, inter float64
+	for _, i := range w.engaged {
 		o := &w.orgs[i]
-		inf += o.Influence
-		if w.orgRoutine(i) >= ms.RoutineThreshold {
+		if w.orgRoutine(i) >= rthr {
 			rout += o.Influence
 		}
-		if w.stakeIdx[i] >= ms.InterestThreshold {
+		if w.stakeIdx[i] >= ithr {
 			inter += o.Influence
 		}
 	}
+	inf := w.engagedInf
 	s[m.routineMetric*T+t], s[m.interestMetric*T+t] = 0, 0
 	if inf > 0 {
 		s[m.routineMetric*T+t], s[m.interestMetric*T+t] = rout/inf, inter/inf

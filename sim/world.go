@@ -78,6 +78,12 @@ type World struct {
 	// probeAttention is, in a probe's shadow, each channel's attention as
 	// holdAttentionAtFloor left it (nil in a run).
 	probeAttention []float64
+	// engaged lists the organizations with at least one channel, in
+	// increasing order, and engagedInf is their influence summed in that
+	// order: the routine and interest indices' weights (recordProbe);
+	// fixed by newWorld.
+	engaged    []int
+	engagedInf float64
 	// deadChans is scratch for probeOfficials: the number of channels
 	// with capacity 0 and activity 0 when it last filled inertNow.
 	deadChans int
@@ -246,6 +252,10 @@ func newWorld(m *Model) *World {
 	for i := range w.orgs {
 		if o := &w.orgs[i]; o.Military && o.Bloc == 0 {
 			w.eastMil = append(w.eastMil, i)
+		}
+		if len(m.orgs[i].channels) > 0 {
+			w.engaged = append(w.engaged, i)
+			w.engagedInf += w.orgs[i].Influence
 		}
 	}
 	w.enabled = make([]int, len(m.orgs))
