@@ -358,6 +358,10 @@ func Recruit(p *Population, o *Org, i int, s Staffing) {
 // hiring, making a career last mean ticks on average.
 func Tenure(mean float64, rng *rand.Rand) int { return tenure(mean, 0, rng) }
 
+// Tenure is Tenure(s.Params.TenureTicks, s.Rng), dividing by s.TenureLog
+// when it is given.
+func (s Staffing) Tenure() int { return tenure(s.Params.TenureTicks, s.TenureLog, s.Rng) }
+
 // TenureLog is log(1-1/mean), the log of the probability that a career of
 // mean length mean goes on another tick, by which Tenure divides; 0 for
 // mean <= 1, where Tenure draws nothing.

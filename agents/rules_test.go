@@ -209,6 +209,14 @@ func TestTenureInverseCDF(t *testing.T) {
 	if want := int(math.Floor(math.Log(0.5) / math.Log(1-1/240.0))); tenureRef(240, 0.5) != want || want < 150 {
 		t.Fatalf("reference median %d, want %d", tenureRef(240, 0.5), want)
 	}
+	// Staffing.Tenure draws the same, with the log given or not.
+	for _, logq := range []float64{0, agents.TenureLog(240)} {
+		src := &fixedSource{vals: []uint64{uniform(0.9)}}
+		s := agents.Staffing{Params: &agents.Params{TenureTicks: 240}, Rng: rand.New(src), TenureLog: logq}
+		if got, want := s.Tenure(), tenureRef(240, 0.9); got != want || src.n != 1 {
+			t.Errorf("Staffing.Tenure (log %v) = %d after %d draws, want %d after 1", logq, got, src.n, want)
+		}
+	}
 	// A mean of at most one tick gives no tenure and draws nothing.
 	for _, mean := range []float64{1, 0.5, 0} {
 		src := &fixedSource{vals: []uint64{uniform(0.9)}}

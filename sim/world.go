@@ -349,7 +349,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	}
 	w.applyLevers()
 	w.resetProbe()
-	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng}
+	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng, TenureLog: w.tenureLog}
 	w.setInputs(nil)
 	for i := range w.orgs {
 		o := &w.orgs[i]
@@ -361,7 +361,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 		for j := lo; j < hi; j++ {
 			agents.Recruit(&w.pop, o, j, hire)
 			// Initial officials are part-way through their careers.
-			w.pop.RetireAt[j] = int32(1 + agents.Tenure(w.params.TenureTicks, w.popRng))
+			w.pop.RetireAt[j] = int32(1 + hire.Tenure())
 		}
 		agents.Evaluate(&w.pop, o, w.tension, w.params)
 	}
