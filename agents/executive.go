@@ -173,6 +173,9 @@ type LobbyTerm struct {
 // positive zero leaves the sum as it is, since the sum, starting at +0,
 // is never -0.
 func NetLobbyingTerms(terms []LobbyTerm, interest, opposition []float64, denom float64) float64 {
+	// (Resliced to interest's length: once interest[t.Org] is checked,
+	// opposition[t.Org] needs no check of its own.)
+	opposition = opposition[:len(interest)]
 	var s float64
 	for _, t := range terms {
 		if t.Ally {

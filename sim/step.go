@@ -198,9 +198,12 @@ func (w *World) stepLobbying() {
 		}
 		// Only the organizations the net lobbying terms read (see
 		// compileLobbying); the scratch of the others is not read.
-		stakes := w.stakes[c]
+		// (The scratch resliced to the organizations' length: indexing
+		// orgs checks the index for the three.)
+		stakes, orgs := w.stakes[c], w.orgs
+		interests, oppositions := w.interest[:len(orgs)], w.opposition[:len(orgs)]
 		for _, l := range cs.lobbyers {
-			o := &w.orgs[l.org]
+			o := &orgs[l.org]
 			var interest, opposition float64
 			if l.part >= 0 {
 				interest = agents.Interest(stakes[l.part], o.EnergyStake, cs.afghan, k)
@@ -219,16 +222,24 @@ func (w *World) stepLobbying() {
 				// channels even where they do not take part.
 				interest = agents.Interest(0, o.EnergyStake, true, k)
 			}
-			w.interest[l.org], w.opposition[l.org] = interest, opposition
+			interests[l.org], oppositions[l.org] = interest, opposition
 		}
+		// (The model's sides resliced to the executives' length and each
+		// bloc's term lists to its sides': indexing execs and ranging
+		// over the sides checks the indices for both.)
+		execs := w.execs
+		msides := m.sides[:len(execs)]
 		for b := 0; b < 2; b++ {
 			var sum, wsum float64
-			for j, si := range cs.sides[b] {
-				e := &w.execs[si]
-				n := agents.NetLobbyingTerms(cs.lobby[b][j], w.interest, w.opposition, m.sides[si].influence+e.Weight)
+			sides := cs.sides[b]
+			lobby := cs.lobby[b][:len(sides)]
+			for j, si := range sides {
+				e := &execs[si]
+				infl := msides[si].influence
+				n := agents.NetLobbyingTerms(lobby[j], interests, oppositions, infl+e.Weight)
 				e.Net[c] = n
-				sum += m.sides[si].influence * n
-				wsum += m.sides[si].influence
+				sum += infl * n
+				wsum += infl
 			}
 			if ch.Suspended {
 				// agents.Step reads no backing while the channel stays
