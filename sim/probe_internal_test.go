@@ -27,6 +27,7 @@ var notCopied = map[string]string{
 	"probeAttention": "set in the shadow by holdAttentionAtFloor at every probe's start",
 	"engaged":        "fixed by newWorld from the model: the same in the shadow",
 	"engagedInf":     "fixed by newWorld from the model: the same in the shadow",
+	"chanSides":      "fixed by newWorld from the model: the same in the shadow",
 	"deadChans":      "probeOfficials' scratch, reset at every probe's first tick",
 	"tenureLog":      "derived from the model's parameters by newWorld; the probe hires nobody",
 	"interest":       "stepLobbying's scratch, refilled every tick",

@@ -84,6 +84,10 @@ type World struct {
 	// fixed by newWorld.
 	engaged    []int
 	engagedInf float64
+	// chanSides[c] lists the sides taking part in channel c, the
+	// eastern ones (chanSpec.sides[0]) then the western ones, for
+	// channelAttention; fixed by newWorld.
+	chanSides [][]int
 	// deadChans is scratch for probeOfficials: the number of channels
 	// with capacity 0 and activity 0 when it last filled inertNow.
 	deadChans int
@@ -249,6 +253,10 @@ func newWorld(m *Model) *World {
 	w.opposition = make([]float64, len(m.orgs))
 	w.inertNow = make([]bool, len(m.orgs))
 	w.stakeIdx = make([]float64, len(m.orgs))
+	w.chanSides = make([][]int, len(m.channels))
+	for c := range m.channels {
+		w.chanSides[c] = append(append([]int(nil), m.channels[c].sides[0]...), m.channels[c].sides[1]...)
+	}
 	for i := range w.orgs {
 		if o := &w.orgs[i]; o.Military && o.Bloc == 0 {
 			w.eastMil = append(w.eastMil, i)
@@ -476,10 +484,8 @@ func (w *World) boostAttention(sides []int, strength float64) {
 // keep it on the agenda, so the least attentive one sets the pace.
 func (w *World) channelAttention(c int) float64 {
 	a := 1.0
-	for b := 0; b < 2; b++ {
-		for _, i := range w.m.channels[c].sides[b] {
-			a = min(a, w.execs[i].Attention)
-		}
+	for _, i := range w.chanSides[c] {
+		a = min(a, w.execs[i].Attention)
 	}
 	return clamp01(a)
 }
