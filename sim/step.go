@@ -411,26 +411,24 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 		}
 	}
 	for c := range w.chans {
-		cs, ch := &m.channels[c], &w.chans[c]
+		ch := &w.chans[c]
+		// The channel's sides, eastern then western (chanSides).
+		sides := w.chanSides[c]
 		if ch.Capacity <= 0 {
 			// Nothing to suspend in a channel its lever keeps shut.
-			for b := 0; b < 2; b++ {
-				for _, si := range cs.sides[b] {
-					w.execs[si].Suspended[c] = false
-				}
+			for _, si := range sides {
+				w.execs[si].Suspended[c] = false
 			}
 			ch.Suspended = false
 			continue
 		}
 		susp := false
-		for b := 0; b < 2; b++ {
-			for _, si := range cs.sides[b] {
-				e := &w.execs[si]
-				if d := agents.Decide(e, c, k); d != 0 && !w.probing { // a probe records no events
-					w.recordDecision(t, si, c, d, coopBefore)
-				}
-				susp = susp || e.Suspended[c]
+		for _, si := range sides {
+			e := &w.execs[si]
+			if d := agents.Decide(e, c, k); d != 0 && !w.probing { // a probe records no events
+				w.recordDecision(t, si, c, d, coopBefore)
 			}
+			susp = susp || e.Suspended[c]
 		}
 		if susp && !ch.Suspended && !w.probing {
 			w.suspensions++

@@ -86,7 +86,7 @@ type World struct {
 	engagedInf float64
 	// chanSides[c] lists the sides taking part in channel c, the
 	// eastern ones (chanSpec.sides[0]) then the western ones, for
-	// channelAttention; fixed by newWorld.
+	// channelAttention and stepCrises; fixed by newWorld.
 	chanSides [][]int
 	// deadChans is scratch for probeOfficials: the number of channels
 	// with capacity 0 and activity 0 when it last filled inertNow.
