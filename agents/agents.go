@@ -94,6 +94,10 @@ type Staffing struct {
 	// Now is the current tick.
 	Now int
 	Rng *rand.Rand
+	// TenureLog is TenureLog(Params.TenureTicks), which Recruit's tenure
+	// draw divides by, when the caller has computed it once; 0 means not
+	// given, and each draw computes it (the same value).
+	TenureLog float64
 }
 
 // Population holds every official of a world in flat slices (structure of
@@ -197,7 +201,20 @@ type Org struct {
 	// (bias, stake, attention, tension, threat, suspicion), as of the last
 	// update.
 	Base float64
+
+	// rankSums holds, for each of the first maxRankSums ranks, the sums
+	// of propensity and habit over the rank's slots, in slot order, as of
+	// the organization's last aggregation (Aggregate, or
+	// UpdateOfficialsReference's): Reaggregate takes the ranks that have
+	// not changed since from here.
+	rankSums [maxRankSums][2]float64
 }
+
+// maxRankSums is how many ranks' sums Org keeps for Reaggregate: the
+// default ladder's four (more would lengthen every Org, which the tick's
+// passes over organizations stride through); with a longer ladder
+// Reaggregate sums every rank again.
+const maxRankSums = 4
 
 // SetBase computes the shared part of the propensity logit from the
 // organization's inputs and the crisis tension.
@@ -267,28 +284,52 @@ func finish(o *Org, psum, hsum, top float64, k *Params) {
 }
 
 // Aggregate recomputes Stance, HabitMean, Line and Resistance from the
-// officials without changing them (used at tick 0 and after turnover).
-func Aggregate(p *Population, o *Org, k *Params) {
-	var psum, hsum, top float64
+// officials without changing them (used at tick 0, after each update and
+// after turnover).
+func Aggregate(p *Population, o *Org, k *Params) { aggregate(p, o, k, len(o.RankLo)-1) }
+
+// Reaggregate is Aggregate, with the same bits, for an organization
+// whose officials of ranks above top have not changed since its last
+// aggregation (Aggregate, Reaggregate or UpdateOfficialsReference): it
+// sums ranks 0..top again and takes the sums of the ranks above from that
+// aggregation. Turnover's cascades change only ranks up to the highest
+// rank where someone retired (TurnoverRanks).
+func Reaggregate(p *Population, o *Org, k *Params, top int) {
+	if len(o.RankLo) > maxRankSums {
+		top = len(o.RankLo) - 1
+	}
+	aggregate(p, o, k, top)
+}
+
+// aggregate is Reaggregate without the check of the ranks kept.
+func aggregate(p *Population, o *Org, k *Params, top int) {
+	var psum, hsum, line float64
 	last := len(o.RankLo) - 1
 	for r, w := range o.RankWeight {
 		lo, hi := o.RankLo[r], o.RankHi[r]
 		var rp, rh float64
-		// Sums in slot order, over subslices of equal length so that the
-		// loop needs no bounds checks.
-		prop := p.Prop[lo:hi]
-		habit := p.Habit[lo:hi][:len(prop)]
-		for i, x := range prop {
-			rp += x
-			rh += habit[i]
+		if r <= top {
+			// Sums in slot order, over subslices of equal length so that
+			// the loop needs no bounds checks.
+			prop := p.Prop[lo:hi]
+			habit := p.Habit[lo:hi][:len(prop)]
+			for i, x := range prop {
+				rp += x
+				rh += habit[i]
+			}
+			if r < maxRankSums {
+				o.rankSums[r] = [2]float64{rp, rh}
+			}
+		} else {
+			rp, rh = o.rankSums[r][0], o.rankSums[r][1]
 		}
 		psum += w * rp
 		hsum += w * rh
 		if r == last && hi > lo {
-			top = rp / float64(hi-lo)
+			line = rp / float64(hi-lo)
 		}
 	}
-	finish(o, psum, hsum, top, k)
+	finish(o, psum, hsum, line, k)
 }
 
 // Recruit fills slot i with a new official: disposition drawn from the
@@ -309,20 +350,41 @@ func Recruit(p *Population, o *Org, i int, s Staffing) {
 	p.Habit[i] = h
 	p.Exchanged[i] = false
 	p.Prop[i] = Logistic(o.Base + s.Params.WDisposition*p.Disp[i] + s.Params.WHabit*h)
-	p.RetireAt[i] = int32(s.Now + 1 + Tenure(s.Params.TenureTicks, s.Rng))
+	p.RetireAt[i] = int32(s.Now + 1 + tenure(s.Params.TenureTicks, s.TenureLog, s.Rng))
 }
 
 // Tenure draws a geometric number of ticks on {0, 1, ...} with success
 // probability 1/mean, so its mean is mean-1; Recruit adds the tick of
 // hiring, making a career last mean ticks on average.
-func Tenure(mean float64, rng *rand.Rand) int {
+func Tenure(mean float64, rng *rand.Rand) int { return tenure(mean, 0, rng) }
+
+// Tenure is Tenure(s.Params.TenureTicks, s.Rng), dividing by s.TenureLog
+// when it is given.
+func (s Staffing) Tenure() int { return tenure(s.Params.TenureTicks, s.TenureLog, s.Rng) }
+
+// TenureLog is log(1-1/mean), the log of the probability that a career of
+// mean length mean goes on another tick, by which Tenure divides; 0 for
+// mean <= 1, where Tenure draws nothing.
+func TenureLog(mean float64) float64 {
 	if mean <= 1 {
 		return 0
+	}
+	return math.Log1p(-1 / mean)
+}
+
+// tenure is Tenure with TenureLog(mean) given as logq (0: not given,
+// computed here).
+func tenure(mean, logq float64, rng *rand.Rand) int {
+	if mean <= 1 {
+		return 0
+	}
+	if logq == 0 {
+		logq = TenureLog(mean)
 	}
 	// Inverse CDF of the geometric distribution on {0, 1, ...} with
 	// success probability 1/mean.
 	u := 1 - rng.Float64() // (0, 1]
-	n := math.Floor(math.Log(u) / math.Log1p(-1/mean))
+	n := math.Floor(math.Log(u) / logq)
 	if n > 1e6 {
 		n = 1e6
 	}
@@ -340,23 +402,47 @@ func Tenure(mean float64, rng *rand.Rand) int {
 // (active sidelining, a metanorm). It keeps o.NextRetire, and returns 0
 // at once, drawing nothing, while that is after s.Now.
 func Turnover(p *Population, o *Org, s Staffing) int {
+	n, _ := TurnoverRanks(p, o, s)
+	return n
+}
+
+// TurnoverRanks is Turnover, returning also the highest rank where an
+// official retired (0 when nobody did): the cascades that fill the
+// vacancies change officials of that rank and below only (see
+// Reaggregate).
+func TurnoverRanks(p *Population, o *Org, s Staffing) (n, top int) {
 	if o.NextRetire > s.Now {
-		return 0
+		return 0, 0
 	}
 	// next becomes the new NextRetire: the smallest RetireAt seen at each
 	// slot once it is visited, and each recruit's. That covers every
 	// official: one who survives is seen at its slot (promotions only
 	// take officials from lower, already visited slots) and every other
 	// is a recruit.
-	n, next := 0, int32(math.MaxInt32)
+	next := int32(math.MaxInt32)
 	lo, hi := o.Slots()
 	// retire is p.RetireAt up to hi, held in a local so the loop needs no
 	// bounds checks (fillVacancy writes through the same array).
 	retire := p.RetireAt[:hi]
 	now := int32(max(math.MinInt32, min(s.Now, math.MaxInt32))) // s.Now as RetireAt holds it
 	for i := lo; ; i++ {
-		// The inner loop, with no call in it, keeps its variables in
-		// registers while it passes over the officials who stay.
+		// The inner loops, with no call in them, keep their variables in
+		// registers while they pass over the officials who stay: first
+		// eight at a time, while none of the eight is due (their minimum,
+		// a tree of independent mins, is after now), then one by one up
+		// to the next who is due (in the eight that stopped the first
+		// loop) or to the end. Slots from i on are as they were before
+		// this call (fillVacancy writes only at i and below), so the
+		// minimum taken here is the minimum of what stays there.
+		for i+8 <= len(retire) {
+			b := retire[i : i+8 : i+8]
+			m := min(min(min(b[0], b[1]), min(b[2], b[3])), min(min(b[4], b[5]), min(b[6], b[7])))
+			if m <= now {
+				break
+			}
+			next = min(next, m)
+			i += 8
+		}
 		for i < len(retire) && retire[i] > now {
 			next = min(next, retire[i])
 			i++
@@ -365,25 +451,30 @@ func Turnover(p *Population, o *Org, s Staffing) int {
 			break
 		}
 		n++
-		next = min(next, retire[fillVacancy(p, o, i, s)], retire[i])
+		hired, r := fillVacancy(p, o, i, s)
+		top = max(top, r)
+		next = min(next, retire[hired], retire[i])
 	}
 	o.NextRetire = int(next)
-	return n
+	return n, top
 }
 
 // fillVacancy fills slot i by promotion from the rank below, recursively,
-// and returns the slot where the cascade hired a recruit.
-func fillVacancy(p *Population, o *Org, i int, s Staffing) int {
-	for {
-		r := o.rankOf(i)
+// and returns the slot where the cascade hired a recruit and the rank of
+// slot i.
+func fillVacancy(p *Population, o *Org, i int, s Staffing) (hired, rank int) {
+	rank = o.rankOf(i)
+	// i moves down a rank at each step (the winner comes from the rank
+	// below).
+	for r := rank; ; r-- {
 		if r == 0 {
 			Recruit(p, o, i, s)
-			return i
+			return i, rank
 		}
 		clo, chi := o.RankLo[r-1], o.RankHi[r-1]
 		if chi <= clo {
 			Recruit(p, o, i, s)
-			return i
+			return i, rank
 		}
 		best, bestDist := -1, math.Inf(1)
 		for t := 0; t < s.Params.PromotionTournament; t++ {
@@ -454,14 +545,39 @@ func Exchange(p *Population, o *Org, activity float64, k *Params, rng *rand.Rand
 func CutDispositions(p *Population, o *Org, sev float64, k *Params) {
 	loss := sev * k.CrisisDispositionCut * (1 - o.Resistance)
 	lo, hi := o.Slots()
-	disp := p.Disp[lo:hi]
-	for i, d := range disp {
-		// max(-1, d-loss), NaN and signed zeros included, in a compare
-		// the compiler makes cheaper than max's.
-		if d -= loss; d < -1 {
-			d = -1
+	cutRange(p.Disp[lo:hi], loss)
+}
+
+// cutScalar sets each d of disp to max(-1, d-loss), NaN and signed zeros
+// included, in a compare the compiler makes cheaper than max's; four at a
+// time, so the loop takes one branch back per four officials. The vector
+// builds (cut_simd.go) do the same in vectors of 8 or 4, with the same
+// bits.
+func cutScalar(disp []float64, loss float64) {
+	i := 0
+	for ; i+4 <= len(disp); i += 4 {
+		d := disp[i : i+4 : i+4]
+		a, b, c, e := d[0]-loss, d[1]-loss, d[2]-loss, d[3]-loss
+		if a < -1 {
+			a = -1
 		}
-		disp[i] = d
+		if b < -1 {
+			b = -1
+		}
+		if c < -1 {
+			c = -1
+		}
+		if e < -1 {
+			e = -1
+		}
+		d[0], d[1], d[2], d[3] = a, b, c, e
+	}
+	for ; i < len(disp); i++ {
+		if d := disp[i] - loss; d < -1 {
+			disp[i] = -1
+		} else {
+			disp[i] = d
+		}
 	}
 }
 

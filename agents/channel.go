@@ -84,11 +84,13 @@ func Support(c *Channel, orgs []Org) (east, west float64) {
 // lowest executive attention among the channel's sides, 0..1.
 func Step(c *Channel, orgs []Org, attention float64, k *Params) {
 	hold, build, fall := k.AttentionHold, k.BuildRate, k.FallRate
-	e, w := Support(c, orgs)
-	e = clamp(e+c.Backing[0], 0, 1)
-	w = clamp(w+c.Demand+c.Backing[1], 0, 1)
 	c.Target = 0
 	if !c.Suspended {
+		// (Only then: a suspended channel's target is 0 whatever the
+		// blocs support, so neither support nor backing is read.)
+		e, w := Support(c, orgs)
+		e = clamp(e+c.Backing[0], 0, 1)
+		w = clamp(w+c.Demand+c.Backing[1], 0, 1)
 		c.Target = c.Capacity * min(e, w) * (1 - hold*(1-attention))
 	}
 	gap := c.Target - c.Activity

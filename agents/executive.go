@@ -42,6 +42,17 @@ func DecayReactions(e *Executive, k *Params) {
 	}
 }
 
+// DecayReactionsOf is DecayReactions over the listed channels only: the
+// channels the executive's side takes part in, whose reactions alone
+// crises raise (an Executive's other entries stay 0, and 0 times the
+// factor would leave them so).
+func DecayReactionsOf(e *Executive, channels []int, k *Params) {
+	kept, r := 1-k.ReactionDecay, e.Reaction
+	for _, c := range channels {
+		r[c] *= kept
+	}
+}
+
 // UpdateAttention moves attention a tick toward its floor at rate (the
 // share of the gap closed per tick) and pushes it up by
 // k.LobbyAttention*lobby*(1-attention), where lobby is the stakeholders'
@@ -162,6 +173,9 @@ type LobbyTerm struct {
 // positive zero leaves the sum as it is, since the sum, starting at +0,
 // is never -0.
 func NetLobbyingTerms(terms []LobbyTerm, interest, opposition []float64, denom float64) float64 {
+	// (Resliced to interest's length: once interest[t.Org] is checked,
+	// opposition[t.Org] needs no check of its own.)
+	opposition = opposition[:len(interest)]
 	var s float64
 	for _, t := range terms {
 		if t.Ally {

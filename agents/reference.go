@@ -41,6 +41,9 @@ func UpdateOfficialsReference(p *Population, o *Org, tension float64, k *Params,
 			rp += pr
 			rh += h
 		}
+		if r < maxRankSums {
+			o.rankSums[r] = [2]float64{rp, rh}
+		}
 		psum += w * rp
 		hsum += w * rh
 		if r == last && hi > lo {

@@ -160,7 +160,13 @@ func TestRecruitDraws(t *testing.T) {
 			for i := range 40 {
 				p.Exchanged[2] = true
 				now := 100 + i
-				agents.Recruit(p, o, 2, agents.Staffing{Params: &k, Now: now, Rng: rng})
+				// Every other recruit with the tenure's log given, as the
+				// engine gives it: the same draws.
+				s := agents.Staffing{Params: &k, Now: now, Rng: rng}
+				if i%2 == 1 {
+					s.TenureLog = agents.TenureLog(k.TenureTicks)
+				}
+				agents.Recruit(p, o, 2, s)
 				d, h, prop, retire := recruitRef(o, now, &k, ref)
 				if p.Disp[2] != d || p.Habit[2] != h || !near(p.Prop[2], prop) || p.RetireAt[2] != retire || p.Exchanged[2] {
 					t.Fatalf("recruit %d: disp %v habit %v prop %v retire %v exchanged %v, want %v %v %v %v false",
@@ -203,11 +209,32 @@ func TestTenureInverseCDF(t *testing.T) {
 	if want := int(math.Floor(math.Log(0.5) / math.Log(1-1/240.0))); tenureRef(240, 0.5) != want || want < 150 {
 		t.Fatalf("reference median %d, want %d", tenureRef(240, 0.5), want)
 	}
+	// Staffing.Tenure draws the same, with the log given or not.
+	for _, logq := range []float64{0, agents.TenureLog(240)} {
+		src := &fixedSource{vals: []uint64{uniform(0.9)}}
+		s := agents.Staffing{Params: &agents.Params{TenureTicks: 240}, Rng: rand.New(src), TenureLog: logq}
+		if got, want := s.Tenure(), tenureRef(240, 0.9); got != want || src.n != 1 {
+			t.Errorf("Staffing.Tenure (log %v) = %d after %d draws, want %d after 1", logq, got, src.n, want)
+		}
+	}
 	// A mean of at most one tick gives no tenure and draws nothing.
 	for _, mean := range []float64{1, 0.5, 0} {
 		src := &fixedSource{vals: []uint64{uniform(0.9)}}
 		if got := agents.Tenure(mean, rand.New(src)); got != 0 || src.n != 0 {
 			t.Errorf("Tenure(%v) = %d after %d draws, want 0 after none", mean, got, src.n)
+		}
+	}
+}
+
+func TestTenureLog(t *testing.T) {
+	for _, mean := range []float64{1.5, 4, 24, 240} {
+		if got, want := agents.TenureLog(mean), math.Log1p(-1/mean); got != want {
+			t.Errorf("TenureLog(%v) = %v, want %v", mean, got, want)
+		}
+	}
+	for _, mean := range []float64{1, 0.5, 0} {
+		if got := agents.TenureLog(mean); got != 0 {
+			t.Errorf("TenureLog(%v) = %v, want 0", mean, got)
 		}
 	}
 }

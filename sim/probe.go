@@ -43,6 +43,7 @@ func (w *World) initProbe() {
 	m := w.m
 	w.probe = newWorld(m)
 	w.probe.probing = true
+	w.probe.probeAttention = make([]float64, len(m.channels))
 	w.probes.byChannel = make([]float64, len(m.channels))
 	w.probes.bySide = make([]float64, len(m.sides))
 	w.probes.before = make([]float64, len(m.channels))
@@ -66,13 +67,18 @@ func (w *World) resetProbe() {
 // Organizations and channels are copied as whole structs: their slice
 // fields (RankLo, RankHi, RankWeight, Participants) are fixed by NewWorld
 // and never written after, so sharing them is safe.
+//
+// Of the officials, only dispositions and habits are copied: nothing in a
+// probe reads the others before writing them. Propensities are written
+// by the officials' update before its aggregation reads them, and an
+// inert organization's (see probeOfficials), not updated, are read by
+// nobody; retirement ticks and exchange marks are read only by turnover
+// and exchanges, which a probe does not run. (popNotCopied in
+// probe_internal_test.go lists them.)
 func (w *World) copyFrom(src *World) {
 	p, q := &w.pop, &src.pop
 	copy(p.Disp, q.Disp)
 	copy(p.Habit, q.Habit)
-	copy(p.Prop, q.Prop)
-	copy(p.RetireAt, q.RetireAt)
-	copy(p.Exchanged, q.Exchanged)
 	copy(w.orgs, src.orgs)
 	copy(w.chans, src.chans)
 	for c := range w.stakes {
@@ -152,7 +158,7 @@ func (w *World) runProbe() {
 	p.holdAttentionAtFloor()
 	H := m.probeTicks()
 	for h := 1; h <= H; h++ {
-		p.probeStep(h == 1)
+		p.probeStep(h == 1, h == H)
 	}
 	ps.ent = keptShare(p.chans, ps.before, nil)
 	for c := range p.chans {
@@ -196,17 +202,24 @@ func keptShare(after []agents.Channel, before []float64, only []int) float64 {
 // probe), and after the first tick the routines (they only soften a
 // crisis, through resistance, and the probe's only crisis is at its first
 // tick, after that tick's routines; with no turnover no recruit reads a
-// routine).
-func (w *World) probeStep(crisisNow bool) {
+// routine). At the last tick (last) it stops after the channels' step
+// unless the crisis is queued (a one-tick probe): the stakes and the
+// executives' decisions it would go on to update are read only by later
+// ticks, and the probe reads only the channels' activity, which neither
+// changes without a crisis.
+func (w *World) probeStep(crisisNow, last bool) {
 	w.tick++
 	w.decayEnvironment()
 	w.pendingCrisis = w.pendingCrisis[:0]
 	if crisisNow {
 		w.pendingCrisis = append(w.pendingCrisis, crisis{sev: w.m.Scenario.Metrics.ProbeSeverity})
 	}
-	w.probeOfficials()
+	w.probeOfficials(crisisNow)
 	w.stepLobbying()
 	w.stepChannels()
+	if last && !crisisNow {
+		return
+	}
 	w.stepStakes(crisisNow)
 	if crisisNow {
 		// No exchanges run in a probe: after the first tick's routine
@@ -226,9 +239,26 @@ func (w *World) probeStep(crisisNow bool) {
 // through the channels it takes part in: the skip leaves every channel's
 // activity as it would be. (If a later rule reads stances elsewhere, this
 // skip must look at that rule too.)
-func (w *World) probeOfficials() {
-	for i := range w.orgs {
-		w.inertNow[i] = w.inert(i)
+//
+// Such a dead channel stays dead to the end of the probe: its capacity is
+// fixed, no event or arrival boosts it, stepChannels leaves it alone and
+// a shock takes nothing from no activity. So the set of dead channels
+// only grows, and while their number stays as it was, so does every
+// organization's inertness: first is the probe's first tick, when
+// inertNow is filled afresh, and after it inertNow is refilled only in a
+// tick where the number has grown.
+func (w *World) probeOfficials(first bool) {
+	dead := 0
+	for c := range w.chans {
+		if ch := &w.chans[c]; !(ch.Capacity > 0 || ch.Activity > 0) { // as inert reads it
+			dead++
+		}
+	}
+	if first || dead != w.deadChans {
+		w.deadChans = dead
+		for i := range w.orgs {
+			w.inertNow[i] = w.inert(i)
+		}
 	}
 	w.setInputs(w.inertNow)
 	start := w.officialsClock.start()
@@ -253,10 +283,15 @@ func (w *World) inert(i int) bool {
 }
 
 // holdAttentionAtFloor sets every executive's attention to its floor (the
-// US side's lever floor when set): the memo's "attention waned".
+// US side's lever floor when set): the memo's "attention waned". It keeps
+// each channel's attention (channelAttention) in probeAttention, for
+// stepChannels: nothing in a probe moves attention after this.
 func (w *World) holdAttentionAtFloor() {
 	for i := range w.execs {
 		w.execs[i].Attention = w.attentionFloor(i)
+	}
+	for c := range w.probeAttention {
+		w.probeAttention[c] = w.channelAttention(c)
 	}
 }
 
@@ -271,21 +306,21 @@ func (w *World) recordProbe(s []float64, T, t int) {
 	for i, x := range ps.bySide {
 		s[(m.firstProbeSideMetric+i)*T+t] = x
 	}
+	// Over the organizations with a channel (engaged), whose influence
+	// newWorld summed in the same order (engagedInf).
 	ms := &m.Scenario.Metrics
-	var rout, inter, inf float64
-	for i := range w.orgs {
-		if len(m.orgs[i].channels) == 0 {
-			continue
-		}
+	rthr, ithr := ms.RoutineThreshold, ms.InterestThreshold
+	var rout, inter float64
+	for _, i := range w.engaged {
 		o := &w.orgs[i]
-		inf += o.Influence
-		if w.orgRoutine(i) >= ms.RoutineThreshold {
+		if w.orgRoutine(i) >= rthr {
 			rout += o.Influence
 		}
-		if w.stakeIdx[i] >= ms.InterestThreshold {
+		if w.stakeIdx[i] >= ithr {
 			inter += o.Influence
 		}
 	}
+	inf := w.engagedInf
 	s[m.routineMetric*T+t], s[m.interestMetric*T+t] = 0, 0
 	if inf > 0 {
 		s[m.routineMetric*T+t], s[m.interestMetric*T+t] = rout/inf, inter/inf

@@ -22,7 +22,14 @@ var notCopied = map[string]string{
 	"m":              "the compiled model: the same, immutable, for the shadow",
 	"params":         "points into the model: immutable",
 	"stakeIdx":       "read only by stepEnvironment and record, which a probe does not run",
-	"inertNow":       "probeOfficials' scratch, refilled every probe tick",
+	"inertNow":       "probeOfficials' scratch, refilled at every probe's first tick",
+	"eastMil":        "fixed by newWorld from the model: the same in the shadow",
+	"probeAttention": "set in the shadow by holdAttentionAtFloor at every probe's start",
+	"engaged":        "fixed by newWorld from the model: the same in the shadow",
+	"engagedInf":     "fixed by newWorld from the model: the same in the shadow",
+	"chanSides":      "fixed by newWorld from the model: the same in the shadow",
+	"deadChans":      "probeOfficials' scratch, reset at every probe's first tick",
+	"tenureLog":      "derived from the model's parameters by newWorld; the probe hires nobody",
 	"interest":       "stepLobbying's scratch, refilled every tick",
 	"opposition":     "stepLobbying's scratch, refilled every tick",
 	"suspensions":    "the run's summary count; the probe counts nothing",
@@ -44,6 +51,15 @@ var notCopied = map[string]string{
 	"probe":          "the shadow itself (nil in the shadow: no probe inside a probe)",
 	"probing":        "marks the shadow; set once by initProbe",
 	"probes":         "the probe's results, kept by the run's World",
+}
+
+// popNotCopied are the fields of the officials (World.pop) copyFrom
+// leaves alone, with the reason; every other field of agents.Population
+// must be copied.
+var popNotCopied = map[string]string{
+	"Prop":      "written by the officials' update before its aggregation reads it; an inert organization's is read by nobody",
+	"RetireAt":  "read only by turnover, which a probe does not run",
+	"Exchanged": "read only by turnover and the run's exchange shares",
 }
 
 // sharedSubFields are slice fields of structs copied whole (agents.Org,
@@ -126,6 +142,27 @@ func TestCopyFromCoversWorld(t *testing.T) {
 	src, dst := reflect.ValueOf(w).Elem(), reflect.ValueOf(w.probe).Elem()
 	for _, name := range copiedFields {
 		a, b := src.FieldByName(name), dst.FieldByName(name)
+		if name == "pop" {
+			pt := a.Type()
+			for name := range popNotCopied {
+				if _, ok := pt.FieldByName(name); !ok {
+					t.Errorf("popNotCopied lists %s, which agents.Population no longer has", name)
+				}
+			}
+			for f := range pt.Fields() {
+				if _, skip := popNotCopied[f.Name]; skip {
+					continue
+				}
+				x, y := a.FieldByName(f.Name), b.FieldByName(f.Name)
+				if !equalValues(x, y) {
+					t.Errorf("after copyFrom, World.pop.%s differs from the source", f.Name)
+				}
+				if shares(x, y) {
+					t.Errorf("after copyFrom, World.pop.%s shares memory with the source", f.Name)
+				}
+			}
+			continue
+		}
 		if !equalValues(a, b) {
 			t.Errorf("after copyFrom, World.%s differs from the source", name)
 		}

@@ -274,3 +274,94 @@ func TestRecordProbeWritesItsCells(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeInertnessKept: probeOfficials refills its inertness marks at
+// a probe's first tick and whenever a channel has become shut and idle
+// since, so the marks it updates are always those inert gives: here a
+// channel is shut and emptied by hand after the first tick (in a probe
+// it would take a fall rate of 1), which must make its only participants
+// inert at the next tick.
+func TestProbeInertnessKept(t *testing.T) {
+	m := testModel(t, "baseline")
+	w := NewWorld(m)
+	w.Reset(0, 0, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+	for range 12 {
+		w.Step()
+	}
+	p := w.probe
+	p.copyFrom(w)
+	check := func(when string) int {
+		t.Helper()
+		n := 0
+		for i := range p.orgs {
+			if p.inertNow[i] != p.inert(i) {
+				t.Errorf("%s: organization %s marked inert %v, inert says %v", when, m.orgs[i].name, p.inertNow[i], p.inert(i))
+			}
+			if p.inertNow[i] {
+				n++
+			}
+		}
+		return n
+	}
+	p.tick++
+	p.probeOfficials(true)
+	before := check("first tick")
+	// Shut and empty every live channel of one organization that takes
+	// part in a single channel.
+	killed := -1
+	for i := range p.orgs {
+		if cs := m.orgs[i].channels; len(cs) == 1 && !p.inertNow[i] {
+			killed = cs[0]
+			break
+		}
+	}
+	if killed < 0 {
+		t.Fatal("no live organization with a single channel in the baseline")
+	}
+	p.chans[killed].Capacity, p.chans[killed].Activity = 0, 0
+	p.tick++
+	p.probeOfficials(false)
+	if after := check("after a channel died"); after <= before {
+		t.Errorf("inert organizations: %d before channel %s died, %d after; want more", before, m.channels[killed].name, after)
+	}
+}
+
+// TestProbeLastTickShort: a probe that stops its last tick after the
+// channels' step (probeStep's last) measures what one that runs the tick
+// to its end measures, channel by channel, on runs with frequent crises
+// (so executives suspend and resume channels in the probes); and every
+// channel's attention at the end is the one kept at the start.
+func TestProbeLastTickShort(t *testing.T) {
+	m := testModel(t, "baseline", "crises.rate_per_year=2")
+	for rep := range 4 {
+		short := probeAt(t, m, rep, 30)
+		w := NewWorld(m)
+		w.Reset(0, rep, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+		for range 30 {
+			w.Step()
+		}
+		// runProbe, with every tick run to its end.
+		p, ps := w.probe, &w.probes
+		for c := range w.chans {
+			ps.before[c] = w.chans[c].Activity
+		}
+		p.copyFrom(w)
+		p.noiseKey = philox.NewKey(m.Scenario.Seed, 0, rep, PurposeProbe|uint64(ps.count)<<32)
+		p.holdAttentionAtFloor()
+		H := m.probeTicks()
+		for h := 1; h <= H; h++ {
+			p.probeStep(h == 1, false)
+		}
+		for c := range p.chans {
+			// stepChannels steps a probe's channels at the attention
+			// holdAttentionAtFloor kept: nothing in the probe moved it.
+			if got := p.channelAttention(c); got != p.probeAttention[c] {
+				t.Errorf("rep %d: channel %s's attention %v at the probe's end, %v kept at its start", rep, m.channels[c].name, got, p.probeAttention[c])
+			}
+			full := keptShare(p.chans[c:c+1], ps.before[c:c+1], nil)
+			if got := short.probes.byChannel[c]; got != full {
+				t.Errorf("rep %d: channel %s keeps %v with the short last tick, %v with the full one", rep, m.channels[c].name, got, full)
+			}
+		}
+	}
+}

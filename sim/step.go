@@ -59,11 +59,12 @@ func (w *World) lobbyPush(i int) float64 {
 }
 
 // decayEnvironment decays crisis tension and every executive's crisis
-// reactions: stepEnvironment without attention.
+// reactions (in the channels its side takes part in: the others stay 0):
+// stepEnvironment without attention.
 func (w *World) decayEnvironment() {
 	w.tension *= w.m.env.tensionKept
 	for i := range w.execs {
-		agents.DecayReactions(&w.execs[i], w.params)
+		agents.DecayReactionsOf(&w.execs[i], w.m.sides[i].channels, w.params)
 	}
 }
 
@@ -197,13 +198,22 @@ func (w *World) stepLobbying() {
 		}
 		// Only the organizations the net lobbying terms read (see
 		// compileLobbying); the scratch of the others is not read.
-		stakes := w.stakes[c]
+		// (The scratch resliced to the organizations' length: indexing
+		// orgs checks the index for the three.)
+		stakes, orgs := w.stakes[c], w.orgs
+		interests, oppositions := w.interest[:len(orgs)], w.opposition[:len(orgs)]
 		for _, l := range cs.lobbyers {
-			o := &w.orgs[l.org]
+			o := &orgs[l.org]
 			var interest, opposition float64
 			if l.part >= 0 {
 				interest = agents.Interest(stakes[l.part], o.EnergyStake, cs.afghan, k)
-				opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
+				// Without outright opposition or suspicion (every
+				// organization but the eastern military ones) it is
+				// min(1, 0+0*depth), 0 for the depths a scenario allows
+				// (0..1), without the call.
+				if l.opposes || o.Suspicion != 0 {
+					opposition = agents.Opposition(l.opposes, true, o.Suspicion, ch.Depth)
+				}
 			} else if l.opposes {
 				opposition = 1 // agents.Opposition(true, false, 0, 0)
 			}
@@ -212,16 +222,30 @@ func (w *World) stepLobbying() {
 				// channels even where they do not take part.
 				interest = agents.Interest(0, o.EnergyStake, true, k)
 			}
-			w.interest[l.org], w.opposition[l.org] = interest, opposition
+			interests[l.org], oppositions[l.org] = interest, opposition
 		}
+		// (The model's sides resliced to the executives' length and each
+		// bloc's term lists to its sides': indexing execs and ranging
+		// over the sides checks the indices for both.)
+		execs := w.execs
+		msides := m.sides[:len(execs)]
 		for b := 0; b < 2; b++ {
 			var sum, wsum float64
-			for j, si := range cs.sides[b] {
-				e := &w.execs[si]
-				n := agents.NetLobbyingTerms(cs.lobby[b][j], w.interest, w.opposition, m.sides[si].influence+e.Weight)
+			sides := cs.sides[b]
+			lobby := cs.lobby[b][:len(sides)]
+			for j, si := range sides {
+				e := &execs[si]
+				infl := msides[si].influence
+				n := agents.NetLobbyingTerms(lobby[j], interests, oppositions, infl+e.Weight)
 				e.Net[c] = n
-				sum += m.sides[si].influence * n
-				wsum += m.sides[si].influence
+				sum += infl * n
+				wsum += infl
+			}
+			if ch.Suspended {
+				// agents.Step reads no backing while the channel stays
+				// suspended, and only stepCrises, after agents.Step,
+				// resumes it: the backing is fresh again the tick after.
+				continue
 			}
 			ch.Backing[b] = 0
 			if wsum > 0 {
@@ -233,12 +257,21 @@ func (w *World) stepLobbying() {
 
 // stepChannels moves every channel toward what its least willing bloc
 // supports (nothing while suspended).
+//
+// In a probe each channel's attention is the one holdAttentionAtFloor
+// kept (nothing in a probe moves attention).
 func (w *World) stepChannels() {
 	for c := range w.chans {
 		if ch := &w.chans[c]; ch.Capacity == 0 && ch.Activity == 0 {
 			continue // shut and idle: agents.Step would leave it at 0
 		}
-		agents.Step(&w.chans[c], w.orgs, w.channelAttention(c), w.params)
+		var a float64
+		if w.probing {
+			a = w.probeAttention[c]
+		} else {
+			a = w.channelAttention(c)
+		}
+		agents.Step(&w.chans[c], w.orgs, a, w.params)
 	}
 }
 
@@ -378,34 +411,44 @@ func (w *World) stepCrises(t int, coopBefore float64) {
 		}
 	}
 	for c := range w.chans {
-		cs := &m.channels[c]
-		susp := false
-		for b := 0; b < 2; b++ {
-			for _, si := range cs.sides[b] {
-				e := &w.execs[si]
-				if w.chans[c].Capacity <= 0 {
-					// Nothing to suspend in a channel its lever keeps shut.
-					e.Suspended[c] = false
-					continue
-				}
-				switch d := agents.Decide(e, c, k); {
-				case w.probing || d == 0:
-					// A probe records no events.
-				case d == 1:
-					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventSuspension,
-						Name: m.suspendName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
-				default:
-					w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventResumption,
-						Name: m.resumeName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
-				}
-				susp = susp || e.Suspended[c]
+		ch := &w.chans[c]
+		// The channel's sides, eastern then western (chanSides).
+		sides := w.chanSides[c]
+		if ch.Capacity <= 0 {
+			// Nothing to suspend in a channel its lever keeps shut.
+			for _, si := range sides {
+				w.execs[si].Suspended[c] = false
 			}
+			ch.Suspended = false
+			continue
 		}
-		if susp && !w.chans[c].Suspended && !w.probing {
+		susp := false
+		for _, si := range sides {
+			e := &w.execs[si]
+			if d := agents.Decide(e, c, k); d != 0 && !w.probing { // a probe records no events
+				w.recordDecision(t, si, c, d, coopBefore)
+			}
+			susp = susp || e.Suspended[c]
+		}
+		if susp && !ch.Suspended && !w.probing {
 			w.suspensions++
 		}
-		w.chans[c].Suspended = susp
+		ch.Suspended = susp
 	}
+}
+
+// recordDecision records side si's executive's decision d on channel c
+// at tick t (1: it suspends the channel, -1: it resumes it) as an event.
+// (Out of stepCrises's loop, which it would weigh down, being rare.)
+func (w *World) recordDecision(t, si, c, d int, coopBefore float64) {
+	m, e := w.m, &w.execs[si]
+	if d == 1 {
+		w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventSuspension,
+			Name: m.suspendName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
+		return
+	}
+	w.res.Events = append(w.res.Events, EventRecord{Tick: t, Date: m.Dates[t], Kind: scenarios.EventResumption,
+		Name: m.resumeName[si][c], Severity: e.Reaction[c], CooperationBefore: coopBefore})
 }
 
 // shock cuts channel c's activity by crisis cr and raises the reaction of
@@ -431,18 +474,20 @@ func (w *World) shock(c int, cr crisis) {
 // for the next tick's routine, then retirement and promotion, in every
 // organization.
 func (w *World) stepTurnover(t int) {
-	staff := agents.Staffing{Params: w.params, Now: t, Rng: w.actRng}
+	staff := agents.Staffing{Params: w.params, Now: t, Rng: w.actRng, TenureLog: w.tenureLog}
 	for c := range w.chans {
 		ch := &w.chans[c]
 		ex := w.exchanged[c]
+		if !ch.Exchanges || ch.Activity <= 0 {
+			clear(ex)
+			continue
+		}
 		for i, oi := range ch.Participants {
-			ex[i] = 0
-			if !ch.Exchanges || ch.Activity <= 0 {
-				continue
-			}
 			o := &w.orgs[oi]
 			n := agents.Exchange(&w.pop, o, ch.Activity, w.params, w.actRng)
-			if juniors := o.RankHi[0] - o.RankLo[0]; juniors > 0 {
+			ex[i] = 0
+			// (With nobody sent, the share is 0 without a division.)
+			if juniors := o.RankHi[0] - o.RankLo[0]; n > 0 && juniors > 0 {
 				ex[i] = float64(n) / float64(juniors)
 			}
 		}
@@ -454,8 +499,11 @@ func (w *World) stepTurnover(t int) {
 			// organizations, most ticks, without the call.
 			continue
 		}
-		if agents.Turnover(&w.pop, o, staff) > 0 {
-			agents.Aggregate(&w.pop, o, w.params)
+		// The cascades change ranks up to top only; the update's
+		// aggregation (this tick's, in stepOfficials) has the sums of the
+		// ranks above.
+		if n, top := agents.TurnoverRanks(&w.pop, o, staff); n > 0 {
+			agents.Reaggregate(&w.pop, o, w.params, top)
 		}
 	}
 }

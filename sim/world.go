@@ -72,9 +72,31 @@ type World struct {
 	// inertNow is scratch for probeOfficials: by organization, whether it
 	// is inert (see inert) this tick.
 	inertNow []bool
-	tension  float64
-	afghan   float64
-	tick     int
+	// eastMil lists the eastern military organizations (Military, bloc
+	// 0) in increasing order, for record; fixed by newWorld.
+	eastMil []int
+	// probeAttention is, in a probe's shadow, each channel's attention as
+	// holdAttentionAtFloor left it (nil in a run).
+	probeAttention []float64
+	// engaged lists the organizations with at least one channel, in
+	// increasing order, and engagedInf is their influence summed in that
+	// order: the routine and interest indices' weights (recordProbe);
+	// fixed by newWorld.
+	engaged    []int
+	engagedInf float64
+	// chanSides[c] lists the sides taking part in channel c, the
+	// eastern ones (chanSpec.sides[0]) then the western ones, for
+	// channelAttention and stepCrises; fixed by newWorld.
+	chanSides [][]int
+	// deadChans is scratch for probeOfficials: the number of channels
+	// with capacity 0 and activity 0 when it last filled inertNow.
+	deadChans int
+	// tenureLog is agents.TenureLog(params.TenureTicks), computed once
+	// for every recruit's tenure draw (see agents.Staffing).
+	tenureLog float64
+	tension   float64
+	afghan    float64
+	tick      int
 
 	// lever holds every lever's current value (by registry index); the
 	// fields after it are derived from it by applyLevers.
@@ -183,7 +205,7 @@ func NewWorld(m *Model) *World {
 
 // newWorld allocates a World without a probe.
 func newWorld(m *Model) *World {
-	w := &World{m: m, params: &m.params}
+	w := &World{m: m, params: &m.params, tenureLog: agents.TenureLog(m.params.TenureTicks)}
 	w.envSrc = rand.NewPCG(0, 0)
 	w.actSrc = rand.NewPCG(0, 0)
 	w.popSrc = rand.NewPCG(0, 0)
@@ -231,6 +253,19 @@ func newWorld(m *Model) *World {
 	w.opposition = make([]float64, len(m.orgs))
 	w.inertNow = make([]bool, len(m.orgs))
 	w.stakeIdx = make([]float64, len(m.orgs))
+	w.chanSides = make([][]int, len(m.channels))
+	for c := range m.channels {
+		w.chanSides[c] = append(append([]int(nil), m.channels[c].sides[0]...), m.channels[c].sides[1]...)
+	}
+	for i := range w.orgs {
+		if o := &w.orgs[i]; o.Military && o.Bloc == 0 {
+			w.eastMil = append(w.eastMil, i)
+		}
+		if len(m.orgs[i].channels) > 0 {
+			w.engaged = append(w.engaged, i)
+			w.engagedInf += w.orgs[i].Influence
+		}
+	}
 	w.enabled = make([]int, len(m.orgs))
 	w.lever = make(leverState, len(m.initialLevers))
 	w.pendingCrisis = make([]crisis, 0, 8)
@@ -322,7 +357,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	}
 	w.applyLevers()
 	w.resetProbe()
-	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng}
+	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng, TenureLog: w.tenureLog}
 	w.setInputs(nil)
 	for i := range w.orgs {
 		o := &w.orgs[i]
@@ -334,7 +369,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 		for j := lo; j < hi; j++ {
 			agents.Recruit(&w.pop, o, j, hire)
 			// Initial officials are part-way through their careers.
-			w.pop.RetireAt[j] = int32(1 + agents.Tenure(w.params.TenureTicks, w.popRng))
+			w.pop.RetireAt[j] = int32(1 + hire.Tenure())
 		}
 		agents.Evaluate(&w.pop, o, w.tension, w.params)
 	}
@@ -449,10 +484,8 @@ func (w *World) boostAttention(sides []int, strength float64) {
 // keep it on the agenda, so the least attentive one sets the pace.
 func (w *World) channelAttention(c int) float64 {
 	a := 1.0
-	for b := 0; b < 2; b++ {
-		for _, i := range w.m.channels[c].sides[b] {
-			a = min(a, w.execs[i].Attention)
-		}
+	for _, i := range w.chanSides[c] {
+		a = min(a, w.execs[i].Attention)
 	}
 	return clamp01(a)
 }
@@ -463,24 +496,30 @@ func (w *World) record(t int) {
 	T := m.ticks()
 	s := w.res.Series
 
-	var coop float64
+	var coop, susp float64
 	for c := range w.chans {
 		a := w.chans[c].Activity
 		coop += a
 		s[(m.firstChannelMetric+c)*T+t] = a
+		if w.chans[c].Suspended {
+			susp++
+		}
 	}
 	if len(w.chans) > 0 {
 		coop /= float64(len(w.chans))
+		susp /= float64(len(w.chans))
 	}
 	s[t] = coop
 
-	var ruS, ruW float64
-	for i := range w.orgs {
+	// The eastern military organizations' influence-weighted stance and
+	// mean suspicion, each summed in the organizations' order.
+	var ruS, ruW, sus, susW float64
+	for _, i := range w.eastMil {
 		o := &w.orgs[i]
-		if o.Military && o.Bloc == 0 {
-			ruS += o.Influence * o.Stance
-			ruW += o.Influence
-		}
+		ruS += o.Influence * o.Stance
+		ruW += o.Influence
+		sus += o.Suspicion
+		susW++
 	}
 	w.recordProbe(s, T, t)
 	s[2*T+t] = w.tension
@@ -512,21 +551,6 @@ func (w *World) record(t int) {
 		}
 		s[(m.firstWillingnessMetric+si)*T+t] = ws
 		s[(m.firstAttentionMetric+si)*T+t] = clamp01(w.execs[si].Attention)
-	}
-	var susp, sus, susW float64
-	for c := range w.chans {
-		if w.chans[c].Suspended {
-			susp++
-		}
-	}
-	if len(w.chans) > 0 {
-		susp /= float64(len(w.chans))
-	}
-	for i := range w.orgs {
-		if o := &w.orgs[i]; o.Military && o.Bloc == 0 {
-			sus += o.Suspicion
-			susW++
-		}
 	}
 	if susW > 0 {
 		sus /= susW
