@@ -1,0 +1,143 @@
+package calibrate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/entrench/entrench/abc"
+	"github.com/entrench/entrench/output"
+)
+
+// TestAdjustOutputs calibrates the tiny test file with the regression
+// adjustment for 1 and 2 workers and checks that posterior.csv holds the
+// adjusted particles (read back by ReadPosterior, every one inside its
+// prior's support), that posterior-unadjusted.csv holds the final
+// generation, that the manifest says what was done, that the outputs are
+// byte-identical for both worker counts, and that Finish on the
+// checkpoints writes the same files again (the adjustment is a pure
+// function of the stored final generation).
+func TestAdjustOutputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("calibrates")
+	}
+	c, err := LoadFile("testdata/tiny.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Settings.Adjust = abc.AdjustRegression
+	files := []string{PosteriorFile, UnadjustedFile, ParametersFile, FitFile, output.ManifestFile}
+	read := func(dir string) map[string][]byte {
+		out := map[string][]byte{}
+		for _, f := range files {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f == output.ManifestFile {
+				var m map[string]any
+				if err := json.Unmarshal(b, &m); err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range []string{"started", "finished", "workers", "args", "version", "elapsed_seconds", "go_version", "host"} {
+					delete(m, k)
+				}
+				b, _ = json.Marshal(m)
+			}
+			out[f] = b
+		}
+		return out
+	}
+	base := t.TempDir()
+	var ref map[string][]byte
+	for _, w := range []int{1, 2} {
+		dir := filepath.Join(base, "w"+string(rune('0'+w)))
+		res, err := Run(context.Background(), c, Options{Out: dir, Workers: w, Draws: 30, NoFigures: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := read(dir)
+		if ref == nil {
+			ref = got
+			a := res.ABC.Adjustment
+			if !a.Applied || res.ABC.Posterior == res.ABC.Final {
+				t.Fatalf("adjustment not applied: %+v", a)
+			}
+			if bytes.Equal(got[PosteriorFile], got[UnadjustedFile]) {
+				t.Error("posterior.csv equals posterior-unadjusted.csv")
+			}
+			var b bytes.Buffer
+			if err := abc.WritePosterior(&b, res.ABC.Names, res.ABC.Final); err != nil || !bytes.Equal(b.Bytes(), got[UnadjustedFile]) {
+				t.Errorf("posterior-unadjusted.csv is not the final generation (%v)", err)
+			}
+			var man Manifest
+			if err := json.Unmarshal(got[output.ManifestFile], &man); err != nil || man.Adjust == nil || !man.Adjust.Applied || man.Adjust.Method != "regression" {
+				t.Errorf("manifest adjust %+v (%v)", man.Adjust, err)
+			}
+			post, err := ReadPosterior(filepath.Join(dir, PosteriorFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, th := range post.Particles {
+				for k, x := range th {
+					if lo, hi := c.Params[k].Prior.Support(); !(x >= lo && x <= hi) {
+						t.Errorf("particle %d: %s = %g outside [%g, %g]", i, c.Params[k].Name, x, lo, hi)
+					}
+					if x != res.ABC.Posterior.Particles[i][k] {
+						t.Errorf("particle %d: %s read back as %g, adjusted %g", i, c.Params[k].Name, x, res.ABC.Posterior.Particles[i][k])
+					}
+				}
+			}
+			if m := res.Marginals[0]; m.Mean == 0 {
+				t.Error("no marginals")
+			}
+			continue
+		}
+		for f, b := range ref {
+			if !bytes.Equal(b, got[f]) {
+				t.Errorf("%s differs between 1 and %d workers", f, w)
+			}
+		}
+	}
+	// Finish from the checkpoints of the first folder.
+	dir := filepath.Join(base, "w1")
+	for _, f := range files {
+		os.Remove(filepath.Join(dir, f))
+	}
+	if _, err := Finish(context.Background(), c, Options{Out: dir, Workers: 2, Draws: 30, NoFigures: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := read(dir)
+	for f, b := range ref {
+		if !bytes.Equal(b, got[f]) {
+			t.Errorf("%s differs after Finish", f)
+		}
+	}
+	// Without the adjustment, no posterior-unadjusted.csv and no adjust
+	// entry in the manifest.
+	c.Settings.Adjust = abc.AdjustNone
+	dir = filepath.Join(base, "none")
+	if _, err := Run(context.Background(), c, Options{Out: dir, Workers: 2, Draws: 30, NoFigures: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, UnadjustedFile)); err == nil {
+		t.Errorf("%s written without the adjustment", UnadjustedFile)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, output.ManifestFile)); bytes.Contains(b, []byte(`"adjust"`)) {
+		t.Error("manifest has an adjust entry without the adjustment")
+	}
+	// The same generations (the adjustment is not in the fingerprint):
+	// the unadjusted posterior is the other run's posterior-unadjusted.csv,
+	// and the predictive fit, simulated at other particles, differs.
+	for _, f := range []struct{ none, adj string }{{PosteriorFile, UnadjustedFile}} {
+		if b, _ := os.ReadFile(filepath.Join(dir, f.none)); !bytes.Equal(b, ref[f.adj]) {
+			t.Errorf("%s without the adjustment is not %s with it", f.none, f.adj)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, FitFile)); bytes.Equal(b, ref[FitFile]) {
+		t.Error("fit.csv is the same with and without the adjustment: the predictive simulations do not use the adjusted particles")
+	}
+}
