@@ -163,7 +163,7 @@ func (w *World) applyLevers() {
 	for i := range m.orgs {
 		n := 0
 		for _, c := range m.orgs[i].channels {
-			if w.chans[c].Capacity > 0 {
+			if w.chans[c].Capacity > 0 && m.channels[c].jointWork {
 				n++
 			}
 		}

@@ -127,6 +127,12 @@ type chanSpec struct {
 	// exchanges is true for the kinds whose work sends officials on
 	// exchanges: mil_to_mil, border_security and counternarcotics.
 	exchanges bool
+	// jointWork is true for the kinds whose work puts officials of both
+	// sides to work together: every kind but energy. Only joint work
+	// counts in the participants' engagement (habit) and builds their
+	// organizations' routine; an energy channel (a pipeline investment)
+	// yields a commercial stake and nothing else.
+	jointWork bool
 	sidesMask []bool // by side index: side takes part
 	// stakeMonths is the months of yield a stake accrues per tick: the
 	// tick's months, but no more than one stake lifetime.
@@ -315,6 +321,7 @@ func (m *Model) compileChannels(orgIdx map[string]int) (map[string]int, error) {
 			cs.milToMil = true
 		}
 		cs.exchanges = cs.milToMil || c.Kind == scenarios.ChanBorderSecurity || c.Kind == scenarios.ChanCounternarcotics
+		cs.jointWork = !cs.energy
 		for _, p := range c.Participants {
 			oi, ok := orgIdx[p]
 			if !ok {

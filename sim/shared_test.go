@@ -46,9 +46,12 @@ func sharedRow(t *testing.T, a, b string, n int, name string, sets ...string) (s
 // points of cooperation standing after a Crimea-size crisis, about a tenth
 // of the baseline's level) and three standard errors; with inert stakes
 // the whole 95% interval must lie within ±0.005 (an equivalence bound a
-// quarter of the minimum effect: joint work in the tapi channel still
-// builds its participants' habit, which they carry into the nrc channel
-// they also sit in, a small real effect that is not the stakes').
+// quarter of the minimum effect) and cover zero (the criterion).
+// An energy channel is not joint work (it adds nothing to engagement or
+// routine, TestEnergyChannelIsNotJointWork), so with inert stakes the
+// tapi channel reaches the shared ones only through the autonomy threat
+// of its depth, which lowers cooperation by about 1.5e-4 and leaves the
+// probe's share kept unmoved (about 1e-5 on 200 pairs).
 func TestTAPIEntrenchesSharedChannels(t *testing.T) {
 	n := reps(40)
 	real, c := sharedRow(t, "baseline", "tapi-only", n, "shared_entrenchment")
@@ -61,8 +64,8 @@ func TestTAPIEntrenchesSharedChannels(t *testing.T) {
 		t.Errorf("the TAPI stake should entrench the shared channels: gain %.4f (se %.4f), want > 0.02", real.Mean, real.SE)
 	}
 	inert, _ := sharedRow(t, "baseline", "tapi-only", n, "shared_entrenchment", "model.inert_stakes=true")
-	t.Logf("inert stakes: baseline %.4f, tapi-only %.4f, gain %.4f [%.4f, %.4f]", inert.MeanA, inert.MeanB, inert.Mean, inert.Lo, inert.Hi)
-	if inert.Lo < -0.005 || inert.Hi > 0.005 {
-		t.Errorf("with inert stakes the gain should be nil (within ±0.005): %.4f [%.4f, %.4f]", inert.Mean, inert.Lo, inert.Hi)
+	t.Logf("inert stakes: baseline %.4f, tapi-only %.4f, gain %.3g [%.3g, %.3g]", inert.MeanA, inert.MeanB, inert.Mean, inert.Lo, inert.Hi)
+	if inert.Lo < -0.005 || inert.Hi > 0.005 || inert.Lo > 0 || inert.Hi < 0 {
+		t.Errorf("with inert stakes the gain should be nil (within ±0.005, covering 0): %.3g [%.3g, %.3g]", inert.Mean, inert.Lo, inert.Hi)
 	}
 }

@@ -88,12 +88,15 @@ func TestStepStakesAgainstRule(t *testing.T) {
 		routine[c] = make([]float64, len(ch.Participants))
 		for i, oi := range ch.Participants {
 			stakes[c][i] = agents.AccrueStake(w.stakes[c][i], &ch, w.orgs[oi].Bloc, mult)
-			routine[c][i] = agents.UpdateRoutine(w.routine[c][i], ch.Activity, w.exchanged[c][i], k)
+			routine[c][i] = w.routine[c][i] // an energy channel builds no routine
+			if !cs.energy {
+				routine[c][i] = agents.UpdateRoutine(w.routine[c][i], ch.Activity, w.exchanged[c][i], k)
+			}
 			orgStake[oi] += stakes[c][i]
 			if cs.energy {
 				energyStake[oi] += stakes[c][i]
 			}
-			if ch.Capacity > 0 {
+			if ch.Capacity > 0 && !cs.energy {
 				orgRoutine[oi] += routine[c][i]
 				enabled[oi]++
 			}
@@ -402,6 +405,63 @@ func TestAllZero(t *testing.T) {
 	}{{nil, true}, {[]float64{0, 0}, true}, {[]float64{0, 1e-300}, false}, {[]float64{-2, 0}, false}} {
 		if got := allZero(tc.x); got != tc.want {
 			t.Errorf("allZero(%v) = %v", tc.x, got)
+		}
+	}
+}
+
+// TestEnergyChannelIsNotJointWork: an open, active energy channel (the
+// tapi of tapi-only, mid-run) adds nothing to its participants'
+// engagement and builds no routine: Gazprom, in tapi only, has engagement
+// 0 and routine 0; the Kremlin's engagement is the mean activity of its
+// other (joint-work) channels. It fails if the energy channel is counted
+// as joint work in either place, which made an inert TAPI stake still
+// entrench the shared channels through the Kremlin's and State's habit
+// and routine.
+func TestEnergyChannelIsNotJointWork(t *testing.T) {
+	m := testModel(t, "tapi-only")
+	w := NewWorld(m)
+	w.Reset(0, 3, &RunResult{Series: make([]float64, len(m.Metrics)*m.ticks())})
+	for range 60 {
+		w.Step()
+	}
+	energy := -1
+	for c := range w.chans {
+		if m.channels[c].energy {
+			energy = c
+		}
+	}
+	if energy < 0 || w.chans[energy].Capacity == 0 || w.chans[energy].Activity < 0.05 {
+		t.Fatalf("tapi-only should have an open, active energy channel after 60 months: %d", energy)
+	}
+	w.setInputs(nil)
+	reached := 0
+	for _, oi := range w.chans[energy].Participants {
+		var eng float64
+		n := 0
+		for _, c := range m.orgs[oi].channels {
+			if c != energy && w.chans[c].Capacity > 0 {
+				eng += w.chans[c].Activity
+				n++
+			}
+		}
+		if n > 0 {
+			eng /= float64(n)
+			reached++
+		}
+		if !approx(w.orgs[oi].Engagement, eng) {
+			t.Errorf("org %s: engagement %v, want %v (the mean over its joint-work channels only)", m.orgs[oi].name, w.orgs[oi].Engagement, eng)
+		}
+	}
+	if reached == 0 {
+		t.Fatal("no energy participant with another channel: the test does not reach the mean")
+	}
+	w.stepStakes(false)
+	for i, oi := range w.chans[energy].Participants {
+		if w.routine[energy][i] != 0 {
+			t.Errorf("org %s: routine %v in the energy channel, want 0", m.orgs[oi].name, w.routine[energy][i])
+		}
+		if len(m.orgs[oi].channels) == 1 && (w.orgs[oi].Routine != 0 || w.orgs[oi].Engagement != 0) {
+			t.Errorf("org %s (energy only): routine %v, engagement %v, want 0", m.orgs[oi].name, w.orgs[oi].Routine, w.orgs[oi].Engagement)
 		}
 	}
 }

@@ -296,7 +296,7 @@ func (w *World) stepStakes(routines bool) {
 			if cs.energy {
 				o.EnergyStake += st[i]
 			}
-			if routines {
+			if routines && cs.jointWork {
 				rt[i] = agents.UpdateRoutine(rt[i], ch.Activity, ex[i], k)
 				if ch.Capacity > 0 {
 					o.Routine += rt[i]

@@ -59,9 +59,9 @@ type World struct {
 	// interest and opposition are scratch, by organization, for one
 	// channel's lobbying.
 	interest, opposition []float64
-	// enabled is, by organization, how many of its channels have a
-	// positive capacity (kept by applyLevers: capacities change only with
-	// the levers).
+	// enabled is, by organization, how many of its joint-work channels
+	// (every kind but energy) have a positive capacity (kept by
+	// applyLevers: capacities change only with the levers).
 	enabled []int
 	// stakeIdx is each organization's stake index,
 	// agents.StakeIndex(Stake, StakeHalf), as of the last stepStakes of
@@ -384,7 +384,7 @@ func (w *World) Run() (err error) {
 
 // setInputs sets every organization's inputs from the world (skipping
 // those marked in skip, when not nil): its side's attention, its
-// engagement (mean activity of its enabled channels) and the autonomy
+// engagement (mean activity of its enabled joint-work channels) and the autonomy
 // threat (sensitivity times the depth-weighted activity of its channels,
 // plus, for eastern participants in mil-to-mil channels, the West's
 // pressure; capped at 1). It reads only executives and channels. One loop
@@ -405,7 +405,7 @@ func (w *World) setInputs(skip []bool) {
 			if m.channels[c].milToMil && o.Bloc == 0 {
 				threat += ch.Depth * ch.Demand
 			}
-			if ch.Capacity > 0 {
+			if ch.Capacity > 0 && m.channels[c].jointWork {
 				eng += ch.Activity
 				n++
 			}
