@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/entrench/entrench/abc"
@@ -139,5 +140,44 @@ func TestAdjustOutputs(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, FitFile)); bytes.Equal(b, ref[FitFile]) {
 		t.Error("fit.csv is the same with and without the adjustment: the predictive simulations do not use the adjusted particles")
+	}
+}
+
+// TestAdjustInvalidScenario checks that an adjusted particle that breaks
+// a constraint between parameters (here fall_rate below build_rate) makes
+// the posterior fall back to the unadjusted generation, with a note.
+func TestAdjustInvalidScenario(t *testing.T) {
+	src := []byte(`scenario: tiny
+parameters:
+  - {name: build_rate, key: model.build_rate, prior: {dist: uniform, min: 0.1, max: 0.4}}
+  - {name: fall_rate, key: model.fall_rate, prior: {dist: uniform, min: 0.3, max: 0.8}}
+targets:
+  - {series: icews_coop_share_USA_RUS, metric: cooperation, observation: {noise: 0.02}}
+algorithm: {adjust: regression}
+`)
+	c, err := Load("inline.yaml", src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := &abc.Generation{Particles: [][]float64{{0.2, 0.5}, {0.3, 0.6}}, Weights: []float64{0.5, 0.5}}
+	for _, tt := range []struct {
+		name  string
+		post  [][]float64
+		valid bool
+	}{
+		{"valid", [][]float64{{0.25, 0.55}, {0.3, 0.5}}, true},
+		{"fall below build", [][]float64{{0.25, 0.55}, {0.39, 0.35}}, false},
+	} {
+		post := &abc.Generation{Particles: tt.post, Weights: []float64{0.5, 0.5}}
+		res := &abc.Result{Final: final, Posterior: post, Adjustment: abc.Adjustment{Method: "regression", Applied: true, Slopes: [][]float64{{1}, {1}}}}
+		if err := c.checkAdjusted(context.Background(), res); err != nil {
+			t.Fatal(err)
+		}
+		if tt.valid != (res.Posterior == post) || tt.valid != res.Adjustment.Applied {
+			t.Errorf("%s: posterior adjusted %v, adjustment %+v", tt.name, res.Posterior == post, res.Adjustment)
+		}
+		if !tt.valid && (!strings.Contains(res.Adjustment.Note, "particle 2 is not a valid scenario") || !strings.Contains(res.Adjustment.Note, "fall_rate") || res.Adjustment.Slopes != nil) {
+			t.Errorf("%s: note %q", tt.name, res.Adjustment.Note)
+		}
 	}
 }

@@ -224,6 +224,9 @@ func finish(ctx context.Context, c *Calibration, o Options, res *abc.Result, sta
 		// generation.
 		res.Posterior, res.Adjustment = abc.AdjustGeneration(res.Final, c.Params, c.Settings.Adjust)
 	}
+	if err := c.checkAdjusted(ctx, res); err != nil {
+		return nil, err
+	}
 	var err error
 	if out.Marginals, err = abc.Summarize(res.Names, res.Posterior); err != nil {
 		return nil, err
@@ -337,4 +340,28 @@ func (c *Calibration) predict(ctx context.Context, g *abc.Generation, o Options)
 		}
 	}
 	return rows, nil
+}
+
+// checkAdjusted checks that every adjusted particle of res.Posterior is a
+// valid scenario: the adjustment keeps each parameter inside its prior's
+// support, but a constraint between parameters (a fall rate at least the
+// build rate, say), which the calibration's rejected attempts respected,
+// may be broken. Then the posterior falls back to the unadjusted final
+// generation, and the adjustment's note says which particle and why.
+func (c *Calibration) checkAdjusted(ctx context.Context, res *abc.Result) error {
+	if !res.Adjustment.Applied {
+		return nil
+	}
+	for i, th := range res.Posterior.Particles {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := c.model(th, nil); err != nil {
+			res.Posterior = res.Final
+			res.Adjustment.Applied, res.Adjustment.Slopes, res.Adjustment.Summaries = false, nil, nil
+			res.Adjustment.Note = fmt.Sprintf("not adjusted: adjusted particle %d is not a valid scenario: %v", i+1, err)
+			return nil
+		}
+	}
+	return nil
 }
