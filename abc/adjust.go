@@ -148,7 +148,10 @@ const maxCondition = 1e10
 //
 // When the regression cannot be done it returns g with Applied false and
 // a Note: fewer particles of positive weight than summaries + 2, a
-// particle on a finite bound of its support, a design matrix whose
+// particle on a finite bound of its support, an observed summary outside
+// the range of the particles' (of positive weight), where the linear fit
+// would be extrapolated (a summary the model cannot reach, as under
+// misspecification), a design matrix whose
 // condition number exceeds 1e10 (a summary constant over the particles,
 // say), or an adjusted value that is not finite. It never panics on a
 // valid generation, and its result depends only on g and params.
@@ -209,6 +212,20 @@ func AdjustGeneration(g *Generation, params Priors, method Adjust) (*Generation,
 		z[i] = make([]float64, m)
 		for c, k := range a.Summaries {
 			z[i][c] = math.Sqrt(d.Weights[k]) * (g.Summaries[i][k] - d.Observed[k]) / d.Scales[k]
+		}
+	}
+	// The regression must interpolate: an observed summary outside the
+	// range of the particles' (the model cannot reach it, say) would have
+	// every particle moved by an extrapolation of the linear fit.
+	for c, k := range a.Summaries {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i := range n {
+			if rw[i] > 0 {
+				lo, hi = min(lo, z[i][c]), max(hi, z[i][c])
+			}
+		}
+		if !(lo <= 0 && hi >= 0) {
+			return fallback("observed summary %d (%g) lies outside the range of the particles' [%g, %g]: the regression would extrapolate", k+1, d.Observed[k], d.Observed[k]+lo*d.Scales[k]/math.Sqrt(d.Weights[k]), d.Observed[k]+hi*d.Scales[k]/math.Sqrt(d.Weights[k]))
 		}
 	}
 	// Weighted least squares: rows scaled by the square roots of the

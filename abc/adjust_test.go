@@ -192,8 +192,11 @@ func TestAdjustDegenerate(t *testing.T) {
 			return exactGeneration(0, []float64{0.1, -0.1, 0.5, -0.5, 0.5}, lin, 1)
 		}, one, "2 particles of positive weight"},
 		{"constant summary", func() *Generation {
-			return exactGeneration(0, []float64{0.2, 0.2, 0.2, 0.2, 0.2}, lin, 1)
+			return exactGeneration(0.2, []float64{0.2, 0.2, 0.2, 0.2, 0.2}, lin, 1)
 		}, one, "singular"},
+		{"observed outside the particles' range", func() *Generation {
+			return exactGeneration(0, []float64{0.1, 0.2, 0.3, 0.4, 0.5}, lin, 1)
+		}, one, "observed summary 1 (0) lies outside the range of the particles' [0.1, 0.4]"},
 		{"collinear summaries", func() *Generation {
 			g := exactGeneration(0, []float64{0.1, 0.2, 0.3, -0.2, 0.05}, lin, 1)
 			g.Distance = &Distance{Observed: []float64{0, 0}, Scales: []float64{1, 1}, Weights: []float64{1, 1}}

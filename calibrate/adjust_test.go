@@ -25,11 +25,13 @@ func TestAdjustOutputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("calibrates")
 	}
-	c, err := LoadFile("testdata/tiny.yaml", nil)
+	c, err := LoadFile("testdata/tiny-adjust.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Settings.Adjust = abc.AdjustRegression
+	if c.Settings.Adjust != abc.AdjustRegression {
+		t.Fatalf("adjust %v, want regression from the file", c.Settings.Adjust)
+	}
 	files := []string{PosteriorFile, UnadjustedFile, ParametersFile, FitFile, output.ManifestFile}
 	read := func(dir string) map[string][]byte {
 		out := map[string][]byte{}
@@ -140,6 +142,36 @@ func TestAdjustOutputs(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, FitFile)); bytes.Equal(b, ref[FitFile]) {
 		t.Error("fit.csv is the same with and without the adjustment: the predictive simulations do not use the adjusted particles")
+	}
+}
+
+// TestAdjustExtrapolation calibrates tiny.yaml, whose 2010-10 Gazprom
+// fact the tiny scenario cannot reach, with the adjustment: it must fall
+// back, say so in the manifest, and write the unadjusted particles as the
+// posterior.
+func TestAdjustExtrapolation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("calibrates")
+	}
+	c, err := LoadFile("testdata/tiny.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Settings.Adjust = abc.AdjustRegression
+	dir := t.TempDir()
+	res, err := Run(context.Background(), c, Options{Out: dir, Workers: 2, Draws: 10, NoFigures: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.ABC.Adjustment
+	if a.Applied || res.ABC.Posterior != res.ABC.Final || !strings.Contains(a.Note, "observed summary 2 (2010.75) lies outside the range") {
+		t.Errorf("adjustment %+v", a)
+	}
+	p, _ := os.ReadFile(filepath.Join(dir, PosteriorFile))
+	u, _ := os.ReadFile(filepath.Join(dir, UnadjustedFile))
+	m, _ := os.ReadFile(filepath.Join(dir, output.ManifestFile))
+	if len(p) == 0 || !bytes.Equal(p, u) || !bytes.Contains(m, []byte("would extrapolate")) {
+		t.Errorf("posterior.csv equals posterior-unadjusted.csv: %v; manifest notes the fallback: %v", bytes.Equal(p, u), bytes.Contains(m, []byte("would extrapolate")))
 	}
 }
 
