@@ -27,6 +27,19 @@
 // particles (ScaleNoise; see there why it gives tighter posteriors when a
 // summary's prior predictive spread is mostly a parameter's).
 //
+// Regression adjustment. Settings.Adjust = AdjustRegression
+// post-processes the final generation into Result.Posterior by the
+// local-linear regression adjustment of Beaumont, Zhang and Balding (2002)
+// (AdjustGeneration): each parameter, on a logit or log scale inside its
+// prior's support, is regressed on the standardized summaries by weighted
+// least squares (importance weights times an Epanechnikov kernel of the
+// distance, bandwidth the final tolerance), and moved by the fitted slopes
+// times its summaries' distance from the observed ones. It corrects the
+// spread the tolerance ball leaves in the posterior, exactly when the
+// parameters' posterior mean is linear in the summaries with a constant
+// spread. It is a pure function of the final generation, so it changes
+// neither the generations nor the checkpoints.
+//
 // Determinism. Every random stream is seeded from (seed, generation,
 // attempt, purpose) with SplitMix64 mixing, and the particles of a
 // generation are the first Particles accepted attempts in attempt order,
@@ -65,6 +78,8 @@
 //   - T. Toni, D. Welch, N. Strelkowa, A. Ipsen, M. P. H. Stumpf (2009),
 //     Approximate Bayesian computation scheme for parameter inference and
 //     model selection in dynamical systems, J. R. Soc. Interface 6:187-202.
+//   - M. A. Beaumont, W. Zhang, D. J. Balding (2002), Approximate Bayesian
+//     computation in population genetics, Genetics 162:2025-2035.
 //   - M. A. Beaumont, J.-M. Cornuet, J.-M. Marin, C. P. Robert (2009),
 //     Adaptive approximate Bayesian computation, Biometrika 96:983-990.
 //   - P. Del Moral, A. Doucet, A. Jasra (2012), An adaptive sequential

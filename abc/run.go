@@ -36,8 +36,14 @@ type Result struct {
 	Names []string
 	// Generations are the diagnostics of every completed generation.
 	Generations []Stats
-	// Final is the last completed generation: the posterior sample.
+	// Final is the last completed generation.
 	Final *Generation
+	// Posterior is the posterior sample: Final adjusted under
+	// Settings.Adjust (Final itself with AdjustNone or when the
+	// adjustment fell back), as AdjustGeneration returns it.
+	Posterior *Generation
+	// Adjustment says what was done to Final.
+	Adjustment Adjustment
 	// Distance is the distance used, with its scales and weights.
 	Distance *Distance
 	// Stop says why the run ended.
@@ -110,6 +116,7 @@ func Run(ctx context.Context, p *Problem, s Settings) (*Result, error) {
 	}
 	res.Final = gens[len(gens)-1]
 	res.Distance = res.Final.Distance
+	res.Posterior, res.Adjustment = AdjustGeneration(res.Final, p.Params, s.Adjust)
 	for _, g := range gens {
 		res.Generations = append(res.Generations, g.Stats())
 	}

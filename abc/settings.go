@@ -84,6 +84,11 @@ type Settings struct {
 	// second on the stream PurposeTwin), counted as one attempt in
 	// Simulations, MaxSimulations and the acceptance rate.
 	Scale Scale
+	// Adjust post-processes the final generation into Result.Posterior
+	// (see AdjustGeneration). Default AdjustNone. It is not a result
+	// setting: the generations do not depend on it, so a checkpoint
+	// folder can be finished with or without it.
+	Adjust Adjust
 
 	// MinTolerance stops the run after the first generation whose
 	// tolerance is at most MinTolerance. Default 0: no such rule.
@@ -145,6 +150,8 @@ func (s Settings) Validate() error {
 		return bad("quantile is %g, want a number in (0, 1)", s.Quantile)
 	case s.Scale != ScaleMAD && s.Scale != ScaleSD && s.Scale != ScaleNoise:
 		return bad("unknown scale %v (allowed: mad, sd, noise)", s.Scale)
+	case s.Adjust != AdjustNone && s.Adjust != AdjustRegression:
+		return bad("unknown adjustment %v (allowed: none, regression)", s.Adjust)
 	case !(s.MinTolerance >= 0) || math.IsInf(s.MinTolerance, 0):
 		return bad("minimum tolerance is %g, want a finite number >= 0", s.MinTolerance)
 	case !(s.MinAcceptance >= 0 && s.MinAcceptance < 1):

@@ -79,7 +79,7 @@ func tiled(dir, base string, plots [][]*plot.Plot, cell vg.Length) ([]string, er
 // series target.
 func (c *Calibration) writeFigures(dir string, res *abc.Result, fit []FitRow) ([]string, error) {
 	var files []string
-	g := res.Final
+	g := res.Posterior
 	np := len(c.Params)
 	col := func(k int) []float64 {
 		x := make([]float64, len(g.Particles))

@@ -152,6 +152,12 @@ type Algorithm struct {
 	// predictive summaries, or noise, each summary's spread between two
 	// simulations at the same parameters (abc.ScaleNoise).
 	Scale string `yaml:"scale"`
+	// Adjust post-processes the final generation: none (default) or
+	// regression, the local-linear regression adjustment of Beaumont,
+	// Zhang and Balding (2002) (abc.AdjustRegression). With regression,
+	// posterior.csv holds the adjusted particles and
+	// posterior-unadjusted.csv the final generation as it was.
+	Adjust string `yaml:"adjust"`
 }
 
 // coef is an observation coefficient: a constant or a parameter index.
@@ -449,19 +455,8 @@ func (c *Calibration) prior(d *decoder, path string, p Prior) (abc.Prior, bool) 
 	return pr, true
 }
 
-// Support returns the interval holding every draw of p.
-func Support(p abc.Prior) (lo, hi float64) {
-	lo, hi = p.Lo, p.Hi
-	switch p.Kind {
-	case abc.Uniform:
-		lo, hi = max(lo, p.A), min(hi, p.B)
-	case abc.Beta:
-		lo, hi = max(lo, 0), min(hi, 1)
-	case abc.LogNormal:
-		lo = max(lo, 0)
-	}
-	return lo, hi
-}
+// Support returns the interval holding every draw of p (abc.Prior.Support).
+func Support(p abc.Prior) (lo, hi float64) { return p.Support() }
 
 // checkKey checks that the key path exists in the scenario schema and
 // that both ends of the prior's support are allowed values there.

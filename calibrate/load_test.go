@@ -33,6 +33,7 @@ func TestLoadBad(t *testing.T) {
 		{"syntax.yaml", 2, 0, "", scenarios.ErrSyntax, ""},
 		{"bad-algorithm.yaml", 6, 12, "algorithm", scenarios.ErrRange, "particles is 1"},
 		{"empty-window.yaml", 6, 13, "fit_window", scenarios.ErrRange, "no observation falls inside"},
+		{"bad-adjust.yaml", 6, 36, "algorithm.adjust", scenarios.ErrRange, `unknown adjustment "loclinear" (allowed: none, regression)`},
 		{"bad-scale.yaml", 6, 35, "algorithm.scale", scenarios.ErrRange, `unknown scale "nois" (allowed: mad, sd, noise)`},
 	}
 	for _, tt := range tests {

@@ -22,7 +22,11 @@ import (
 
 // Output file names, in the output folder.
 const (
-	PosteriorFile   = "posterior.csv"
+	PosteriorFile = "posterior.csv"
+	// UnadjustedFile holds the final generation as it was when the
+	// calibration file sets algorithm.adjust (PosteriorFile then holds the
+	// adjusted particles), in the same format.
+	UnadjustedFile  = "posterior-unadjusted.csv"
 	GenerationsFile = "generations.csv"
 	DistanceFile    = "distance.csv"
 	ParametersFile  = "parameters.csv"
@@ -201,6 +205,10 @@ type Manifest struct {
 	Generations int    `json:"generations"`
 	Simulations int    `json:"simulations"`
 	Stop        string `json:"stop"`
+	// Adjust says how posterior.csv was made from the final generation
+	// (absent when algorithm.adjust is none): whether the regression
+	// adjustment was applied, and if not why.
+	Adjust *abc.Adjustment `json:"adjust,omitempty"`
 	output.Provenance
 }
 
@@ -211,11 +219,19 @@ func hash(b []byte) string {
 
 func finish(ctx context.Context, c *Calibration, o Options, res *abc.Result, start time.Time) (*Result, error) {
 	out := &Result{ABC: res}
-	var err error
-	if out.Marginals, err = abc.Summarize(res.Names, res.Final); err != nil {
+	if res.Posterior == nil {
+		// Finish: the adjustment is a pure function of the final
+		// generation.
+		res.Posterior, res.Adjustment = abc.AdjustGeneration(res.Final, c.Params, c.Settings.Adjust)
+	}
+	if err := c.checkAdjusted(ctx, res); err != nil {
 		return nil, err
 	}
-	if out.Fit, err = c.predict(ctx, res.Final, o); err != nil {
+	var err error
+	if out.Marginals, err = abc.Summarize(res.Names, res.Posterior); err != nil {
+		return nil, err
+	}
+	if out.Fit, err = c.predict(ctx, res.Posterior, o); err != nil {
 		return nil, err
 	}
 	_, _, names := c.Summaries()
@@ -223,13 +239,17 @@ func finish(ctx context.Context, c *Calibration, o Options, res *abc.Result, sta
 		name  string
 		write func(*bytes.Buffer) error
 	}{
-		{PosteriorFile, func(b *bytes.Buffer) error { return abc.WritePosterior(b, res.Names, res.Final) }},
+		{PosteriorFile, func(b *bytes.Buffer) error { return abc.WritePosterior(b, res.Names, res.Posterior) }},
+		{UnadjustedFile, func(b *bytes.Buffer) error { return abc.WritePosterior(b, res.Names, res.Final) }},
 		{GenerationsFile, func(b *bytes.Buffer) error { return abc.WriteGenerations(b, res.Generations) }},
 		{DistanceFile, func(b *bytes.Buffer) error { return abc.WriteDistance(b, names, res.Distance) }},
 		{ParametersFile, func(b *bytes.Buffer) error { return abc.WriteSummary(b, out.Marginals) }},
 		{FitFile, func(b *bytes.Buffer) error { return WriteFit(b, out.Fit) }},
 	}
 	for _, f := range files {
+		if f.name == UnadjustedFile && c.Settings.Adjust == abc.AdjustNone {
+			continue
+		}
 		var b bytes.Buffer
 		if err := f.write(&b); err != nil {
 			return nil, err
@@ -254,6 +274,9 @@ func finish(ctx context.Context, c *Calibration, o Options, res *abc.Result, sta
 		Generations: len(res.Generations), Simulations: last.TotalSimulations, Stop: string(res.Stop),
 		Provenance: output.Provenance{Workers: o.workers(c), Version: o.Version, Args: o.Args, Started: start,
 			Finished: time.Now(), Completed: true, Files: out.Files},
+	}
+	if c.Settings.Adjust != abc.AdjustNone {
+		man.Adjust = &res.Adjustment
 	}
 	for i, p := range c.Params {
 		man.Parameters = append(man.Parameters, ParamInfo{Name: p.Name, Key: c.Keys[i], Prior: p.Prior.String()})
@@ -317,4 +340,28 @@ func (c *Calibration) predict(ctx context.Context, g *abc.Generation, o Options)
 		}
 	}
 	return rows, nil
+}
+
+// checkAdjusted checks that every adjusted particle of res.Posterior is a
+// valid scenario: the adjustment keeps each parameter inside its prior's
+// support, but a constraint between parameters (a fall rate at least the
+// build rate, say), which the calibration's rejected attempts respected,
+// may be broken. Then the posterior falls back to the unadjusted final
+// generation, and the adjustment's note says which particle and why.
+func (c *Calibration) checkAdjusted(ctx context.Context, res *abc.Result) error {
+	if !res.Adjustment.Applied {
+		return nil
+	}
+	for i, th := range res.Posterior.Particles {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := c.model(th, nil); err != nil {
+			res.Posterior = res.Final
+			res.Adjustment.Applied, res.Adjustment.Slopes, res.Adjustment.Summaries = false, nil, nil
+			res.Adjustment.Note = fmt.Sprintf("not adjusted: adjusted particle %d is not a valid scenario: %v", i+1, err)
+			return nil
+		}
+	}
+	return nil
 }

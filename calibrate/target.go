@@ -170,6 +170,13 @@ func (c *Calibration) algorithm(d *decoder) {
 		}
 		s.Scale = sc
 	}
+	if a.Adjust != "" {
+		adj, err := abc.ParseAdjust(a.Adjust)
+		if err != nil {
+			d.errorf(nil, "algorithm.adjust", scenarios.ErrRange, "unknown adjustment %q (allowed: none, regression)", a.Adjust)
+		}
+		s.Adjust = adj
+	}
 	if a.Workers < 0 {
 		d.errorf(nil, "algorithm.workers", scenarios.ErrRange, "workers is %d: must be at least 0 (0: all cores)", a.Workers)
 	}
