@@ -80,7 +80,12 @@ dated facts (data/observed), by ABC-SMC with an adaptive tolerance. The
 calibration file names the scenario, the parameters with their priors, the
 targets with their observation models, the fit window and the algorithm
 settings (see calibrate/testdata/backcast.yaml). It writes, into --out:
-  posterior.csv    the final particles with their weights and distances
+  posterior.csv    the posterior: the final particles with their weights and
+                   distances, or, with algorithm.adjust: regression, the
+                   particles after the regression adjustment (the manifest's
+                   "adjust" says whether it was applied, or why not)
+  posterior-unadjusted.csv  the final particles as simulated (with adjust:
+                   regression only)
   generations.csv  per generation: tolerance, acceptance, ESS, simulations
   parameters.csv   posterior mean, sd, median and 90% interval per parameter
   fit.csv          per observed point: posterior predictive median and 90%
