@@ -336,8 +336,18 @@ func (s *Server) posteriorLine() string {
 			keyed = append(keyed, p.Names[i]+" ("+k+")")
 		}
 	}
+	drawn := 0 // rows of weight 0 (an adjusted posterior's edge of the kernel) are never drawn
+	for _, w := range p.Weights {
+		if w > 0 {
+			drawn++
+		}
+	}
+	of := s.cfg.PosteriorFile
+	if zero := len(p.Particles) - drawn; zero > 0 {
+		of += fmt.Sprintf(" (its %d rows of weight 0 are never drawn)", zero)
+	}
 	line := fmt.Sprintf("Posterior ensemble: every replicate of A and B runs one of the %d particles of %s, drawn by weight (the same particle for both runs of a pair), with its values of %d parameters: %s.",
-		len(p.Particles), s.cfg.PosteriorFile, len(keyed), strings.Join(keyed, ", "))
+		drawn, of, len(keyed), strings.Join(keyed, ", "))
 	if len(obs) > 0 {
 		line += fmt.Sprintf(" Observation-model parameters play no part: %s.", strings.Join(obs, ", "))
 	}

@@ -999,3 +999,21 @@ func TestBadPosterior(t *testing.T) {
 		}
 	}
 }
+
+// TestPosteriorLineCountsDrawable: the posterior line counts only the
+// particles a replicate can draw; the rows of weight 0 an adjusted
+// posterior keeps (particles at the edge of the regression's kernel) are
+// named apart.
+func TestPosteriorLineCountsDrawable(t *testing.T) {
+	const file = "testdata/posterior/posterior.csv"
+	post, err := calibrate.ReadPosterior(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post.Weights[0], post.Weights[3] = 0, 0
+	s := newTestServer(t, Config{Posterior: post, PosteriorFile: file})
+	line := s.posteriorLine()
+	if want := "one of the 3 particles of " + file + " (its 2 rows of weight 0 are never drawn)"; !strings.Contains(line, want) {
+		t.Errorf("posterior line %q, want it to say %q", line, want)
+	}
+}
