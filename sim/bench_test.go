@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/entrench/entrench/agents"
+	"github.com/entrench/entrench/philox"
 	"github.com/entrench/entrench/scenarios"
 )
 
@@ -377,4 +379,139 @@ func clockCost() time.Duration {
 	}
 	slices.Sort(rounds)
 	return rounds[len(rounds)/2]
+}
+
+// phaseNames are the columns of BenchmarkPhases, in Step's order.
+var phaseNames = [...]string{"environment", "events", "inputs", "officials", "lobbying", "channels", "stakes", "crises", "turnover", "record", "probe"}
+
+// phasedStep is Step with each phase timed into d (a clock reading after
+// each): the same calls in the same order, so a replicate run with it
+// ends where Step's does (TestPhasedStepIsStep). The officials phase is
+// setInputs and the kernel; the probe phase is runProbe whole (the probe's
+// officials' updates included, which officialsClock counts apart).
+func (w *World) phasedStep(d *[len(phaseNames)]time.Duration) {
+	t0 := time.Now()
+	lap := func(i int) {
+		t := time.Now()
+		d[i] += t.Sub(t0)
+		t0 = t
+	}
+	w.tick++
+	t := w.tick
+	coopBefore := w.res.Series[t-1]
+	w.stepEnvironment()
+	lap(0)
+	w.stepEvents(t, coopBefore)
+	w.stepArrivals(t, coopBefore)
+	lap(1)
+	w.setInputs(nil)
+	lap(2)
+	noise := philox.TickKey(w.noiseKey, uint32(w.tick))
+	for i := range w.orgs {
+		w.updateOfficials(i, noise)
+	}
+	lap(3)
+	w.stepLobbying()
+	lap(4)
+	w.stepChannels()
+	lap(5)
+	w.stepStakes(true)
+	lap(6)
+	w.stepCrises(t, coopBefore)
+	lap(7)
+	w.stepTurnover(t)
+	lap(8)
+	// stepMetrics, its two parts timed apart.
+	if w.probe != nil && w.m.isProbeDate(t) {
+		w.runProbe()
+	}
+	lap(10)
+	if w.noRecord {
+		w.res.Series[t] = w.res.Series[t-1]
+	} else {
+		w.record(t)
+		coop := w.res.Series[t]
+		for i := len(w.res.Events) - 1; i >= 0 && w.res.Events[i].Tick == t; i-- {
+			w.res.Events[i].CooperationAfter = coop
+		}
+	}
+	lap(9)
+}
+
+// BenchmarkPhases reports the baseline tick's cost per official phase by
+// phase (Step's phases, timed with a clock reading after each), each the
+// median over replicates of the phase's time per official and tick, less
+// a clock reading's cost. The probe's officials' updates (bracketed by
+// officialsClock, whose readings are taken off too) are reported apart
+// from the rest of the probe. It is where the rest of the tick goes
+// (BenchmarkRestOfTick gives its total): op is one tick.
+func BenchmarkPhases(b *testing.B) {
+	m := benchModel(b)
+	w, res := NewWorld(m), newRes(m)
+	var clock benchClock
+	w.officialsClock = &clock
+	H := m.Scenario.Horizon
+	c := clockCost()
+	names := append(phaseNames[:len(phaseNames):len(phaseNames)], "probe-officials")
+	per := make([][]float64, len(names))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for rep, ticks := 0, 0; ticks < b.N; rep, ticks = rep+1, ticks+H {
+		w.Reset(0, rep, res)
+		clock = benchClock{}
+		var d [len(phaseNames)]time.Duration
+		for range H {
+			w.phasedStep(&d)
+		}
+		// The probe's officials (each bracket holds a reading's cost, and
+		// adds one to the probe's time around it).
+		po := clock.spent - time.Duration(clock.brackets)*c
+		d[len(d)-1] -= clock.spent + time.Duration(clock.brackets)*c
+		for i, x := range append(d[:], po) {
+			ns := float64(x.Nanoseconds()) / float64(H)
+			if i < len(d) {
+				ns -= float64(c.Nanoseconds()) // the lap's own reading
+			}
+			per[i] = append(per[i], ns/float64(m.officials))
+		}
+	}
+	b.StopTimer()
+	median := func(x []float64) float64 {
+		x = slices.Clone(x)
+		slices.Sort(x)
+		return x[len(x)/2]
+	}
+	var line string
+	for i, name := range names {
+		b.ReportMetric(median(per[i]), "ns/official-"+name)
+		line += fmt.Sprintf(" %s %.3f", name, median(per[i]))
+	}
+	b.Logf("kernel %s; median ns per official over %d replicates:%s", agents.Kernel(), len(per[0]), line)
+}
+
+// TestPhasedStepIsStep checks that BenchmarkPhases times the engine's own
+// tick: replicates run with phasedStep end with the series and events
+// Step gives, probe dates included.
+func TestPhasedStepIsStep(t *testing.T) {
+	m := testModel(t, "baseline")
+	for rep := range 3 {
+		a, b := NewWorld(m), NewWorld(m)
+		ra, rb := newRes(m), newRes(m)
+		a.Reset(0, rep, ra)
+		b.Reset(0, rep, rb)
+		var d [len(phaseNames)]time.Duration
+		for range m.Scenario.Horizon {
+			a.Step()
+			b.phasedStep(&d)
+		}
+		if !slices.Equal(ra.Series, rb.Series) {
+			t.Fatalf("replicate %d: phasedStep's series differ from Step's", rep)
+		}
+		if !slices.Equal(ra.Events, rb.Events) {
+			t.Fatalf("replicate %d: phasedStep's events differ from Step's", rep)
+		}
+		if d[10] == 0 || d[8] == 0 {
+			t.Fatalf("replicate %d: the probe or turnover phase was never timed: %v", rep, d)
+		}
+	}
 }
