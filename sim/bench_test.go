@@ -308,11 +308,15 @@ func BenchmarkParallelEfficiency(b *testing.B) {
 // of a reading falls before its instant; the benchmark measures a
 // reading's cost (clockCost) and takes it off. op is one tick.
 // ns/official-rest is the median over replicates of the rest per
-// official; ns/official-rest-floor sums over the ticks the least rest any
-// replicate took at that tick: on a machine shared with other work, which
-// only ever adds time, it tracks the quiet machine's figure, a little
-// below it (replicates differ in their events). ns/clock-reading is the
-// cost taken off.
+// official: the figure to quote. ns/official-rest-floor sums over the
+// ticks the least rest any replicate took at that tick. It is well below
+// the median, not only because other work on the machine only ever adds
+// time: replicates differ in their events, and at almost every tick some
+// replicate retires nobody, so the floor leaves out most of turnover's
+// cost (random draws, promotions, re-aggregation: about 1 ns per official
+// at the median, see BenchmarkPhases). It is a lower bound that tracks
+// changes to the phases every tick runs. ns/clock-reading is the cost
+// taken off.
 func BenchmarkRestOfTick(b *testing.B) {
 	m := benchModel(b)
 	w, res := NewWorld(m), newRes(m)
