@@ -29,6 +29,9 @@ func RandDraws(rng *rand.Rand) Draws { return Draws{rng: rng} }
 
 // Uint64 returns the source's next 64 bits.
 func (d Draws) Uint64() uint64 {
+	// (Each method below repeats this branch: the compiler then inlines
+	// the PCG's Uint64 into it, which it does not do through a call of
+	// this method, too costly to inline.)
 	if d.pcg != nil {
 		return d.pcg.Uint64()
 	}
@@ -38,7 +41,13 @@ func (d Draws) Uint64() uint64 {
 // Float64 is rand.Rand's Float64: a uniform number in [0, 1), the top 53
 // bits of one Uint64 scaled by 2^-53.
 func (d Draws) Float64() float64 {
-	return float64(d.Uint64()<<11>>11) / (1 << 53)
+	var u uint64
+	if d.pcg != nil {
+		u = d.pcg.Uint64()
+	} else {
+		u = d.rng.Uint64()
+	}
+	return float64(u<<11>>11) / (1 << 53)
 }
 
 // IntN is rand.Rand's IntN on a 64-bit machine (where its 32-bit path
@@ -50,10 +59,16 @@ func (d Draws) IntN(n int) int {
 		panic("agents: invalid argument to Draws.IntN")
 	}
 	u := uint64(n)
-	if u&(u-1) == 0 {
-		return int(d.Uint64() & (u - 1))
+	var x uint64
+	if d.pcg != nil {
+		x = d.pcg.Uint64()
+	} else {
+		x = d.rng.Uint64()
 	}
-	hi, lo := bits.Mul64(d.Uint64(), u)
+	if u&(u-1) == 0 {
+		return int(x & (u - 1))
+	}
+	hi, lo := bits.Mul64(x, u)
 	if lo < u {
 		thresh := -u % u
 		for lo < thresh {
@@ -68,7 +83,12 @@ func (d Draws) IntN(n int) int {
 // (normKN, normWN, normFN) and its tail and wedge tests, step for step.
 func (d Draws) NormFloat64() float64 {
 	for {
-		u := d.Uint64()
+		var u uint64
+		if d.pcg != nil {
+			u = d.pcg.Uint64()
+		} else {
+			u = d.rng.Uint64()
+		}
 		j := int32(u) // possibly negative
 		i := u >> 32 & 0x7F
 		x := float64(j) * float64(normWN[i])
