@@ -1,6 +1,9 @@
 package agents
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Params are the parameters of the officials' and channels' rules, with
 // every rate already converted to one tick (the engine compiles them once
@@ -85,14 +88,12 @@ type Params struct {
 
 // Staffing is what hiring and promotion need besides the population and
 // the organization: the parameters, the current tick and the actors'
-// draws (owned by the caller's goroutine).
+// generator (owned by the caller's goroutine).
 type Staffing struct {
 	Params *Params
 	// Now is the current tick.
 	Now int
-	// Rng draws the recruits' dispositions and tenures and the promotion
-	// tournaments' candidates.
-	Rng Draws
+	Rng *rand.Rand
 	// TenureLog is TenureLog(Params.TenureTicks), which Recruit's tenure
 	// draw divides by, when the caller has computed it once; 0 means not
 	// given, and each draw computes it (the same value).
@@ -355,7 +356,7 @@ func Recruit(p *Population, o *Org, i int, s Staffing) {
 // Tenure draws a geometric number of ticks on {0, 1, ...} with success
 // probability 1/mean, so its mean is mean-1; Recruit adds the tick of
 // hiring, making a career last mean ticks on average.
-func Tenure(mean float64, rng Draws) int { return tenure(mean, 0, rng) }
+func Tenure(mean float64, rng *rand.Rand) int { return tenure(mean, 0, rng) }
 
 // Tenure is Tenure(s.Params.TenureTicks, s.Rng), dividing by s.TenureLog
 // when it is given.
@@ -373,7 +374,7 @@ func TenureLog(mean float64) float64 {
 
 // tenure is Tenure with TenureLog(mean) given as logq (0: not given,
 // computed here).
-func tenure(mean, logq float64, rng Draws) int {
+func tenure(mean, logq float64, rng *rand.Rand) int {
 	if mean <= 1 {
 		return 0
 	}
@@ -518,7 +519,7 @@ func (o *Org) rankOf(i int) int {
 // drawn), each picked at random among the lowest rank, marked Exchanged and
 // gaining k.ExchangeBoost of the gap to full habit (joint work becomes a
 // habit that fades only slowly). It returns how many went.
-func Exchange(p *Population, o *Org, activity float64, k *Params, rng Draws) int {
+func Exchange(p *Population, o *Org, activity float64, k *Params, rng *rand.Rand) int {
 	rate, boost := k.ExchangeRate, k.ExchangeBoost
 	lo, hi := o.RankLo[0], o.RankHi[0]
 	if hi <= lo {

@@ -109,7 +109,7 @@ func TestPromotionFavoursAlignment(t *testing.T) {
 	// tournament of 3 the aligned ones win most vacancies.
 	k := params()
 	k.PromotionTournament = 3
-	rng := agents.PCGDraws(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(1, 2))
 	var keen, aligned int
 	for trial := 0; trial < 200; trial++ {
 		var p agents.Population

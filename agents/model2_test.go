@@ -89,7 +89,7 @@ func TestExchangeRaisesHabit(t *testing.T) {
 	}
 	agents.Aggregate(p, o, &k)
 	before := o.HabitMean
-	n := agents.Exchange(p, o, 1, &k, agents.PCGDraws(rand.NewPCG(1, 2)))
+	n := agents.Exchange(p, o, 1, &k, rand.New(rand.NewPCG(1, 2)))
 	if n != 10 {
 		t.Fatalf("%d exchanged at rate 1, activity 1, want all 10", n)
 	}
@@ -159,7 +159,7 @@ func TestRoutineGrowsDecays(t *testing.T) {
 
 func TestRoutineSurvivesTurnover(t *testing.T) {
 	k := params()
-	rng := agents.PCGDraws(rand.NewPCG(4, 4))
+	rng := rand.New(rand.NewPCG(4, 4))
 	for _, inert := range []bool{false, true} {
 		k.InertRoutines = inert
 		p, o := newOrg(6, 0)
@@ -204,7 +204,7 @@ func TestSideliningMetanorm(t *testing.T) {
 	share := func(sidelining float64) float64 {
 		k := params()
 		k.Sidelining, k.PromotionTournament = sidelining, 8
-		rng := agents.PCGDraws(rand.NewPCG(5, 5))
+		rng := rand.New(rand.NewPCG(5, 5))
 		wins := 0
 		const n = 2000
 		for trial := 0; trial < n; trial++ {
@@ -534,7 +534,7 @@ func TestExchangeCountFraction(t *testing.T) {
 	// Expected 0.55*10 = 5.5 exchanges a tick: 5 or 6, 6 half the time.
 	k := params()
 	k.ExchangeRate, k.ExchangeBoost = 0.55, 0.5
-	rng := agents.PCGDraws(rand.NewPCG(7, 7))
+	rng := rand.New(rand.NewPCG(7, 7))
 	total := 0
 	const n = 4000
 	for i := 0; i < n; i++ {

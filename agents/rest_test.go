@@ -29,7 +29,7 @@ func TestTurnoverNextRetire(t *testing.T) {
 		before := o.NextRetire
 		oq.NextRetire = 0
 		n := agents.Turnover(p, o, agents.Staffing{Params: &k, Now: now, Rng: rng})
-		m := agents.Turnover(q, oq, agents.Staffing{Params: &k, Now: now, Rng: agents.RandDraws(ref)})
+		m := agents.Turnover(q, oq, agents.Staffing{Params: &k, Now: now, Rng: ref})
 		if n != m {
 			t.Fatalf("month %d: %d retired, %d with a full scan", now, n, m)
 		}
@@ -108,7 +108,7 @@ func testReaggregate(t *testing.T, org func(int) (*agents.Population, *agents.Or
 		agents.Aggregate(p, o, &k)
 		agents.Aggregate(q, oq, &k)
 		agents.Exchange(p, o, 0.8, &k, rng)
-		agents.Exchange(q, oq, 0.8, &k, agents.RandDraws(ref))
+		agents.Exchange(q, oq, 0.8, &k, ref)
 		due := -1
 		for r := range o.RankLo {
 			for i := o.RankLo[r]; i < o.RankHi[r]; i++ {
@@ -120,7 +120,7 @@ func testReaggregate(t *testing.T, org func(int) (*agents.Population, *agents.Or
 		before := slices.Clone(p.Prop)
 		beforeH := slices.Clone(p.Habit)
 		n, top := agents.TurnoverRanks(p, o, agents.Staffing{Params: &k, Now: now, Rng: rng})
-		if m := agents.Turnover(q, oq, agents.Staffing{Params: &k, Now: now, Rng: agents.RandDraws(ref)}); m != n {
+		if m := agents.Turnover(q, oq, agents.Staffing{Params: &k, Now: now, Rng: ref}); m != n {
 			t.Fatalf("month %d: TurnoverRanks retired %d, Turnover %d", now, n, m)
 		}
 		samePop(t, "after turnover", p, q)

@@ -36,8 +36,8 @@ func uniform(f float64) uint64 { return uint64(f * (1 << 53)) }
 
 // twins returns two generators with the same seed: one for the rule, one
 // for the test's reference computation.
-func twins(seed uint64) (agents.Draws, *rand.Rand) {
-	return agents.PCGDraws(rand.NewPCG(seed, 7)), rand.New(rand.NewPCG(seed, 7))
+func twins(seed uint64) (*rand.Rand, *rand.Rand) {
+	return rand.New(rand.NewPCG(seed, 7)), rand.New(rand.NewPCG(seed, 7))
 }
 
 const tol = 1e-12
@@ -199,7 +199,7 @@ func TestTenureInverseCDF(t *testing.T) {
 			want = tenureRef(tc.mean, tc.f)
 		}
 		src := &fixedSource{vals: []uint64{uniform(tc.f)}}
-		if got := agents.Tenure(tc.mean, agents.RandDraws(rand.New(src))); got != want {
+		if got := agents.Tenure(tc.mean, rand.New(src)); got != want {
 			t.Errorf("Tenure(%v) at uniform %v = %d, want %d", tc.mean, tc.f, got, want)
 		}
 		if src.n != 1 {
@@ -212,7 +212,7 @@ func TestTenureInverseCDF(t *testing.T) {
 	// Staffing.Tenure draws the same, with the log given or not.
 	for _, logq := range []float64{0, agents.TenureLog(240)} {
 		src := &fixedSource{vals: []uint64{uniform(0.9)}}
-		s := agents.Staffing{Params: &agents.Params{TenureTicks: 240}, Rng: agents.RandDraws(rand.New(src)), TenureLog: logq}
+		s := agents.Staffing{Params: &agents.Params{TenureTicks: 240}, Rng: rand.New(src), TenureLog: logq}
 		if got, want := s.Tenure(), tenureRef(240, 0.9); got != want || src.n != 1 {
 			t.Errorf("Staffing.Tenure (log %v) = %d after %d draws, want %d after 1", logq, got, src.n, want)
 		}
@@ -220,7 +220,7 @@ func TestTenureInverseCDF(t *testing.T) {
 	// A mean of at most one tick gives no tenure and draws nothing.
 	for _, mean := range []float64{1, 0.5, 0} {
 		src := &fixedSource{vals: []uint64{uniform(0.9)}}
-		if got := agents.Tenure(mean, agents.RandDraws(rand.New(src))); got != 0 || src.n != 0 {
+		if got := agents.Tenure(mean, rand.New(src)); got != 0 || src.n != 0 {
 			t.Errorf("Tenure(%v) = %d after %d draws, want 0 after none", mean, got, src.n)
 		}
 	}
@@ -454,7 +454,7 @@ func TestExchangeExact(t *testing.T) {
 	p, o := twoRanks(6)
 	k.ExchangeRate = 2.0 / 3
 	src := &fixedSource{vals: []uint64{0}}
-	if got := agents.Exchange(p, o, 1, &k, agents.RandDraws(rand.New(src))); got != 2 {
+	if got := agents.Exchange(p, o, 1, &k, rand.New(src)); got != 2 {
 		t.Errorf("expected count 2 with uniform 0: %d went", got)
 	}
 
@@ -462,7 +462,7 @@ func TestExchangeExact(t *testing.T) {
 	q, e := twoRanks(0)
 	e.RankLo, e.RankHi = []int{0, 0}, []int{0, 5}
 	src = &fixedSource{}
-	if got := agents.Exchange(q, e, 1, &k, agents.RandDraws(rand.New(src))); got != 0 || src.n != 0 {
+	if got := agents.Exchange(q, e, 1, &k, rand.New(src)); got != 0 || src.n != 0 {
 		t.Errorf("empty lowest rank: %d went after %d draws, want 0 and none", got, src.n)
 	}
 }

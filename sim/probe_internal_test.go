@@ -41,6 +41,7 @@ var notCopied = map[string]string{
 	"popSrc":         "population stream; the probe hires nobody",
 	"envRng":         "wraps envSrc",
 	"actRng":         "wraps actSrc",
+	"popRng":         "wraps popSrc",
 	"noRecord":       "a benchmark switch of the run, not state",
 	"officialsClock": "a benchmark clock, shared with the shadow by runProbe",
 	"fault":          "a test hook of the run",

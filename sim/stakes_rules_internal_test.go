@@ -325,7 +325,7 @@ func TestExchangedShares(t *testing.T) {
 		t.Fatalf("need an idle exchange channel before an active one: idle %d, active after it %d", idle, active)
 	}
 	src := *w.actSrc
-	rng := agents.RandDraws(rand.New(&src))
+	rng := rand.New(&src)
 	pop := agents.Population{Exchanged: append([]bool(nil), w.pop.Exchanged...), Habit: append([]float64(nil), w.pop.Habit...)}
 	want := make([][]float64, len(w.chans))
 	for c := range w.chans {

@@ -474,8 +474,7 @@ func (w *World) shock(c int, cr crisis) {
 // for the next tick's routine, then retirement and promotion, in every
 // organization.
 func (w *World) stepTurnover(t int) {
-	draws := agents.PCGDraws(w.actSrc)
-	staff := agents.Staffing{Params: w.params, Now: t, Rng: draws, TenureLog: w.tenureLog}
+	staff := agents.Staffing{Params: w.params, Now: t, Rng: w.actRng, TenureLog: w.tenureLog}
 	for c := range w.chans {
 		ch := &w.chans[c]
 		ex := w.exchanged[c]
@@ -485,7 +484,7 @@ func (w *World) stepTurnover(t int) {
 		}
 		for i, oi := range ch.Participants {
 			o := &w.orgs[oi]
-			n := agents.Exchange(&w.pop, o, ch.Activity, w.params, draws)
+			n := agents.Exchange(&w.pop, o, ch.Activity, w.params, w.actRng)
 			ex[i] = 0
 			// (With nobody sent, the share is 0 without a division.)
 			if juniors := o.RankHi[0] - o.RankLo[0]; n > 0 && juniors > 0 {

@@ -116,12 +116,9 @@ type World struct {
 
 	severity distuv.Beta
 	// Random streams (see the Purpose constants): each generator draws
-	// from its own PCG, reseeded by Reset. envRng and actRng wrap envSrc
-	// and actSrc; hiring, promotion and exchanges draw from popSrc and
-	// actSrc through agents.PCGDraws (rand.Rand's numbers, without its
-	// interface calls).
+	// from its own PCG, reseeded by Reset.
 	envSrc, actSrc, popSrc *rand.PCG
-	envRng, actRng         *rand.Rand
+	envRng, actRng, popRng *rand.Rand
 	// noiseKey addresses the officials' noise (counter-based: see
 	// agents.UpdateOfficials): the key of PurposeActors in a run, of the
 	// probe's purpose in a probe.
@@ -214,6 +211,7 @@ func newWorld(m *Model) *World {
 	w.popSrc = rand.NewPCG(0, 0)
 	w.envRng = rand.New(w.envSrc)
 	w.actRng = rand.New(w.actSrc)
+	w.popRng = rand.New(w.popSrc)
 	w.severity.Src = w.envSrc
 	w.pop.Resize(m.officials)
 	w.orgs = make([]agents.Org, len(m.orgs))
@@ -359,7 +357,7 @@ func (w *World) Reset(point, rep int, res *RunResult) {
 	}
 	w.applyLevers()
 	w.resetProbe()
-	hire := agents.Staffing{Params: w.params, Now: 0, Rng: agents.PCGDraws(w.popSrc), TenureLog: w.tenureLog}
+	hire := agents.Staffing{Params: w.params, Now: 0, Rng: w.popRng, TenureLog: w.tenureLog}
 	w.setInputs(nil)
 	for i := range w.orgs {
 		o := &w.orgs[i]
