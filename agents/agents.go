@@ -118,14 +118,6 @@ type Population struct {
 	// Exchanged marks officials who took part in an exchange (mil-to-mil,
 	// border or counternarcotics).
 	Exchanged []bool
-
-	// sums holds the aggregations' checkpoints: at index 2*(j>>3) and
-	// 2*(j>>3)+1, the sums of propensity and habit, in slot order, over a
-	// rank's slots from its first up to slot j, for j 8, 16, ... slots
-	// into the rank (points of one rank are 8 apart, of two ranks at
-	// least 9, so no two share an index). Reaggregate resumes there (see
-	// Org.sumFrom).
-	sums []float64
 }
 
 // Resize makes room for n officials, reusing memory where it can.
@@ -136,17 +128,11 @@ func (p *Population) Resize(n int) {
 		p.Prop = make([]float64, n)
 		p.RetireAt = make([]int32, n)
 		p.Exchanged = make([]bool, n)
-		p.sums = make([]float64, sumsLen(n))
 		return
 	}
 	p.Disp, p.Habit, p.Prop = p.Disp[:n], p.Habit[:n], p.Prop[:n]
 	p.RetireAt, p.Exchanged = p.RetireAt[:n], p.Exchanged[:n]
-	p.sums = p.sums[:sumsLen(n)]
 }
-
-// sumsLen is the length of Population.sums for n officials: room for a
-// checkpoint at every slot j <= n with j>>3 distinct.
-func sumsLen(n int) int { return 2 * (n>>3 + 1) }
 
 // move copies the official in slot from into slot to.
 func (p *Population) move(to, from int) {
@@ -222,13 +208,6 @@ type Org struct {
 	// UpdateOfficialsReference's): Reaggregate takes the ranks that have
 	// not changed since from here.
 	rankSums [maxRankSums][2]float64
-	// sumFrom holds, for each of the first maxRankSums ranks, the first
-	// slot whose propensity or habit may have changed since an
-	// aggregation last summed the rank with checkpoints
-	// (Population.sums; math.MaxInt32: none has): Exchange, Recruit and
-	// Turnover lower it, Aggregate and Reaggregate raise it, and the zero
-	// value (the rank's first slot or below) reuses nothing.
-	sumFrom [maxRankSums]int32
 }
 
 // maxRankSums is how many ranks' sums Org keeps for Reaggregate: the
@@ -307,20 +286,14 @@ func finish(o *Org, psum, hsum, top float64, k *Params) {
 // Aggregate recomputes Stance, HabitMean, Line and Resistance from the
 // officials without changing them (used at tick 0, after each update and
 // after turnover).
-func Aggregate(p *Population, o *Org, k *Params) {
-	o.sumFrom = [maxRankSums]int32{} // anything may have changed
-	aggregate(p, o, k, len(o.RankLo)-1)
-}
+func Aggregate(p *Population, o *Org, k *Params) { aggregate(p, o, k, len(o.RankLo)-1) }
 
 // Reaggregate is Aggregate, with the same bits, for an organization
 // whose officials of ranks above top have not changed since its last
-// aggregation (Aggregate, Reaggregate or UpdateOfficialsReference), and
-// those of ranks up to top only through Exchange, Recruit and Turnover:
-// it sums ranks 0..top again, each from the last checkpoint before the
-// first slot those changed (or whole, after UpdateOfficialsReference),
-// and takes the sums of the ranks above from that aggregation.
-// Turnover's cascades change only ranks up to the highest rank where
-// someone retired (TurnoverRanks).
+// aggregation (Aggregate, Reaggregate or UpdateOfficialsReference): it
+// sums ranks 0..top again and takes the sums of the ranks above from that
+// aggregation. Turnover's cascades change only ranks up to the highest
+// rank where someone retired (TurnoverRanks).
 func Reaggregate(p *Population, o *Org, k *Params, top int) {
 	if len(o.RankLo) > maxRankSums {
 		top = len(o.RankLo) - 1
@@ -332,19 +305,10 @@ func Reaggregate(p *Population, o *Org, k *Params, top int) {
 func aggregate(p *Population, o *Org, k *Params, top int) {
 	var psum, hsum, line float64
 	last := len(o.RankLo) - 1
-	// With a ladder of at most maxRankSums ranks (and the checkpoints'
-	// room), the ranks summed resume at the last checkpoint before their
-	// first changed slot and leave checkpoints for the next time.
-	track := last < maxRankSums && len(p.sums) >= sumsLen(o.RankHi[last])
 	for r, w := range o.RankWeight {
 		lo, hi := o.RankLo[r], o.RankHi[r]
 		var rp, rh float64
-		switch {
-		case r > top:
-			rp, rh = o.rankSums[r][0], o.rankSums[r][1]
-		case track:
-			rp, rh = sumRank(p, o, r, lo, hi)
-		default:
+		if r <= top {
 			// Sums in slot order, over subslices of equal length so that
 			// the loop needs no bounds checks.
 			prop := p.Prop[lo:hi]
@@ -356,6 +320,8 @@ func aggregate(p *Population, o *Org, k *Params, top int) {
 			if r < maxRankSums {
 				o.rankSums[r] = [2]float64{rp, rh}
 			}
+		} else {
+			rp, rh = o.rankSums[r][0], o.rankSums[r][1]
 		}
 		psum += w * rp
 		hsum += w * rh
@@ -364,63 +330,6 @@ func aggregate(p *Population, o *Org, k *Params, top int) {
 		}
 	}
 	finish(o, psum, hsum, line, k)
-}
-
-// sumRank returns the sums of propensity and habit over rank r's slots
-// lo..hi-1, in slot order: from the rank's kept sums when nothing in it
-// has changed, else resuming at the last checkpoint before its first
-// changed slot (o.sumFrom[r]), writing the checkpoints after it. The
-// additions are those of a sum from lo, in the same order, so the bits
-// are the same.
-func sumRank(p *Population, o *Org, r, lo, hi int) (rp, rh float64) {
-	from := int(o.sumFrom[r])
-	o.sumFrom[r] = math.MaxInt32
-	if from >= hi {
-		return o.rankSums[r][0], o.rankSums[r][1]
-	}
-	j := lo
-	if from >= lo+8 {
-		j = lo + (from-lo)&^7
-		c := 2 * (j >> 3)
-		rp, rh = p.sums[c], p.sums[c+1]
-	}
-	sums := p.sums[:sumsLen(hi)]
-	for ; j+8 <= hi; j += 8 {
-		x := p.Prop[j : j+8 : j+8]
-		h := p.Habit[j : j+8 : j+8]
-		rp += x[0]
-		rh += h[0]
-		rp += x[1]
-		rh += h[1]
-		rp += x[2]
-		rh += h[2]
-		rp += x[3]
-		rh += h[3]
-		rp += x[4]
-		rh += h[4]
-		rp += x[5]
-		rh += h[5]
-		rp += x[6]
-		rh += h[6]
-		rp += x[7]
-		rh += h[7]
-		c := 2 * ((j + 8) >> 3)
-		sums[c], sums[c+1] = rp, rh
-	}
-	for ; j < hi; j++ {
-		rp += p.Prop[j]
-		rh += p.Habit[j]
-	}
-	o.rankSums[r] = [2]float64{rp, rh}
-	return rp, rh
-}
-
-// changed lowers o.sumFrom of rank r to slot i, whose propensity or
-// habit changes.
-func (o *Org) changed(r, i int) {
-	if r < maxRankSums {
-		o.sumFrom[r] = min(o.sumFrom[r], int32(i))
-	}
 }
 
 // Recruit fills slot i with a new official: disposition drawn from the
@@ -432,13 +341,6 @@ func (o *Org) changed(r, i int) {
 // and a retirement tick drawn from a geometric tenure with mean
 // s.Params.TenureTicks, counted from tick s.Now.
 func Recruit(p *Population, o *Org, i int, s Staffing) {
-	o.changed(o.rankOf(i), i)
-	recruit(p, o, i, s)
-}
-
-// recruit is Recruit without the mark of the slot changed (fillVacancy
-// marks it).
-func recruit(p *Population, o *Org, i int, s Staffing) {
 	d := o.DispMean + o.DispSD*s.Rng.NormFloat64()
 	p.Disp[i] = clamp(d, -1, 1)
 	h := 0.0
@@ -565,14 +467,13 @@ func fillVacancy(p *Population, o *Org, i int, s Staffing) (hired, rank int) {
 	// i moves down a rank at each step (the winner comes from the rank
 	// below).
 	for r := rank; ; r-- {
-		o.changed(r, i)
 		if r == 0 {
-			recruit(p, o, i, s)
+			Recruit(p, o, i, s)
 			return i, rank
 		}
 		clo, chi := o.RankLo[r-1], o.RankHi[r-1]
 		if chi <= clo {
-			recruit(p, o, i, s)
+			Recruit(p, o, i, s)
 			return i, rank
 		}
 		best, bestDist := -1, math.Inf(1)
@@ -631,7 +532,6 @@ func Exchange(p *Population, o *Org, activity float64, k *Params, rng *rand.Rand
 	}
 	for j := 0; j < n; j++ {
 		i := lo + rng.IntN(hi-lo)
-		o.changed(0, i)
 		p.Exchanged[i] = true
 		p.Habit[i] += boost * (1 - p.Habit[i])
 	}

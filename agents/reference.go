@@ -50,6 +50,5 @@ func UpdateOfficialsReference(p *Population, o *Org, tension float64, k *Params,
 			top = rp / float64(hi-lo)
 		}
 	}
-	o.sumFrom = [maxRankSums]int32{} // no checkpoints: Reaggregate sums whole ranks
 	finish(o, psum, hsum, top, k)
 }

@@ -60,7 +60,6 @@ var popNotCopied = map[string]string{
 	"Prop":      "written by the officials' update before its aggregation reads it; an inert organization's is read by nobody",
 	"RetireAt":  "read only by turnover, which a probe does not run",
 	"Exchanged": "read only by turnover and the run's exchange shares",
-	"sums":      "aggregation checkpoints, read only by agents.Reaggregate after turnover, which a probe does not run",
 }
 
 // sharedSubFields are slice fields of structs copied whole (agents.Org,
