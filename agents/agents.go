@@ -426,13 +426,28 @@ func TurnoverRanks(p *Population, o *Org, s Staffing) (n, top int) {
 	retire := p.RetireAt[:hi]
 	now := int32(max(math.MinInt32, min(s.Now, math.MaxInt32))) // s.Now as RetireAt holds it
 	for i := lo; ; i++ {
-		// Pass over the officials who stay, up to the next who is due or
-		// the end. Slots from i on are as they were before this call
-		// (fillVacancy writes only at i and below), so the minimum taken
-		// there is the minimum of what stays.
-		j, m := dueScan(retire[i:], now)
-		next = min(next, m)
-		if i += j; i == len(retire) {
+		// The inner loops, with no call in them, keep their variables in
+		// registers while they pass over the officials who stay: first
+		// eight at a time, while none of the eight is due (their minimum,
+		// a tree of independent mins, is after now), then one by one up
+		// to the next who is due (in the eight that stopped the first
+		// loop) or to the end. Slots from i on are as they were before
+		// this call (fillVacancy writes only at i and below), so the
+		// minimum taken here is the minimum of what stays there.
+		for i+8 <= len(retire) {
+			b := retire[i : i+8 : i+8]
+			m := min(min(min(b[0], b[1]), min(b[2], b[3])), min(min(b[4], b[5]), min(b[6], b[7])))
+			if m <= now {
+				break
+			}
+			next = min(next, m)
+			i += 8
+		}
+		for i < len(retire) && retire[i] > now {
+			next = min(next, retire[i])
+			i++
+		}
+		if i == len(retire) {
 			break
 		}
 		n++
@@ -442,31 +457,6 @@ func TurnoverRanks(p *Population, o *Org, s Staffing) (n, top int) {
 	}
 	o.NextRetire = int(next)
 	return n, top
-}
-
-// dueScanScalar returns the index of the first official of retire due
-// at now (RetireAt at or before now), or len(retire) if none is, and
-// the least RetireAt before it (math.MaxInt32 if there is none): eight
-// at a time, while none of the eight is due (their minimum, a tree of
-// independent mins, is after now), then one by one. The vector builds'
-// dueScan does the same 16 or 8 at a time.
-func dueScanScalar(retire []int32, now int32) (int, int32) {
-	m := int32(math.MaxInt32)
-	i := 0
-	for i+8 <= len(retire) {
-		b := retire[i : i+8 : i+8]
-		x := min(min(min(b[0], b[1]), min(b[2], b[3])), min(min(b[4], b[5]), min(b[6], b[7])))
-		if x <= now {
-			break
-		}
-		m = min(m, x)
-		i += 8
-	}
-	for i < len(retire) && retire[i] > now {
-		m = min(m, retire[i])
-		i++
-	}
-	return i, m
 }
 
 // fillVacancy fills slot i by promotion from the rank below, recursively,
