@@ -165,8 +165,7 @@ type Org struct {
 	// officials, kept by Turnover so that it skips organizations where
 	// nobody retires (most of them, most ticks). 0, the zero value, means
 	// unknown: Turnover then scans every slot. Whoever writes RetireAt
-	// other than through Turnover (a Recruit called directly included)
-	// must set it to 0.
+	// outside Recruit and Turnover must set it to 0.
 	NextRetire int
 
 	// Attention is the side's executive attention, 0..1 (input).
@@ -209,12 +208,6 @@ type Org struct {
 	// UpdateOfficialsReference's): Reaggregate takes the ranks that have
 	// not changed since from here.
 	rankSums [maxRankSums][2]float64
-	// rankNext holds, for each of the first maxRankSums ranks, a tick no
-	// later than the earliest RetireAt among the rank's officials
-	// (math.MaxInt32 for an empty rank), as TurnoverRanks last left them:
-	// it scans only the ranks where someone may be due. Their minimum is
-	// NextRetire (see rankNextKnown).
-	rankNext [maxRankSums]int32
 }
 
 // maxRankSums is how many ranks' sums Org keeps for Reaggregate: the
@@ -421,94 +414,6 @@ func TurnoverRanks(p *Population, o *Org, s Staffing) (n, top int) {
 	if o.NextRetire > s.Now {
 		return 0, 0
 	}
-	now := int32(max(math.MinInt32, min(s.Now, math.MaxInt32))) // s.Now as RetireAt holds it
-	nr := len(o.RankLo)
-	if nr > maxRankSums {
-		return turnoverScan(p, o, s, now)
-	}
-	// b[r] becomes a tick no later than rank r's earliest RetireAt: the
-	// earliest, where the rank is scanned, lowered by the officials a
-	// cascade brings in; an official a cascade takes out (who may have
-	// held it) leaves it lower than the rank's earliest but no lower than
-	// the organization's, for the official is still there, a rank up.
-	// A rank whose b, as the last call left it, is after now has nobody
-	// due: it is skipped, and nothing before its turn changes it
-	// (cascades move officials up from lower ranks only), so the ranks
-	// scanned retire, draw and promote exactly as a scan of every slot in
-	// slot order would.
-	var b [maxRankSums]int32
-	known := o.rankNextKnown()
-	for r := range nr {
-		if known && o.rankNext[r] > now {
-			b[r] = o.rankNext[r]
-			continue
-		}
-		m := int32(math.MaxInt32)
-		lo, hi := o.RankLo[r], o.RankHi[r]
-		// retire is p.RetireAt up to hi, held in a local so the loop
-		// needs no bounds checks (fillVacancy writes through the same
-		// array).
-		retire := p.RetireAt[:hi]
-		for i := lo; ; i++ {
-			// The inner loops, with no call in them, keep their
-			// variables in registers while they pass over the officials
-			// who stay: first eight at a time, while none of the eight is
-			// due (their minimum, a tree of independent mins, is after
-			// now), then one by one up to the next who is due (in the
-			// eight that stopped the first loop) or to the rank's end.
-			// Slots from i on are as they were before this call
-			// (fillVacancy writes only at i and below).
-			for i+8 <= len(retire) {
-				w := retire[i : i+8 : i+8]
-				x := min(min(min(w[0], w[1]), min(w[2], w[3])), min(min(w[4], w[5]), min(w[6], w[7])))
-				if x <= now {
-					break
-				}
-				m = min(m, x)
-				i += 8
-			}
-			for i < len(retire) && retire[i] > now {
-				m = min(m, retire[i])
-				i++
-			}
-			if i == len(retire) {
-				break
-			}
-			n++
-			top = r
-			fillVacancy(p, o, i, r, s, &b)
-			m = min(m, retire[i])
-		}
-		b[r] = m
-	}
-	// The minimum of b is the organization's earliest RetireAt.
-	next := int32(math.MaxInt32)
-	for r := range nr {
-		next = min(next, b[r])
-	}
-	o.rankNext = b
-	o.NextRetire = int(next)
-	return n, top
-}
-
-// rankNextKnown reports whether o.rankNext bounds its ranks' earliest
-// RetireAt: whether TurnoverRanks left them with NextRetire their
-// minimum, which whoever writes RetireAt outside Turnover breaks by
-// setting NextRetire to 0.
-func (o *Org) rankNextKnown() bool {
-	if o.NextRetire == 0 {
-		return false
-	}
-	next := int32(math.MaxInt32)
-	for r := range o.RankLo {
-		next = min(next, o.rankNext[r])
-	}
-	return int(next) == o.NextRetire
-}
-
-// turnoverScan is TurnoverRanks for a ladder of more than maxRankSums
-// ranks, whose earliest RetireAt Org does not keep: it visits every slot.
-func turnoverScan(p *Population, o *Org, s Staffing, now int32) (n, top int) {
 	// next becomes the new NextRetire: the smallest RetireAt seen at each
 	// slot once it is visited, and each recruit's. That covers every
 	// official: one who survives is seen at its slot (promotions only
@@ -516,9 +421,19 @@ func turnoverScan(p *Population, o *Org, s Staffing, now int32) (n, top int) {
 	// is a recruit.
 	next := int32(math.MaxInt32)
 	lo, hi := o.Slots()
+	// retire is p.RetireAt up to hi, held in a local so the loop needs no
+	// bounds checks (fillVacancy writes through the same array).
 	retire := p.RetireAt[:hi]
+	now := int32(max(math.MinInt32, min(s.Now, math.MaxInt32))) // s.Now as RetireAt holds it
 	for i := lo; ; i++ {
-		// As in TurnoverRanks.
+		// The inner loops, with no call in them, keep their variables in
+		// registers while they pass over the officials who stay: first
+		// eight at a time, while none of the eight is due (their minimum,
+		// a tree of independent mins, is after now), then one by one up
+		// to the next who is due (in the eight that stopped the first
+		// loop) or to the end. Slots from i on are as they were before
+		// this call (fillVacancy writes only at i and below), so the
+		// minimum taken here is the minimum of what stays there.
 		for i+8 <= len(retire) {
 			b := retire[i : i+8 : i+8]
 			m := min(min(min(b[0], b[1]), min(b[2], b[3])), min(min(b[4], b[5]), min(b[6], b[7])))
@@ -536,8 +451,7 @@ func turnoverScan(p *Population, o *Org, s Staffing, now int32) (n, top int) {
 			break
 		}
 		n++
-		r := o.rankOf(i)
-		hired := fillVacancy(p, o, i, r, s, nil)
+		hired, r := fillVacancy(p, o, i, s)
 		top = max(top, r)
 		next = min(next, retire[hired], retire[i])
 	}
@@ -545,23 +459,23 @@ func turnoverScan(p *Population, o *Org, s Staffing, now int32) (n, top int) {
 	return n, top
 }
 
-// fillVacancy fills slot i, of rank rank, by promotion from the rank
-// below, recursively, and returns the slot where the cascade hired a
-// recruit. With b not nil (a ladder of at most maxRankSums ranks) it
-// lowers TurnoverRanks's bound b of each rank below rank to the
-// RetireAt of the official the cascade brings in.
-func fillVacancy(p *Population, o *Org, i, rank int, s Staffing, b *[maxRankSums]int32) (hired int) {
+// fillVacancy fills slot i by promotion from the rank below, recursively,
+// and returns the slot where the cascade hired a recruit and the rank of
+// slot i.
+func fillVacancy(p *Population, o *Org, i int, s Staffing) (hired, rank int) {
+	rank = o.rankOf(i)
 	// i moves down a rank at each step (the winner comes from the rank
 	// below).
 	for r := rank; ; r-- {
-		if r == 0 || o.RankHi[r-1] <= o.RankLo[r-1] {
+		if r == 0 {
 			Recruit(p, o, i, s)
-			if b != nil && r < rank {
-				b[r] = min(b[r], p.RetireAt[i])
-			}
-			return i
+			return i, rank
 		}
 		clo, chi := o.RankLo[r-1], o.RankHi[r-1]
+		if chi <= clo {
+			Recruit(p, o, i, s)
+			return i, rank
+		}
 		best, bestDist := -1, math.Inf(1)
 		for t := 0; t < s.Params.PromotionTournament; t++ {
 			j := clo + s.Rng.IntN(chi-clo)
@@ -572,9 +486,6 @@ func fillVacancy(p *Population, o *Org, i, rank int, s Staffing, b *[maxRankSums
 		}
 		// The candidate comes from a lower slot, which Turnover has
 		// already visited, so their retirement tick is in the future.
-		if b != nil && r < rank {
-			b[r] = min(b[r], p.RetireAt[best])
-		}
 		p.move(i, best)
 		i = best
 	}

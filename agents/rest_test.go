@@ -14,9 +14,8 @@ import (
 // forgotten (0: scan every slot) before every call: both must retire the
 // same officials with the same draws, NextRetire must be the earliest
 // RetireAt after every call, and the skipped months must draw nothing.
-// The ladders have 3 and 4 ranks (TurnoverRanks keeps each rank's
-// earliest RetireAt and scans only the ranks where someone is due), one
-// with an empty rank, and 5 ranks (it scans every slot).
+// The ladders have 3, 4 (one with an empty rank, which promotions
+// skip) and 5 ranks.
 func TestTurnoverNextRetire(t *testing.T) {
 	k := params()
 	k.TenureTicks = 6

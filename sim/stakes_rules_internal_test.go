@@ -364,7 +364,7 @@ func TestRetirementDueToday(t *testing.T) {
 	o := &w.orgs[2]
 	lo, _ := o.Slots()
 	w.pop.RetireAt[lo] = int32(now)
-	o.NextRetire = 0           // RetireAt written outside turnover: unknown (see agents.Org)
+	o.NextRetire = now
 	w.pop.Habit[lo] = 0.987654 // a value no recruit or promotion gives
 	w.stepTurnover(now)
 	if int(w.pop.RetireAt[lo]) <= now || w.pop.Habit[lo] == 0.987654 {
