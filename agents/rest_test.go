@@ -9,48 +9,75 @@ import (
 	"github.com/entrench/entrench/agents"
 )
 
-// TestTurnoverNextRetire runs turnover month after month on a small
-// organization with short careers, against a twin whose NextRetire is
+// TestTurnoverNextRetire runs turnover month after month on small
+// organizations with short careers, against a twin whose NextRetire is
 // forgotten (0: scan every slot) before every call: both must retire the
 // same officials with the same draws, NextRetire must be the earliest
 // RetireAt after every call, and the skipped months must draw nothing.
+// The ladders have 3, 4 (one with an empty rank, which promotions
+// skip) and 5 ranks.
 func TestTurnoverNextRetire(t *testing.T) {
 	k := params()
 	k.TenureTicks = 6
-	p, o := threeRanks(2)
-	q, oq := threeRanks(2)
-	for i := range p.RetireAt {
-		p.RetireAt[i] = int32(3 + i%5)
-		q.RetireAt[i] = p.RetireAt[i]
-	}
-	rng, ref := twins(11)
-	skipped := 0
-	for now := 1; now <= 200; now++ {
-		before := o.NextRetire
-		oq.NextRetire = 0
-		n := agents.Turnover(p, o, agents.Staffing{Params: &k, Now: now, Rng: rng})
-		m := agents.Turnover(q, oq, agents.Staffing{Params: &k, Now: now, Rng: ref})
-		if n != m {
-			t.Fatalf("month %d: %d retired, %d with a full scan", now, n, m)
+	for _, sizes := range [][]int{{4, 3, 2}, {6, 4, 2, 1}, {5, 0, 3, 2}, {5, 4, 3, 2, 2}} {
+		p, o := ladder(sizes)
+		q, oq := ladder(sizes)
+		for i := range p.RetireAt {
+			p.RetireAt[i] = int32(3 + i%5)
+			q.RetireAt[i] = p.RetireAt[i]
 		}
-		samePop(t, "after turnover", p, q)
-		lo, hi := o.Slots()
-		if want := int(slices.Min(p.RetireAt[lo:hi])); o.NextRetire != want {
-			t.Fatalf("month %d: NextRetire %d, earliest RetireAt %d", now, o.NextRetire, want)
-		}
-		if before > now {
-			skipped++
-			if n != 0 {
-				t.Fatalf("month %d: %d retired though NextRetire was %d", now, n, before)
+		rng, ref := twins(11)
+		skipped, retired := 0, 0
+		for now := 1; now <= 400; now++ {
+			before := o.NextRetire
+			oq.NextRetire = 0
+			n := agents.Turnover(p, o, agents.Staffing{Params: &k, Now: now, Rng: rng})
+			m := agents.Turnover(q, oq, agents.Staffing{Params: &k, Now: now, Rng: ref})
+			if n != m {
+				t.Fatalf("ranks %v, month %d: %d retired, %d with a full scan", sizes, now, n, m)
+			}
+			retired += n
+			samePop(t, "after turnover", p, q)
+			lo, hi := o.Slots()
+			if want := int(slices.Min(p.RetireAt[lo:hi])); o.NextRetire != want {
+				t.Fatalf("ranks %v, month %d: NextRetire %d, earliest RetireAt %d", sizes, now, o.NextRetire, want)
+			}
+			if before > now {
+				skipped++
+				if n != 0 {
+					t.Fatalf("ranks %v, month %d: %d retired though NextRetire was %d", sizes, now, n, before)
+				}
+			}
+			if a, b := rng.Uint64(), ref.Uint64(); a != b {
+				t.Fatalf("ranks %v, month %d: the draws differ from the full scan's", sizes, now)
 			}
 		}
-		if a, b := rng.Uint64(), ref.Uint64(); a != b {
-			t.Fatalf("month %d: the draws differ from the full scan's", now)
+		if skipped == 0 || retired < 100 {
+			t.Errorf("ranks %v: %d months skipped, %d retired: the test does not exercise NextRetire", sizes, skipped, retired)
 		}
 	}
-	if skipped == 0 {
-		t.Error("no month was skipped: the test does not exercise NextRetire")
+}
+
+// ladder is an organization with ranks of the given sizes from slot 0,
+// its officials set as threeRanks sets them.
+func ladder(sizes []int) (*agents.Population, *agents.Org) {
+	var p agents.Population
+	o := &agents.Org{Influence: 1, DispMean: 0.1, DispSD: 0.2, Line: 0.5, Base: 0.1, Routine: 0.3}
+	slot := 0
+	for r, n := range sizes {
+		o.RankLo = append(o.RankLo, slot)
+		slot += n
+		o.RankHi = append(o.RankHi, slot)
+		o.RankWeight = append(o.RankWeight, float64(r+1))
+		o.WeightSum += float64((r + 1) * n)
 	}
+	p.Resize(slot)
+	for i := range p.Disp {
+		p.Disp[i] = float64(i)/20 - 0.2
+		p.Habit[i] = float64(i) / 10
+		p.Prop[i] = 0.2 + float64(i%5)/10
+	}
+	return &p, o
 }
 
 // TestReaggregateAfterTurnover updates a small organization month after

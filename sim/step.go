@@ -477,8 +477,12 @@ func (w *World) stepTurnover(t int) {
 	staff := agents.Staffing{Params: w.params, Now: t, Rng: w.actRng, TenureLog: w.tenureLog}
 	for c := range w.chans {
 		ch := &w.chans[c]
+		if !ch.Exchanges {
+			// Its shares stay 0 from Reset on: nothing writes them.
+			continue
+		}
 		ex := w.exchanged[c]
-		if !ch.Exchanges || ch.Activity <= 0 {
+		if ch.Activity <= 0 {
 			clear(ex)
 			continue
 		}
